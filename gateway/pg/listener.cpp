@@ -3,7 +3,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "gateway/log/log.hpp"
 
 namespace rgw::pg {
 
@@ -23,7 +25,7 @@ asio::awaitable<void> listen(std::string conninfo, std::vector<std::string> chan
       if (on_connected) on_connected();
       for (;;) on_notify(co_await conn->next_notification());
     } catch (const Error& e) {
-      std::clog << R"({"level":"warn","msg":"listener connection lost","detail":")" << e.code().message() << "\"}\n";
+      log::write(log::level::warn, "database listener disconnected", {{"detail", e.what()}});
     }
     asio::steady_timer pause(executor, backoff);
     co_await pause.async_wait(asio::use_awaitable);

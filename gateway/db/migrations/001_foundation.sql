@@ -78,3 +78,8 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (program_id, idem_key)
 );
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+-- Timestamps leave the database as RFC 3339 in UTC, the API's form.
+CREATE FUNCTION rgw_ts(t timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;

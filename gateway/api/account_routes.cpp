@@ -1,0 +1,94 @@
+// POST /v1/accounts, GET /v1/accounts/{id}, POST /v1/accounts/{id}/credits, GET /v1/accounts/{id}/ledger.
+#include "gateway/api/input.hpp"
+#include "gateway/api/route.hpp"
+#include "gateway/ledger/ledger.hpp"
+
+namespace rgw::api {
+namespace {
+
+using auth::Role;
+
+// Largest single credit: far above any real grant, far below where balances could overflow.
+constexpr std::int64_t max_credit_points = 1'000'000'000'000;
+
+template <class T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json to_json(const ledger::Account& a) {
+  nlohmann::json expiring = nlohmann::json::array();
+  for (const auto& lot : a.expiring) expiring.push_back({{"points", lot.points}, {"expires_at", lot.expires_at}});
+  return {{"id", a.id},         {"external_ref", a.external_ref}, {"name", a.name},         {"tier", or_null(a.tier)},
+          {"balance", a.balance}, {"expiring", expiring},           {"created_at", a.created_at}};
+}
+
+nlohmann::json to_json(const ledger::Entry& e) {
+  return {{"id", e.id},
+          {"kind", e.kind},
+          {"points", e.points},
+          {"balance_after", e.balance_after},
+          {"redemption_id", or_null(e.redemption_id)},
+          {"reason", or_null(e.reason)},
+          {"expires_at", or_null(e.expires_at)},
+          {"created_at", e.created_at}};
+}
+
+boost::asio::awaitable<http::Response> create_account(Call& call) {
+  const auto body = call.body();
+  only_fields(body, {"external_ref", "name", "tier"});
+  ledger::NewAccount account{required_string(body, "external_ref"), required_string(body, "name"),
+                             optional_string(body, "tier", 50)};
+  auto created = co_await ledger::create_account(call.db, call.program(), account);
+  if (!created) throw Failure(errc::conflict, "an account with this external_ref exists in the program");
+  co_return json_response(http::Status::created, to_json(*created));
+}
+
+boost::asio::awaitable<http::Response> get_account(Call& call) {
+  auto account = co_await ledger::find_account(call.db, call.program(), call.params[0]);
+  if (!account) throw Failure(errc::not_found, "no such account");
+  co_return json_response(http::Status::ok, to_json(*account));
+}
+
+boost::asio::awaitable<http::Response> credit_account(Call& call) {
+  const auto key = idempotency_key(call.request);
+  const auto body = call.body();
+  only_fields(body, {"points", "reason", "expires_at"});
+  ledger::Credit credit{required_integer(body, "points", 1, max_credit_points), required_string(body, "reason", 500), std::nullopt};
+  if (auto expires = optional_timestamp(body, "expires_at")) {
+    if (*expires <= std::chrono::system_clock::now()) throw Failure(errc::invalid_request, "'expires_at' must be in the future");
+    credit.expires_at = format_timestamp(*expires);
+  }
+
+  auto tx = co_await pg::Transaction::begin(call.db);
+  if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
+  auto entry = co_await ledger::credit(tx, call.program(), call.params[0], credit);
+  if (!entry) throw Failure(errc::not_found, "no such account");
+  const auto response = to_json(*entry).dump();
+  std::vector<pg::Statement> last;
+  last.push_back(idempotency::remember(call.program(), key, 201, response));
+  co_await tx.commit(std::move(last));
+  co_return http::make_response(http::Status::created, response, "application/json");
+}
+
+boost::asio::awaitable<http::Response> list_ledger(Call& call) {
+  const auto target = call.request.target();
+  auto page = co_await ledger::entries(call.db, call.program(), call.params[0], page_limit(target), cursor_param(target));
+  if (!page) throw Failure(errc::not_found, "no such account");
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& e : page->items) items.push_back(to_json(e));
+  nlohmann::json next = page->next_before ? nlohmann::json(encode_cursor(*page->next_before)) : nlohmann::json(nullptr);
+  co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next}});
+}
+
+}  // namespace
+
+void add_account_routes(Routes& routes) {
+  using http::beast::http::verb;
+  routes.add(verb::post, "/v1/accounts", {create_account, Access::keys(false, {Role::admin})});
+  routes.add(verb::get, "/v1/accounts/{account_id}", {get_account, Access::keys(false, {Role::admin, Role::cabinet})});
+  routes.add(verb::post, "/v1/accounts/{account_id}/credits", {credit_account, Access::keys(false, {Role::admin})});
+  routes.add(verb::get, "/v1/accounts/{account_id}/ledger", {list_ledger, Access::keys(false, {Role::admin, Role::cabinet})});
+}
+
+}  // namespace rgw::api

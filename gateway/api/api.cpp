@@ -1,0 +1,91 @@
+#include "gateway/api/api.hpp"
+
+#include <chrono>
+
+#include "gateway/ids.hpp"
+#include "gateway/log/log.hpp"
+
+namespace rgw::api {
+namespace {
+
+// A client's X-Request-Id is echoed only if it is short printable ASCII: it ends up in our logs.
+std::string request_id(const http::Request& request) {
+  const auto given = request["X-Request-Id"];
+  const bool usable = !given.empty() && given.size() <= 128 &&
+                      std::all_of(given.begin(), given.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  return usable ? std::string(given) : new_id("req");
+}
+
+std::string_view bearer_token(const http::Request& request) {
+  const auto header = request[http::beast::http::field::authorization];
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size()) return {};
+  for (std::size_t i = 0; i < scheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(header[i])) != std::tolower(static_cast<unsigned char>(scheme[i]))) return {};
+  return header.substr(scheme.size());
+}
+
+}  // namespace
+
+Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, Limits limits)
+    : pools_(std::move(pools)), keys_(std::move(keys)), limits_(limits) {
+  add_health_routes(routes_);
+  add_program_routes(routes_);
+  add_account_routes(routes_);
+}
+
+boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal) {
+  const auto target = request.target();
+  const auto path = target.substr(0, target.find('?'));
+  auto match = routes_.match(request.method(), path);
+  if (!match.route) {
+    if (match.path_known) throw Failure(errc::method_not_allowed, "method not allowed on this path");
+    throw Failure(errc::not_found, "no such endpoint");
+  }
+  pg::Pool& db = *pools_[shard];
+  if (!match.route->access.open) {
+    auto who = co_await keys_->authenticate(db, bearer_token(request));
+    if (!who) throw Failure(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
+    principal = *who;
+    if (!match.route->access.allows(principal)) throw Failure(errc::forbidden, "this key's role may not do this");
+  }
+  Call call{request, std::move(match.params), principal, db, *keys_, limits_};
+  co_return co_await match.route->handler(call);
+}
+
+boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::size_t shard) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string id = request_id(request);
+  auth::Principal principal;
+  http::Response response;
+  std::string error;
+  try {
+    response = co_await dispatch(request, shard, principal);
+  } catch (const Failure& f) {
+    response = http::problem_response(to_problem(f.code(), f.what()));
+  } catch (const pg::Error& e) {
+    // Unreachable or timed-out database: the transaction, if any, did not commit.
+    const bool unavailable = e.unavailable() || e.code() == pg::sqlstate::query_canceled;
+    error = e.what();
+    response = unavailable ? http::problem_response(to_problem(errc::unavailable, "the database is unavailable; nothing was changed"))
+                           : http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
+  } catch (const std::exception& e) {
+    error = e.what();
+    response = http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
+  }
+  response.set("X-Request-Id", id);
+
+  const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  nlohmann::json fields = {{"request_id", id},
+                           {"method", request.method_string()},
+                           {"path", request.target().substr(0, request.target().find('?'))},
+                           {"status", response.result_int()},
+                           {"ms", std::round(elapsed * 1000) / 1000}};
+  if (!principal.key_id.empty()) fields["key_id"] = principal.key_id, fields["program_id"] = principal.program_id;
+  if (principal.bootstrap) fields["key_id"] = "bootstrap";
+  if (!error.empty()) fields["error"] = error;
+  log::write(response.result_int() >= 500 ? log::level::error : log::level::info, "request", fields);
+  co_return response;
+}
+
+}  // namespace rgw::api

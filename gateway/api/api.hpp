@@ -1,0 +1,29 @@
+#pragma once
+// The HTTP API of API.md: request ids, authentication, access checks, routing, problem responses and one
+// structured log line per request.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <vector>
+
+#include "gateway/api/route.hpp"
+
+namespace rgw::api {
+
+class Api {
+ public:
+  // pools: one per shard, indexed like the server's shards.
+  Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, Limits limits);
+
+  // Never throws: every failure becomes a problem response.
+  boost::asio::awaitable<http::Response> handle(http::Request& request, std::size_t shard);
+
+ private:
+  boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal);
+
+  std::vector<std::shared_ptr<pg::Pool>> pools_;
+  std::shared_ptr<auth::KeyStore> keys_;
+  Limits limits_;
+  Routes routes_;
+};
+
+}  // namespace rgw::api

@@ -1,0 +1,44 @@
+#include "gateway/api/call.hpp"
+
+#include "gateway/api/input.hpp"
+
+namespace rgw::api {
+
+nlohmann::json Call::body() const { return parse_object(request, limits.json_depth); }
+
+http::Response json_response(http::Status status, const nlohmann::json& body) {
+  return http::make_response(status, body.dump(), "application/json");
+}
+
+std::string idempotency_key(const http::Request& request) {
+  constexpr std::string_view field = "Idempotency-Key";
+  if (request.count(field) != 1)
+    throw Failure(errc::idempotency_key_required, "send exactly one Idempotency-Key header");
+  const std::string key(request[field]);
+  const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+  if (key.empty() || key.size() > 255 || !printable)
+    throw Failure(errc::idempotency_key_required, "Idempotency-Key must be 1 to 255 printable ASCII characters");
+  return key;
+}
+
+boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& call, pg::Transaction& tx, const std::string& key,
+                                                                        const nlohmann::json& body) {
+  const std::string path(call.request.target().substr(0, call.request.target().find('?')));
+  const auto fp = idempotency::fingerprint(call.request.method_string(), path, body.dump());
+  auto claim = co_await idempotency::claim(tx, call.program(), key, fp, call.limits.idempotency_ttl);
+  switch (claim.state) {
+    case idempotency::claim_state::claimed:
+      co_return std::nullopt;
+    case idempotency::claim_state::in_progress:
+      throw Failure(errc::idempotency_in_progress, "a request with this Idempotency-Key is still being processed");
+    case idempotency::claim_state::reuse:
+      throw Failure(errc::idempotency_key_reuse, "this Idempotency-Key was used with a different request");
+    case idempotency::claim_state::replay:
+      break;
+  }
+  auto response = http::make_response(static_cast<http::Status>(claim.status), std::move(claim.body), "application/json");
+  response.set("Idempotent-Replayed", "true");
+  co_return response;
+}
+
+}  // namespace rgw::api

@@ -1,0 +1,45 @@
+#pragma once
+// What a route handler gets: the request, its path parameters, the caller, and this shard's services.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/api/errc.hpp"
+#include "gateway/auth/keys.hpp"
+#include "gateway/http/message.hpp"
+#include "gateway/idempotency/idempotency.hpp"
+#include "gateway/pg/pool.hpp"
+
+namespace rgw::api {
+
+struct Limits {
+  int json_depth = 32;
+  std::chrono::hours idempotency_ttl{72};
+};
+
+struct Call {
+  http::Request& request;
+  std::vector<std::string> params;  // "{name}" path segments, in order
+  auth::Principal principal;
+  pg::Pool& db;
+  auth::KeyStore& keys;
+  const Limits& limits;
+
+  nlohmann::json body() const;
+  // The caller's program; program-scoped routes are never open to the bootstrap key.
+  const std::string& program() const { return principal.program_id; }
+};
+
+http::Response json_response(http::Status status, const nlohmann::json& body);
+
+// The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters.
+std::string idempotency_key(const http::Request& request);
+// Claims the key in `tx` for this request. Returns the response to send instead of doing the work (a replay),
+// throws Failure for reuse and in-progress, or returns nullopt: go ahead, then remember() before commit.
+boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& call, pg::Transaction& tx, const std::string& key,
+                                                                        const nlohmann::json& body);
+
+}  // namespace rgw::api

@@ -1,0 +1,187 @@
+#include "gateway/api/input.hpp"
+
+#include <charconv>
+#include <date/date.h>
+#include <sstream>
+
+#include "gateway/api/errc.hpp"
+
+namespace rgw::api {
+namespace {
+
+[[noreturn]] void invalid(std::string_view field, std::string_view why) {
+  throw Failure(errc::invalid_request, "'" + std::string(field) + "' " + std::string(why));
+}
+
+const nlohmann::json* member(const nlohmann::json& body, std::string_view field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+}  // namespace
+
+nlohmann::json parse_object(const http::Request& request, int max_depth) {
+  const auto type = request[http::beast::http::field::content_type];
+  if (!type.starts_with("application/json"))
+    throw Failure(errc::invalid_request, "Content-Type must be application/json");
+  // Refuse deep nesting while parsing: a hostile body must not get to build it.
+  auto depth_guard = [max_depth](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > max_depth) throw Failure(errc::invalid_request, "JSON nested deeper than " + std::to_string(max_depth));
+    return true;
+  };
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(request.body(), depth_guard);
+  } catch (const nlohmann::json::exception& e) {
+    throw Failure(errc::invalid_request, std::string("malformed JSON: ") + e.what());
+  }
+  if (!body.is_object()) throw Failure(errc::invalid_request, "the body must be a JSON object");
+  return body;
+}
+
+void only_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : body.items())
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) invalid(key, "is not a known field");
+}
+
+std::optional<std::string> optional_string(const nlohmann::json& body, std::string_view field, std::size_t max_length) {
+  const auto* v = member(body, field);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) invalid(field, "must be a string");
+  auto s = v->get<std::string>();
+  if (s.empty() || s.size() > max_length) invalid(field, "must be 1 to " + std::to_string(max_length) + " bytes");
+  return s;
+}
+
+std::string required_string(const nlohmann::json& body, std::string_view field, std::size_t max_length) {
+  auto s = optional_string(body, field, max_length);
+  if (!s) invalid(field, "is required");
+  return *s;
+}
+
+std::optional<std::int64_t> optional_integer(const nlohmann::json& body, std::string_view field, std::int64_t min,
+                                             std::int64_t max) {
+  const auto* v = member(body, field);
+  if (!v) return std::nullopt;
+  if (!v->is_number_integer()) invalid(field, "must be an integer");
+  // Integers beyond int64 arrive as unsigned; both are compared without overflow.
+  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max))
+    invalid(field, "must be at most " + std::to_string(max));
+  const auto n = v->get<std::int64_t>();
+  if (n < min || n > max) invalid(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  return n;
+}
+
+std::int64_t required_integer(const nlohmann::json& body, std::string_view field, std::int64_t min, std::int64_t max) {
+  auto n = optional_integer(body, field, min, max);
+  if (!n) invalid(field, "is required");
+  return *n;
+}
+
+fx::Money required_money(const nlohmann::json& body, std::string_view field) {
+  const auto* v = member(body, field);
+  if (!v) invalid(field, "is required");
+  if (!v->is_object()) invalid(field, "must be an object {\"amount\": \"50.00\", \"currency\": \"EUR\"}");
+  only_fields(*v, {"amount", "currency"});
+  const auto amount = v->find("amount");
+  if (amount == v->end() || !amount->is_string()) invalid(field, "amount must be a decimal string");
+  const auto currency = v->find("currency");
+  if (currency == v->end() || !currency->is_string()) invalid(field, "currency must be an ISO 4217 code");
+  auto money = fx::Money::parse(amount->get<std::string>(), currency->get<std::string>());
+  if (!money) invalid(field, money.error().message());
+  if (money->amount().is_negative()) invalid(field, "amount must not be negative");
+  return *money;
+}
+
+timestamp parse_timestamp(std::string_view text, std::string_view field) {
+  std::string s(text);
+  const bool utc = !s.empty() && (s.back() == 'Z' || s.back() == 'z');
+  if (utc) s.back() = '+', s += "00:00";
+  // Only the RFC 3339 shape: date, 'T', time, offset.
+  if (s.size() < 25 || (s[10] != 'T' && s[10] != 't')) invalid(field, "must be an RFC 3339 timestamp with offset");
+  s[10] = 'T';
+  std::istringstream in(s);
+  date::sys_time<std::chrono::microseconds> t;
+  in >> date::parse("%FT%T%Ez", t);
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) invalid(field, "must be an RFC 3339 timestamp with offset");
+  return t;
+}
+
+std::optional<timestamp> optional_timestamp(const nlohmann::json& body, std::string_view field) {
+  const auto* v = member(body, field);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) invalid(field, "must be an RFC 3339 timestamp string");
+  return parse_timestamp(v->get_ref<const std::string&>(), field);
+}
+
+std::string format_timestamp(timestamp t) {
+  if (t.time_since_epoch() % std::chrono::seconds(1) == std::chrono::microseconds(0))
+    return date::format("%FT%TZ", date::floor<std::chrono::seconds>(t));
+  return date::format("%FT%TZ", t);
+}
+
+namespace {
+std::string percent_decode(std::string_view in) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out += ' ';
+    } else if (in[i] == '%' && i + 2 < in.size()) {
+      int v = 0;
+      auto [p, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);
+      if (ec != std::errc{} || p != in.data() + i + 3) throw Failure(errc::invalid_request, "bad percent-encoding in the query");
+      out += static_cast<char>(v);
+      i += 2;
+    } else if (in[i] == '%') {
+      throw Failure(errc::invalid_request, "bad percent-encoding in the query");
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<std::string> query_param(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (percent_decode(pair.substr(0, eq)) != name) continue;
+    return eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+int page_limit(std::string_view target) {
+  auto text = query_param(target, "limit");
+  if (!text) return 50;
+  int n = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc{} || p != text->data() + text->size() || n < 1 || n > 500)
+    throw Failure(errc::invalid_request, "'limit' must be an integer from 1 to 500");
+  return n;
+}
+
+}  // namespace rgw::api
+
+namespace rgw::api {
+
+std::string encode_cursor(std::int64_t position) { return "c" + std::to_string(position); }
+
+std::optional<std::int64_t> cursor_param(std::string_view target) {
+  auto text = query_param(target, "cursor");
+  if (!text) return std::nullopt;
+  std::int64_t position = 0;
+  const char* end = text->data() + text->size();
+  if (text->size() < 2 || (*text)[0] != 'c' || std::from_chars(text->data() + 1, end, position).ptr != end || position <= 0)
+    throw Failure(errc::invalid_request, "'cursor' is not a cursor this list returned");
+  return position;
+}
+
+}  // namespace rgw::api

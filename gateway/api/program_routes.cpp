@@ -1,0 +1,88 @@
+// POST /v1/programs, POST /v1/programs/{id}/api-keys, DELETE /v1/api-keys/{id}.
+#include <date/tz.h>
+
+#include "gateway/api/input.hpp"
+#include "gateway/api/route.hpp"
+#include "gateway/programs/programs.hpp"
+
+namespace rgw::api {
+namespace {
+
+using auth::Role;
+
+nlohmann::json to_json(const programs::Program& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"base_currency", p.base_currency.code()},
+          {"point_value", {{"amount", p.point_value.to_string()}, {"currency", p.base_currency.code()}}},
+          {"timezone", p.timezone},
+          {"fx_markup_bps", p.fx_markup_bps},
+          {"default_locale", p.default_locale},
+          {"created_at", p.created_at}};
+}
+
+programs::Program program_from(const nlohmann::json& body) {
+  only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale"});
+  programs::Program p;
+  p.name = required_string(body, "name");
+  auto base = fx::Currency::from_code(required_string(body, "base_currency", 3));
+  if (!base) throw Failure(errc::invalid_request, "'base_currency' must be an ISO 4217 code");
+  p.base_currency = *base;
+  // The point value may be finer than minor units ("0.0125"), so it is read as a plain decimal, not as Money.
+  const auto pv = body.find("point_value");
+  if (pv == body.end() || !pv->is_object() || !pv->contains("amount") || !(*pv)["amount"].is_string() ||
+      !pv->contains("currency") || pv->size() != 2)
+    throw Failure(errc::invalid_request, "'point_value' must be {\"amount\": \"0.01\", \"currency\": base_currency}");
+  if ((*pv)["currency"] != base->code()) throw Failure(errc::invalid_request, "'point_value' must be in the base currency");
+  auto value = fx::Decimal::parse((*pv)["amount"].get<std::string>());
+  if (!value || value->is_negative() || value->is_zero())
+    throw Failure(errc::invalid_request, "'point_value.amount' must be a positive decimal string");
+  p.point_value = *value;
+  p.timezone = required_string(body, "timezone", 64);
+  try {
+    date::locate_zone(p.timezone);
+  } catch (const std::exception&) {
+    throw Failure(errc::invalid_request, "'timezone' must be an IANA time zone such as Europe/Moscow");
+  }
+  p.fx_markup_bps = static_cast<int>(optional_integer(body, "fx_markup_bps", 0, 10'000).value_or(0));
+  p.default_locale = optional_string(body, "default_locale", 16).value_or("en");
+  return p;
+}
+
+boost::asio::awaitable<http::Response> create_program(Call& call) {
+  auto program = co_await programs::create(call.db, program_from(call.body()));
+  co_return json_response(http::Status::created, to_json(program));
+}
+
+boost::asio::awaitable<http::Response> create_api_key(Call& call) {
+  const std::string& program_id = call.params[0];
+  // Another program's admin learns nothing, not even that the program exists.
+  if (!call.principal.bootstrap && call.principal.program_id != program_id)
+    throw Failure(errc::not_found, "no such program");
+  const auto body = call.body();
+  only_fields(body, {"role"});
+  const auto role = auth::parse_role(required_string(body, "role", 16));
+  if (!role) throw Failure(errc::invalid_request, "'role' must be one of cabinet, finance, ops, admin");
+  if (!co_await programs::exists(call.db, program_id)) throw Failure(errc::not_found, "no such program");
+  const auto key = co_await call.keys.create(call.db, program_id, *role);
+  co_return json_response(http::Status::created, {{"id", key.id}, {"role", auth::role_name(key.role)}, {"key", key.secret}});
+}
+
+boost::asio::awaitable<http::Response> revoke_api_key(Call& call) {
+  std::optional<std::string> scope;
+  if (!call.principal.bootstrap) scope = call.program();
+  if (!co_await call.keys.revoke(call.db, call.params[0], scope)) throw Failure(errc::not_found, "no such API key");
+  http::Response res{http::Status::no_content, 11};
+  co_return res;
+}
+
+}  // namespace
+
+void add_program_routes(Routes& routes) {
+  using http::beast::http::verb;
+  routes.add(verb::post, "/v1/programs", {create_program, Access::keys(true, {})});
+  routes.add(verb::post, "/v1/programs/{program_id}/api-keys", {create_api_key, Access::keys(true, {Role::admin})});
+  routes.add(verb::delete_, "/v1/api-keys/{key_id}", {revoke_api_key, Access::keys(true, {Role::admin})});
+}
+
+}  // namespace rgw::api

@@ -1,0 +1,74 @@
+#pragma once
+// Maps (method, path) to a route; "{name}" segments capture one path segment each, in order.
+#include <boost/beast/http/verb.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rgw::api {
+
+template <class Route>
+class Router {
+ public:
+  void add(boost::beast::http::verb method, std::string_view pattern, Route route) {
+    entries_.push_back({method, split(pattern), std::move(route)});
+  }
+
+  struct Match {
+    const Route* route = nullptr;     // null: no route for this path and method
+    bool path_known = false;          // the path exists with another method (405, not 404)
+    std::vector<std::string> params;  // captured "{name}" segments, in order
+  };
+
+  Match match(boost::beast::http::verb method, std::string_view path) const {
+    Match m;
+    const auto segments = split(path);
+    for (const auto& e : entries_) {
+      std::vector<std::string> params;
+      if (!matches(e.pattern, segments, params)) continue;
+      m.path_known = true;
+      if (e.method != method) continue;
+      m.route = &e.route;
+      m.params = std::move(params);
+      return m;
+    }
+    return m;
+  }
+
+ private:
+  struct Entry {
+    boost::beast::http::verb method;
+    std::vector<std::string> pattern;
+    Route route;
+  };
+
+  static std::vector<std::string> split(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t start = 1;  // paths start with '/'
+    while (start <= path.size()) {
+      const auto end = path.find('/', start);
+      out.emplace_back(path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+    return out;
+  }
+
+  static bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
+                      std::vector<std::string>& params) {
+    if (pattern.size() != segments.size()) return false;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      if (pattern[i].starts_with('{')) {
+        if (segments[i].empty()) return false;
+        params.push_back(segments[i]);
+      } else if (pattern[i] != segments[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::vector<Entry> entries_;
+};
+
+}  // namespace rgw::api

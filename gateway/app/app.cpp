@@ -1,0 +1,127 @@
+#include "gateway/app/app.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "gateway/api/api.hpp"
+#include "gateway/db/schema.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/pg/listener.hpp"
+
+namespace rgw::app {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+const pg::Query purge_idempotency_keys{
+    "app_purge_idempotency",
+    "DELETE FROM idempotency_keys WHERE ctid IN"
+    " (SELECT ctid FROM idempotency_keys WHERE expires_at < now() LIMIT 10000)"};
+
+// Expired idempotency keys are deleted in small batches, so the table stays the size of the retention window.
+asio::awaitable<void> housekeeping(std::shared_ptr<pg::Pool> db) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    try {
+      while ((co_await db->exec(pg::statement(purge_idempotency_keys))).affected_rows() == 10000) {
+      }
+    } catch (const pg::Error& e) {
+      log::write(log::level::warn, "housekeeping failed", {{"detail", e.what()}});
+    }
+    timer.expires_after(10min);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+}  // namespace
+
+struct App::impl {
+  explicit impl(Config c) : config(std::move(c)) {}
+
+  Config config;
+  std::vector<std::unique_ptr<asio::io_context>> shards;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::shared_ptr<pg::Pool>> pools;
+  std::shared_ptr<auth::KeyStore> keys;
+  std::shared_ptr<api::Api> api;
+  std::unique_ptr<http::Server> server;
+  asio::cancellation_signal stop_listener;
+  asio::cancellation_signal stop_housekeeping;
+  std::vector<std::thread> threads;
+};
+
+App::App(Config config) : impl_(std::make_unique<impl>(std::move(config))) {}
+
+App::~App() { stop(); }
+
+void App::start() {
+  auto& s = *impl_;
+  {
+    asio::io_context io;
+    auto applied = asio::co_spawn(io, pg::migrate(s.config.database_url, db::migrations()), asio::use_future);
+    io.run();
+    if (const int n = applied.get()) log::write(log::level::info, "migrations applied", {{"count", n}});
+  }
+  for (std::size_t i = 0; i < s.config.threads; ++i) {
+    s.shards.push_back(std::make_unique<asio::io_context>(1));
+    s.guards.push_back(asio::make_work_guard(*s.shards.back()));
+    s.pools.push_back(pg::Pool::create(s.shards.back()->get_executor(), s.config.db));
+  }
+  s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl);
+  s.api = std::make_shared<api::Api>(s.pools, s.keys, s.config.limits);
+
+  std::vector<asio::io_context*> contexts;
+  for (auto& c : s.shards) contexts.push_back(c.get());
+  auto api = s.api;
+  s.server = std::make_unique<http::Server>(contexts, s.config.http,
+                                            [api](http::Request& r, std::size_t shard) { return api->handle(r, shard); });
+
+  auto keys = s.keys;
+  auto on_revoked = [keys](const pg::Notification& n) { keys->forget(n.payload); };
+  auto on_connected = [keys] { keys->forget_all(); };  // revocations may have been missed while disconnected
+  asio::co_spawn(*s.shards.front(),
+                 pg::listen(s.config.database_url, {auth::KeyStore::revocation_channel}, on_revoked, on_connected),
+                 asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
+  asio::co_spawn(*s.shards.front(), housekeeping(s.pools.front()),
+                 asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
+
+  s.server->start();
+  for (auto& c : s.shards) s.threads.emplace_back([ctx = c.get()] { ctx->run(); });
+}
+
+unsigned short App::port() const { return impl_->server->port(); }
+
+void App::stop() {
+  auto& s = *impl_;
+  if (s.threads.empty()) return;
+  s.server->stop();
+  const auto deadline = std::chrono::steady_clock::now() + s.config.shutdown_grace;
+  // This thread is no I/O thread: a plain wait for in-flight requests to drain is fine here.
+  while (s.server->open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  asio::post(*s.shards.front(), [&s] {
+    s.stop_listener.emit(asio::cancellation_type::terminal);
+    s.stop_housekeeping.emit(asio::cancellation_type::terminal);
+  });
+  s.guards.clear();
+  const auto drain = std::chrono::steady_clock::now() + 2s;
+  auto all_stopped = [&s] { return std::all_of(s.shards.begin(), s.shards.end(), [](auto& c) { return c->stopped(); }); };
+  while (!all_stopped() && std::chrono::steady_clock::now() < drain) std::this_thread::sleep_for(10ms);
+  for (auto& c : s.shards) c->stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+  log::write(log::level::info, "stopped");
+}
+
+}  // namespace rgw::app

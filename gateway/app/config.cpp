@@ -1,0 +1,88 @@
+#include "gateway/app/config.hpp"
+
+#include <charconv>
+#include <stdexcept>
+#include <thread>
+
+namespace rgw::app {
+namespace {
+
+class reader {
+ public:
+  explicit reader(const Environment& env) : env_(env) {}
+
+  std::optional<std::string> text(const char* name) const {
+    const char* v = env_(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+  }
+
+  long long number(const char* name, long long fallback, long long min, long long max) const {
+    auto v = text(name);
+    if (!v) return fallback;
+    long long n = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc{} || end != v->data() + v->size() || n < min || n > max)
+      throw std::invalid_argument(std::string(name) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    return n;
+  }
+
+ private:
+  const Environment& env_;
+};
+
+void parse_listen(const std::string& listen, http::ServerConfig& http) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw std::invalid_argument("REWARDGW_LISTEN must be HOST:PORT, e.g. 127.0.0.1:8080");
+  unsigned port = 0;
+  const char* first = listen.data() + colon + 1;
+  const char* last = listen.data() + listen.size();
+  auto [end, ec] = std::from_chars(first, last, port);
+  if (ec != std::errc{} || end != last || port > 65535) throw std::invalid_argument("REWARDGW_LISTEN has a bad port");
+  http.host = listen.substr(0, colon);
+  if (http.host.size() > 2 && http.host.front() == '[') http.host = http.host.substr(1, http.host.size() - 2);  // [::1]
+  http.port = static_cast<unsigned short>(port);
+}
+
+}  // namespace
+
+Config config_from_environment(const Environment& getenv) {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  const reader env(getenv);
+  Config c;
+  auto url = env.text("REWARDGW_DATABASE_URL");
+  if (!url) throw std::invalid_argument("REWARDGW_DATABASE_URL is required (a libpq connection string or URL)");
+  c.database_url = *url;
+  c.bootstrap_key = env.text("REWARDGW_BOOTSTRAP_KEY").value_or("");
+  if (!c.bootstrap_key.empty() && c.bootstrap_key.size() < 24)
+    throw std::invalid_argument("REWARDGW_BOOTSTRAP_KEY must be at least 24 characters");
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  c.threads = static_cast<std::size_t>(env.number("REWARDGW_THREADS", cores, 1, 256));
+
+  parse_listen(env.text("REWARDGW_LISTEN").value_or("127.0.0.1:8080"), c.http);
+  c.http.body_limit = static_cast<std::size_t>(env.number("REWARDGW_BODY_LIMIT_BYTES", 64 * 1024, 1024, 64 * 1024 * 1024));
+  c.http.header_limit = static_cast<std::size_t>(env.number("REWARDGW_HEADER_LIMIT_BYTES", 16 * 1024, 1024, 1024 * 1024));
+  c.http.idle_timeout = seconds(env.number("REWARDGW_IDLE_TIMEOUT_S", 60, 1, 3600));
+  c.http.read_timeout = seconds(env.number("REWARDGW_READ_TIMEOUT_S", 15, 1, 3600));
+  c.http.write_timeout = seconds(env.number("REWARDGW_WRITE_TIMEOUT_S", 15, 1, 3600));
+  auto cert = env.text("REWARDGW_TLS_CERT");
+  auto key = env.text("REWARDGW_TLS_KEY");
+  if (cert.has_value() != key.has_value()) throw std::invalid_argument("set both REWARDGW_TLS_CERT and REWARDGW_TLS_KEY, or neither");
+  if (cert) c.http.tls = http::TlsFiles{*cert, *key};
+
+  c.db.conninfo = c.database_url;
+  c.db.max_size = static_cast<std::size_t>(env.number("REWARDGW_DB_POOL_SIZE", 8, 1, 1000));
+  c.db.query_timeout = milliseconds(env.number("REWARDGW_DB_QUERY_TIMEOUT_MS", 5000, 10, 600'000));
+  c.db.acquire_timeout = milliseconds(env.number("REWARDGW_DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 600'000));
+  c.db.connect_timeout = milliseconds(env.number("REWARDGW_DB_CONNECT_TIMEOUT_MS", 3000, 10, 600'000));
+
+  c.limits.json_depth = static_cast<int>(env.number("REWARDGW_JSON_MAX_DEPTH", 32, 2, 512));
+  // API.md promises keys are kept at least 72 hours.
+  c.limits.idempotency_ttl = std::chrono::hours(env.number("REWARDGW_IDEMPOTENCY_TTL_HOURS", 72, 72, 24 * 365));
+  c.key_cache_ttl = seconds(env.number("REWARDGW_KEY_CACHE_TTL_S", 5, 0, 5));
+  c.shutdown_grace = seconds(env.number("REWARDGW_SHUTDOWN_GRACE_S", 10, 0, 600));
+  return c;
+}
+
+}  // namespace rgw::app

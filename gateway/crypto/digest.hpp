@@ -1,0 +1,14 @@
+#pragma once
+// Hashing and randomness from OpenSSL.
+#include <string>
+#include <string_view>
+
+namespace rgw::crypto {
+
+std::string sha256_hex(std::string_view data);
+// Compares in time independent of where the inputs differ (for secrets and their hashes).
+bool equal_constant_time(std::string_view a, std::string_view b);
+// `bytes` random bytes as unpadded base64url.
+std::string random_token(std::size_t bytes);
+
+}  // namespace rgw::crypto

@@ -1,0 +1,27 @@
+#include "gateway/http/message.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace rgw::http {
+
+Response make_response(Status status, std::string body, std::string_view content_type) {
+  Response res{status, 11};
+  res.set(beast::http::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response problem_response(const Problem& problem) {
+  const auto status = static_cast<unsigned>(problem.status);
+  nlohmann::json body = {
+      {"type", "https://rewardgw.dev/problems/" + problem.code},
+      {"title", std::string(beast::http::obsolete_reason(problem.status))},
+      {"status", status},
+      {"code", problem.code},
+      {"detail", problem.detail},
+  };
+  return make_response(problem.status, body.dump(), "application/problem+json");
+}
+
+}  // namespace rgw::http

@@ -1,0 +1,207 @@
+#include "gateway/http/server.hpp"
+
+#include "gateway/log/log.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <nlohmann/json.hpp>
+#include <list>
+
+namespace rgw::http {
+
+namespace {
+
+using tcp = asio::ip::tcp;
+namespace bhttp = beast::http;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+// What the server needs from a live connection at shutdown: whether it is mid-request, and how to close it.
+struct connection_control {
+  bool busy = false;
+  std::function<void()> close;
+};
+
+asio::ssl::context make_tls_context(const TlsFiles& files) {
+  asio::ssl::context ctx(asio::ssl::context::tls_server);
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                  asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  // TLS 1.2: forward-secret AEAD suites only; TLS 1.3 suites are OpenSSL's defaults, all modern.
+  SSL_CTX_set_cipher_list(ctx.native_handle(), "ECDHE+AESGCM:ECDHE+CHACHA20");
+  ctx.use_certificate_chain_file(files.certificate_chain);
+  ctx.use_private_key_file(files.private_key, asio::ssl::context::pem);
+  return ctx;
+}
+
+Problem transport_problem(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::body_limit) return {Status::payload_too_large, "payload_too_large", "request body is over the limit"};
+  if (ec == bhttp::error::header_limit)
+    return {Status::request_header_fields_too_large, "header_too_large", "request headers are over the limit"};
+  return {Status::bad_request, "invalid_request", "malformed HTTP request"};
+}
+
+bool is_disconnect(const boost::system::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+         ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+         ec == bhttp::error::partial_message;
+}
+
+}  // namespace
+
+struct Server::state : std::enable_shared_from_this<Server::state> {
+  state(std::vector<asio::io_context*> s, ServerConfig c, Handler h)
+      : shards(std::move(s)), config(std::move(c)), handler(std::move(h)), acceptor(*shards.front()), connections(shards.size()) {
+    if (config.tls) tls.emplace(make_tls_context(*config.tls));
+    const tcp::endpoint endpoint(asio::ip::make_address(config.host), config.port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  }
+
+  std::vector<asio::io_context*> shards;
+  ServerConfig config;
+  Handler handler;
+  tcp::acceptor acceptor;
+  std::optional<asio::ssl::context> tls;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open{0};
+  std::vector<std::list<connection_control*>> connections;  // per shard, touched only on that shard's thread
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> run_connection(tcp::socket socket, std::size_t shard);
+  template <class Stream>
+  asio::awaitable<void> serve(Stream& stream, std::size_t shard);
+  void close_idle(std::size_t shard);
+};
+
+asio::awaitable<void> Server::state::accept_loop() {
+  auto self = shared_from_this();
+  std::size_t next = 0;
+  while (!stopping) {
+    const std::size_t shard = next++ % shards.size();
+    auto [ec, socket] = co_await acceptor.async_accept(*shards[shard], use_nothrow);
+    if (ec) {
+      if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+      // Out of descriptors and the like: pause instead of spinning.
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    ++open;
+    asio::co_spawn(*shards[shard], run_connection(std::move(socket), shard), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::state::run_connection(tcp::socket socket, std::size_t shard) {
+  auto self = shared_from_this();
+  try {
+    beast::tcp_stream tcp_stream(std::move(socket));
+    if (!tls) {
+      co_await serve(tcp_stream, shard);
+      boost::system::error_code ignored;  // the peer may be gone already
+      tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    } else {
+      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *tls);
+      beast::get_lowest_layer(stream).expires_after(config.read_timeout);
+      auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_nothrow);
+      if (!ec) {
+        co_await serve(stream, shard);
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+        co_await stream.async_shutdown(use_nothrow);
+      }
+    }
+  } catch (const std::exception& e) {
+    log::write(log::level::error, "connection failed", {{"detail", e.what()}});
+  }
+  --open;
+}
+
+template <class Stream>
+asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  connection_control control;
+  control.close = [&lowest] {
+    boost::system::error_code ignored;
+    lowest.socket().close(ignored);
+  };
+  auto& registry = connections[shard];
+  auto position = registry.insert(registry.end(), &control);
+  struct unregister {
+    std::list<connection_control*>& registry;
+    std::list<connection_control*>::iterator position;
+    ~unregister() { registry.erase(position); }
+  } guard{registry, position};
+
+  beast::flat_buffer buffer;
+  while (!stopping) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+    parser.body_limit(config.body_limit);
+    // One absolute deadline for waiting and the whole header: a client trickling bytes cannot hold on.
+    lowest.expires_after(config.idle_timeout);
+    auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
+    control.busy = true;
+    if (!ec && !parser.is_done()) {
+      lowest.expires_after(config.read_timeout);
+      std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
+    }
+    Response response;
+    bool keep_alive = false;
+    if (ec) {
+      if (is_disconnect(ec)) co_return;
+      response = problem_response(transport_problem(ec));
+    } else {
+      Request request = parser.release();
+      keep_alive = request.keep_alive();
+      response = co_await handler(request, shard);
+    }
+    response.keep_alive(keep_alive && !stopping);
+    lowest.expires_after(config.write_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, response, use_nothrow);
+    control.busy = false;
+    if (write_ec || !response.keep_alive()) co_return;
+  }
+}
+
+void Server::state::close_idle(std::size_t shard) {
+  for (connection_control* c : connections[shard])
+    if (!c->busy) c->close();
+}
+
+Server::Server(std::vector<asio::io_context*> shards, ServerConfig config, Handler handler)
+    : state_(std::make_shared<state>(std::move(shards), std::move(config), std::move(handler))) {}
+
+Server::~Server() = default;
+
+void Server::start() { asio::co_spawn(*state_->shards.front(), state_->accept_loop(), asio::detached); }
+
+unsigned short Server::port() const noexcept { return state_->acceptor.local_endpoint().port(); }
+
+std::size_t Server::open_connections() const noexcept { return state_->open; }
+
+void Server::stop() {
+  state_->stopping = true;
+  auto st = state_;
+  asio::post(*st->shards.front(), [st] { st->acceptor.close(); });
+  for (std::size_t i = 0; i < st->shards.size(); ++i) asio::post(*st->shards[i], [st, i] { st->close_idle(i); });
+}
+
+}  // namespace rgw::http

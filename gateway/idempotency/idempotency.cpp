@@ -1,0 +1,53 @@
+#include "gateway/idempotency/idempotency.hpp"
+
+#include "gateway/crypto/digest.hpp"
+
+namespace rgw::idempotency {
+namespace {
+
+// The transaction-scoped advisory lock turns "someone else holds this key" into an immediate answer instead of
+// a wait on the unique index. An expired key (past keep_for) is taken over as new.
+const pg::Query claim_key{
+    "idem_claim",
+    "WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 7260311)) AS got),"
+    " fresh AS ("
+    "  INSERT INTO idempotency_keys (program_id, idem_key, fingerprint, expires_at)"
+    "  SELECT $1, $2, $3, now() + make_interval(hours => $4::int) FROM lock WHERE got"
+    "  ON CONFLICT (program_id, idem_key) DO UPDATE"
+    "    SET fingerprint = EXCLUDED.fingerprint, response_status = NULL, response_body = NULL,"
+    "        created_at = now(), expires_at = EXCLUDED.expires_at"
+    "    WHERE idempotency_keys.expires_at < now()"
+    "  RETURNING 1)"
+    " SELECT lock.got, EXISTS (SELECT 1 FROM fresh) AS claimed, k.fingerprint, k.response_status, k.response_body"
+    " FROM lock LEFT JOIN idempotency_keys k ON k.program_id = $1 AND k.idem_key = $2"};
+
+const pg::Query remember_response{
+    "idem_remember",
+    "UPDATE idempotency_keys SET response_status = $3::int, response_body = $4 WHERE program_id = $1 AND idem_key = $2"};
+
+}  // namespace
+
+std::string fingerprint(std::string_view method, std::string_view path, std::string_view canonical_body) {
+  std::string material;
+  material.append(method).append(1, '\n').append(path).append(1, '\n').append(canonical_body);
+  return crypto::sha256_hex(material);
+}
+
+boost::asio::awaitable<Claim> claim(pg::Transaction& tx, const std::string& program_id, const std::string& key,
+                                    const std::string& fingerprint, std::chrono::hours keep_for) {
+  auto rows = co_await tx.exec(pg::statement(claim_key, program_id, key, fingerprint, keep_for.count()));
+  const auto row = rows.front();
+  if (!row.boolean("got")) co_return Claim{claim_state::in_progress};
+  if (row.boolean("claimed")) co_return Claim{claim_state::claimed};
+  // The row was committed by a request that finished after this statement's snapshot began: it is not
+  // visible yet, but asking again will see it.
+  if (row.is_null("fingerprint") || row.is_null("response_status")) co_return Claim{claim_state::in_progress};
+  if (row.text("fingerprint") != fingerprint) co_return Claim{claim_state::reuse};
+  co_return Claim{claim_state::replay, static_cast<unsigned>(row.int64("response_status")), std::string(row.text("response_body"))};
+}
+
+pg::Statement remember(const std::string& program_id, const std::string& key, unsigned status, const std::string& body) {
+  return pg::statement(remember_response, program_id, key, status, body);
+}
+
+}  // namespace rgw::idempotency

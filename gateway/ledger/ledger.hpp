@@ -1,0 +1,69 @@
+#pragma once
+// Accounts and the append-only points ledger. Every change to a balance is one ledger entry written in the
+// same statement as the balance update; the database refuses a negative balance.
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/pg/pool.hpp"
+
+namespace rgw::ledger {
+
+struct ExpiringLot {
+  std::int64_t points;  // still unspent
+  std::string expires_at;
+};
+
+struct Account {
+  std::string id;
+  std::string external_ref;
+  std::string name;
+  std::optional<std::string> tier;
+  std::int64_t balance = 0;
+  std::string created_at;
+  std::vector<ExpiringLot> expiring;  // soonest first
+};
+
+struct NewAccount {
+  std::string external_ref;
+  std::string name;
+  std::optional<std::string> tier;
+};
+
+struct Entry {
+  std::string id;
+  std::string kind;  // credit | debit | reversal | expiry | adjustment
+  std::int64_t points = 0;
+  std::int64_t balance_after = 0;
+  std::optional<std::string> redemption_id;
+  std::optional<std::string> reason;
+  std::optional<std::string> expires_at;
+  std::string created_at;
+};
+
+struct Credit {
+  std::int64_t points = 0;
+  std::string reason;
+  std::optional<std::string> expires_at;  // RFC 3339
+};
+
+struct Page {
+  std::vector<Entry> items;
+  std::optional<std::int64_t> next_before;  // pass as `before` for the next page; nullopt at the end
+};
+
+// nullopt when the program already has an account with this external_ref.
+boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const std::string& program_id, const NewAccount& account);
+// nullopt when there is no such account in this program.
+boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const std::string& program_id, const std::string& account_id);
+// Adds points (a new lot, expiring or not) inside the caller's transaction; nullopt when there is no such account.
+boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const std::string& program_id,
+                                                    const std::string& account_id, const Credit& credit);
+// Entries newest first, those before position `before` (a previous page's next_before). nullopt when there is
+// no such account.
+boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const std::string& program_id, const std::string& account_id,
+                                                    int limit, std::optional<std::int64_t> before);
+
+}  // namespace rgw::ledger

@@ -1,0 +1,41 @@
+// rewardgw: the reward fulfilment gateway. Configuration comes from REWARDGW_* variables (docs/configuration.md).
+#include <csignal>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+
+#include "gateway/app/app.hpp"
+#include "gateway/log/log.hpp"
+
+int main() {
+  using namespace rgw;
+  app::Config config;
+  try {
+    config = app::config_from_environment(std::getenv);
+  } catch (const std::exception& e) {
+    log::write(log::level::error, "bad configuration", {{"detail", e.what()}});
+    return 2;
+  }
+  // Block the stop signals before any thread starts, so only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  app::App gateway(config);
+  try {
+    gateway.start();
+  } catch (const std::exception& e) {
+    log::write(log::level::error, "cannot start", {{"detail", e.what()}});
+    return 1;
+  }
+  log::write(log::level::info, "listening",
+             {{"address", config.http.host}, {"port", gateway.port()}, {"threads", config.threads}, {"tls", config.http.tls.has_value()}});
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  log::write(log::level::info, "stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  gateway.stop();
+  return 0;
+}

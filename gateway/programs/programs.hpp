@@ -1,0 +1,27 @@
+#pragma once
+// Programs (tenants): a loyalty program's base currency, point value, time zone and FX spread.
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+
+#include "fx/currency.hpp"
+#include "fx/decimal.hpp"
+#include "gateway/pg/pool.hpp"
+
+namespace rgw::programs {
+
+struct Program {
+  std::string id;
+  std::string name;
+  fx::Currency base_currency;
+  fx::Decimal point_value;  // worth of one point in the base currency; may be finer than minor units
+  std::string timezone;     // IANA name, validated against the tz database
+  int fx_markup_bps = 0;
+  std::string default_locale;
+  std::string created_at;
+};
+
+boost::asio::awaitable<Program> create(pg::Pool& db, Program program);  // assigns id and created_at
+boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id);
+
+}  // namespace rgw::programs
