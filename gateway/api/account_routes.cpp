@@ -64,7 +64,7 @@ boost::asio::awaitable<http::Response> credit_account(Call& call) {
   if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
   auto entry = co_await ledger::credit(tx, call.program(), call.params[0], credit);
   if (!entry) throw Failure(errc::not_found, "no such account");
-  const auto response = to_json(*entry).dump();
+  const auto response = http::to_text(to_json(*entry));
   std::vector<pg::Statement> last;
   last.push_back(idempotency::remember(call.program(), key, 201, response));
   co_await tx.commit(std::move(last));

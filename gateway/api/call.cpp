@@ -7,7 +7,7 @@ namespace rgw::api {
 nlohmann::json Call::body() const { return parse_object(request, limits.json_depth); }
 
 http::Response json_response(http::Status status, const nlohmann::json& body) {
-  return http::make_response(status, body.dump(), "application/json");
+  return http::make_response(status, http::to_text(body), "application/json");
 }
 
 std::string idempotency_key(const http::Request& request) {

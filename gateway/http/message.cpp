@@ -4,6 +4,10 @@
 
 namespace rgw::http {
 
+std::string to_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 Response make_response(Status status, std::string body, std::string_view content_type) {
   Response res{status, 11};
   res.set(beast::http::field::content_type, content_type);
@@ -21,7 +25,7 @@ Response problem_response(const Problem& problem) {
       {"code", problem.code},
       {"detail", problem.detail},
   };
-  return make_response(problem.status, body.dump(), "application/problem+json");
+  return make_response(problem.status, to_text(body), "application/problem+json");
 }
 
 }  // namespace rgw::http

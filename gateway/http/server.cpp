@@ -171,7 +171,13 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     } else {
       Request request = parser.release();
       keep_alive = request.keep_alive();
-      response = co_await handler(request, shard);
+      try {
+        response = co_await handler(request, shard);
+      } catch (const std::exception& e) {
+        // Handlers answer their own failures; this is the last line, so the client still gets an answer.
+        log::write(log::level::error, "handler failed", {{"detail", e.what()}});
+        response = problem_response({Status::internal_server_error, "internal", "internal error"});
+      }
     }
     response.keep_alive(keep_alive && !stopping);
     lowest.expires_after(config.write_timeout);

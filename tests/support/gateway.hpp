@@ -1,0 +1,46 @@
+#pragma once
+// A real gateway (the same App as the binary) on a free loopback port, against the test database.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/app/app.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/run.hpp"
+
+namespace rgw::test {
+
+using Headers = std::multimap<std::string, std::string>;
+
+inline Headers bearer(const std::string& key, Headers more = {}) {
+  more.emplace("Authorization", "Bearer " + key);
+  return more;
+}
+
+class Gateway {
+ public:
+  explicit Gateway(const std::function<void(app::Config&)>& adjust = {});
+  ~Gateway() { app_->stop(); }
+
+  Client client() const { return Client{app_->port(), ca_file}; }
+  unsigned short port() const { return app_->port(); }
+  void stop() { app_->stop(); }
+
+  std::string bootstrap_key;
+  std::optional<std::string> ca_file;
+
+ private:
+  std::unique_ptr<app::App> app_;
+};
+
+// A program with one key per role and one account.
+struct Tenant {
+  std::string program_id;
+  std::string admin, cabinet, finance, ops;
+  std::string account_id;
+};
+
+Tenant make_tenant(const Client& client, const std::string& bootstrap_key);
+std::string unique_suffix();
+
+}  // namespace rgw::test
