@@ -73,12 +73,14 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen(asio::socket_base::max_listen_connections);
+    port = acceptor.local_endpoint().port();  // kept: the acceptor is closed at stop()
   }
 
   std::vector<asio::io_context*> shards;
   ServerConfig config;
   Handler handler;
   tcp::acceptor acceptor;
+  unsigned short port = 0;
   std::optional<asio::ssl::context> tls;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
@@ -199,7 +201,7 @@ Server::~Server() = default;
 
 void Server::start() { asio::co_spawn(*state_->shards.front(), state_->accept_loop(), asio::detached); }
 
-unsigned short Server::port() const noexcept { return state_->acceptor.local_endpoint().port(); }
+unsigned short Server::port() const noexcept { return state_->port; }
 
 std::size_t Server::open_connections() const noexcept { return state_->open; }
 

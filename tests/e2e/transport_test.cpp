@@ -1,0 +1,217 @@
+// The HTTP edge: limits, slow clients, keep-alive, TLS, a database that goes away, graceful shutdown.
+#include <gtest/gtest.h>
+#include <openssl/ssl.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "gateway/pg/pool.hpp"
+#include "tests/support/gateway.hpp"
+
+namespace rgw::test {
+namespace {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+tcp::socket connect_to(asio::io_context& io, unsigned short port) {
+  tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  return s;
+}
+
+// Reads until the server closes; returns what it sent. Bounded by SO_RCVTIMEO so a hang fails instead of blocking.
+std::string read_until_closed(tcp::socket& s, std::chrono::seconds bound) {
+  timeval tv{static_cast<time_t>(bound.count()), 0};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    boost::system::error_code ec;
+    const auto n = s.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec == asio::error::eof || ec == asio::error::connection_reset) return out;
+    if (ec) throw boost::system::system_error(ec, "server did not close the connection in time");
+  }
+}
+
+class Transport : public ::testing::Test {
+ protected:
+  void SetUp() override { RGW_REQUIRE_DATABASE(); }
+};
+
+TEST_F(Transport, HeadersOverTheLimitAre431) {
+  Gateway gateway;
+  const auto r = gateway.client().request("GET", "/healthz", std::nullopt, {{"X-Padding", std::string(20 * 1024, 'a')}});
+  EXPECT_EQ(r.status, 431u);
+  EXPECT_EQ(r.json()["code"], "header_too_large");
+}
+
+TEST_F(Transport, SlowClientIsDisconnectedAfterTheIdleTimeout) {
+  Gateway gateway([](app::Config& c) { c.http.idle_timeout = 1s; });
+  asio::io_context io;
+  auto s = connect_to(io, gateway.port());
+  const auto started = std::chrono::steady_clock::now();
+  asio::write(s, asio::buffer(std::string_view("GET /healthz HTTP/1.1\r\nHost: x\r\n")));  // and never the rest
+  const auto sent = read_until_closed(s, 10s);
+  EXPECT_EQ(sent, "");
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 900ms);
+}
+
+TEST_F(Transport, KeepAliveServesSeveralRequestsOnOneConnection) {
+  Gateway gateway;
+  asio::io_context io;
+  auto s = connect_to(io, gateway.port());
+  boost::beast::flat_buffer buffer;
+  for (int i = 0; i < 3; ++i) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/healthz", 11};
+    req.set(bhttp::field::host, "x");
+    bhttp::write(s, req);
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(s, buffer, res);
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_TRUE(res.keep_alive());
+  }
+}
+
+TEST_F(Transport, TlsWithAVerifiedCertificateAndNoOldProtocols) {
+  const auto dir = std::filesystem::temp_directory_path() / ("rgw-tls-" + unique_suffix());
+  std::filesystem::create_directories(dir);
+  const auto cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1"
+                          " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl CLI is needed (scripts/setup-deps installs it)";
+  Gateway gateway([&](app::Config& c) { c.http.tls = http::TlsFiles{cert, key}; });
+
+  auto ok = gateway.client().request("GET", "/healthz");  // verifies against the test CA
+  EXPECT_EQ(ok.status, 200u);
+
+  // TLS 1.1, even from a client willing to use it, is refused.
+  asio::io_context io;
+  asio::ssl::context old(asio::ssl::context::tls_client);
+  SSL_CTX_set_security_level(old.native_handle(), 0);
+  SSL_CTX_set_cipher_list(old.native_handle(), "DEFAULT:@SECLEVEL=0");
+  SSL_CTX_set_min_proto_version(old.native_handle(), TLS1_VERSION);
+  SSL_CTX_set_max_proto_version(old.native_handle(), TLS1_1_VERSION);
+  auto s = connect_to(io, gateway.port());
+  asio::ssl::stream<tcp::socket&> tls(s, old);
+  boost::system::error_code ec;
+  tls.handshake(asio::ssl::stream_base::client, ec);
+  EXPECT_TRUE(ec) << "a TLS 1.1 handshake must fail";
+
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  EXPECT_THROW(Client{gateway.port()}.request("GET", "/healthz"), std::exception);
+  std::filesystem::remove_all(dir);
+}
+
+// A database of its own that the test can take away.
+struct ScratchDatabase {
+  ScratchDatabase() : name("rgw_scratch_" + unique_suffix()) {
+    const std::string base = database_url();
+    url = base.substr(0, base.find("///") + 3) + name + base.substr(base.find('?'));
+    admin("CREATE DATABASE " + name);
+  }
+  void drop() { admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); }
+  ~ScratchDatabase() { drop(); }
+
+  static void admin(const std::string& sql) {
+    asio::io_context io;
+    auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{database_url()});
+    run(io, [](pg::Pool& p, std::string sql) -> asio::awaitable<void> {
+      auto lease = co_await p.acquire();
+      co_await lease.connection().exec_script(sql, 30s);
+    }(*pool, sql));
+  }
+
+  std::string name;
+  std::string url;
+};
+
+TEST_F(Transport, LostDatabaseAnswers503AndNotReady) {
+  ScratchDatabase db;
+  Gateway gateway([&](app::Config& c) {
+    c.database_url = c.db.conninfo = db.url;
+    c.db.acquire_timeout = 500ms;
+    c.db.connect_timeout = 500ms;
+  });
+  auto client = gateway.client();
+  const Tenant t = make_tenant(client, gateway.bootstrap_key);
+  EXPECT_EQ(client.request("GET", "/readyz").status, 200u);
+  db.drop();
+
+  auto ready = client.request("GET", "/readyz");
+  EXPECT_EQ(ready.status, 503u);
+  EXPECT_EQ(ready.json()["code"], "unavailable");
+  auto credit = client.request("POST", "/v1/accounts/" + t.account_id + "/credits", R"({"points": 5, "reason": "x"})",
+                               bearer(t.admin, {{"Idempotency-Key", "k"}}));
+  // The key is still cached, so this reaches the ledger and meets the missing database there.
+  EXPECT_EQ(credit.status, 503u) << credit.body;
+  EXPECT_EQ(credit.json()["code"], "unavailable");
+  EXPECT_EQ(client.request("GET", "/healthz").status, 200u);  // the process itself lives on
+}
+
+const pg::Query lock_account{"t_lock_account", "SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE"};
+const pg::Query lock_waiters{"t_lock_waiters",
+                             "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"};
+const pg::Query account_balance{"t_balance", "SELECT balance FROM accounts WHERE id = $1"};
+
+TEST_F(Transport, ShutdownFinishesRequestsInFlight) {
+  Gateway gateway([](app::Config& c) { c.shutdown_grace = 20s; });
+  auto client = gateway.client();
+  const Tenant t = make_tenant(client, gateway.bootstrap_key);
+
+  asio::io_context io;
+  auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{database_url()});
+  // Hold the account's row so the credit below is stuck inside the gateway, mid-transaction.
+  auto tx = run(io, [](pg::Pool& p, std::string id) -> asio::awaitable<std::unique_ptr<pg::Transaction>> {
+    auto tx = std::make_unique<pg::Transaction>(co_await pg::Transaction::begin(p));
+    co_await tx->exec(pg::statement(lock_account, id));
+    co_return tx;
+  }(*pool, t.account_id));
+
+  Reply reply;
+  std::thread request([&] {
+    try {
+      reply = client.request("POST", "/v1/accounts/" + t.account_id + "/credits", R"({"points": 7, "reason": "x"})",
+                             bearer(t.admin, {{"Idempotency-Key", "inflight"}}));
+    } catch (const std::exception&) {
+      reply.status = 0;  // the connection was cut: the drain did not wait for it
+    }
+  });
+  auto waiting = [&] {
+    return run(io, [](pg::Pool& p) -> asio::awaitable<std::int64_t> { co_return (co_await p.exec(pg::statement(lock_waiters))).front().int64("n"); }(*pool));
+  };
+  for (auto until = std::chrono::steady_clock::now() + 10s; waiting() == 0;) ASSERT_LT(std::chrono::steady_clock::now(), until);
+
+  std::thread stopper([&] { gateway.stop(); });
+  // Once it stops accepting, new connections are refused while the old request is still open.
+  for (auto until = std::chrono::steady_clock::now() + 10s;;) {
+    asio::io_context probe;
+    tcp::socket s(probe);
+    boost::system::error_code ec;
+    s.connect({asio::ip::make_address("127.0.0.1"), gateway.port()}, ec);
+    if (ec) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), until);
+  }
+  run(io, [](pg::Transaction& tx) -> asio::awaitable<void> { co_await tx.commit(); }(*tx));
+  request.join();
+  stopper.join();
+  EXPECT_EQ(reply.status, 201u) << reply.body;
+  auto balance = run(io, [](pg::Pool& p, std::string id) -> asio::awaitable<std::int64_t> {
+    co_return (co_await p.exec(pg::statement(account_balance, id))).front().int64("balance");
+  }(*pool, t.account_id));
+  EXPECT_EQ(balance, 7);
+}
+
+}  // namespace
+}  // namespace rgw::test

@@ -1,0 +1,52 @@
+#include "gateway/app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace rgw::app {
+namespace {
+
+Config load(std::map<std::string, std::string> vars) {
+  return config_from_environment([&vars](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  });
+}
+
+TEST(Config, DefaultsFromTheDocs) {
+  const auto c = load({{"REWARDGW_DATABASE_URL", "postgresql:///x"}});
+  EXPECT_EQ(c.http.host, "127.0.0.1");
+  EXPECT_EQ(c.http.port, 8080);
+  EXPECT_EQ(c.http.body_limit, 64u * 1024);
+  EXPECT_EQ(c.limits.idempotency_ttl, std::chrono::hours(72));
+  EXPECT_EQ(c.key_cache_ttl, std::chrono::seconds(5));
+  EXPECT_TRUE(c.bootstrap_key.empty());
+  EXPECT_FALSE(c.http.tls);
+}
+
+TEST(Config, ReadsListenAddresses) {
+  EXPECT_EQ(load({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_LISTEN", "0.0.0.0:9000"}}).http.port, 9000);
+  EXPECT_EQ(load({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_LISTEN", "[::1]:9001"}}).http.host, "::1");
+}
+
+TEST(Config, RefusesBadValuesByName) {
+  auto message = [](std::map<std::string, std::string> vars) -> std::string {
+    try {
+      load(vars);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(message({}).find("REWARDGW_DATABASE_URL"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_LISTEN", "8080"}}).find("REWARDGW_LISTEN"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_LISTEN", "h:99999"}}).find("REWARDGW_LISTEN"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_THREADS", "0"}}).find("REWARDGW_THREADS"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_IDEMPOTENCY_TTL_HOURS", "24"}}).find("IDEMPOTENCY"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_TLS_CERT", "c.pem"}}).find("TLS"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "x"}, {"REWARDGW_BOOTSTRAP_KEY", "short"}}).find("BOOTSTRAP"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rgw::app
