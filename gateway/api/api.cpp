@@ -27,12 +27,16 @@ std::string_view bearer_token(const http::Request& request) {
 
 }  // namespace
 
-Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, Limits limits)
-    : pools_(std::move(pools)), keys_(std::move(keys)), limits_(limits) {
-  add_health_routes(routes_);
-  add_program_routes(routes_);
-  add_account_routes(routes_);
+Routes all_routes() {
+  Routes routes;
+  add_health_routes(routes);
+  add_program_routes(routes);
+  add_account_routes(routes);
+  return routes;
 }
+
+Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, Limits limits)
+    : pools_(std::move(pools)), keys_(std::move(keys)), limits_(limits), routes_(all_routes()) {}
 
 boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal) {
   const auto target = request.target();

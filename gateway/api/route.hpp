@@ -38,4 +38,7 @@ void add_health_routes(Routes& routes);
 void add_program_routes(Routes& routes);
 void add_account_routes(Routes& routes);
 
+// Every route of the API.
+Routes all_routes();
+
 }  // namespace rgw::api

@@ -20,6 +20,17 @@ class Router {
     std::vector<std::string> params;  // captured "{name}" segments, in order
   };
 
+  // Every (method, pattern), in the order added.
+  std::vector<std::pair<boost::beast::http::verb, std::string>> list() const {
+    std::vector<std::pair<boost::beast::http::verb, std::string>> out;
+    for (const auto& e : entries_) {
+      std::string pattern;
+      for (const auto& segment : e.pattern) pattern += "/" + segment;
+      out.emplace_back(e.method, pattern);
+    }
+    return out;
+  }
+
   Match match(boost::beast::http::verb method, std::string_view path) const {
     Match m;
     const auto segments = split(path);
