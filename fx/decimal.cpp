@@ -161,4 +161,23 @@ result<Decimal> divide(const Decimal& a, const Decimal& b, int scale, rounding m
   return make_decimal(divide_rounded(num, den, mode), scale);
 }
 
+namespace {
+template <class Op>
+result<Decimal> at_finest_scale(Op op) {
+  for (int scale = Decimal::max_scale; scale >= 0; --scale) {
+    auto r = op(scale);
+    if (r || r.error() != errc::overflow) return r;
+  }
+  return errc::overflow;
+}
+}  // namespace
+
+result<Decimal> divide_precise(const Decimal& a, const Decimal& b) {
+  return at_finest_scale([&](int scale) { return divide(a, b, scale, rounding::half_even); });
+}
+
+result<Decimal> multiply_precise(const Decimal& a, const Decimal& b) {
+  return at_finest_scale([&](int scale) { return multiply(a, b, scale, rounding::half_even); });
+}
+
 }  // namespace rgw::fx

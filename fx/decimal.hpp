@@ -57,5 +57,9 @@ result<Decimal> subtract(const Decimal& a, const Decimal& b);
 // a * b and a / b rounded to `scale` decimals by `mode`; intermediates are 128-bit.
 result<Decimal> multiply(const Decimal& a, const Decimal& b, int scale, rounding mode);
 result<Decimal> divide(const Decimal& a, const Decimal& b, int scale, rounding mode);
+// a / b and a * b with as many decimals (up to 18) as the 64-bit representation holds, rounded half-even:
+// at least 17 significant digits unless the value is tiny.
+result<Decimal> divide_precise(const Decimal& a, const Decimal& b);
+result<Decimal> multiply_precise(const Decimal& a, const Decimal& b);
 
 }  // namespace rgw::fx

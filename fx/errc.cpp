@@ -13,6 +13,8 @@ class category final : public boost::system::error_category {
       case errc::division_by_zero: return "division by zero";
       case errc::too_precise: return "too many decimal places";
       case errc::unknown_currency: return "unknown currency";
+      case errc::malformed_feed: return "malformed rate feed";
+      case errc::no_rate: return "no rate for this currency";
     }
     return "unknown fx error";
   }

@@ -11,6 +11,8 @@ enum class errc {
   division_by_zero,
   too_precise,          // more decimals than allowed (18, or the currency's minor units)
   unknown_currency,     // not an ISO 4217 code with minor units
+  malformed_feed,       // a rate document that is not exactly what its format promises; nothing of it is used
+  no_rate,              // the rate set has no rate for this currency
 };
 
 const boost::system::error_category& fx_category() noexcept;

@@ -1,0 +1,199 @@
+#include "fx/feeds.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "fx/xml.hpp"
+
+namespace rgw::fx {
+namespace {
+
+using namespace std::chrono;
+
+bool iso_shape(std::string_view code) {
+  return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// Adds code → rate to `set`, enforcing the rules every feed shares. Unknown codes are skipped.
+result<void> add_rate(RateSet& set, std::string_view code, std::string_view text) {
+  if (!iso_shape(code)) return errc::malformed_feed;
+  auto rate = Decimal::parse(text);
+  if (!rate) return rate.error();
+  if (rate->is_negative() || rate->is_zero()) return errc::malformed_feed;
+  if (code == set.base.code() || set.rates.contains(code)) return errc::malformed_feed;
+  if (!Currency::from_code(code)) return {};
+  set.rates.emplace(std::string(code), *rate);
+  return {};
+}
+
+// "YYYY-MM-DD" or, with `russian`, "DD.MM.YYYY".
+result<sys_days> parse_date(std::string_view text, bool russian) {
+  int y = 0, m = 0, d = 0;
+  auto number = [&](std::size_t at, std::size_t len, int& out) {
+    if (at + len > text.size()) return false;
+    auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + len, out);
+    return ec == std::errc{} && p == text.data() + at + len;
+  };
+  bool ok = text.size() == 10 &&
+            (russian ? text[2] == '.' && text[5] == '.' && number(0, 2, d) && number(3, 2, m) && number(6, 4, y)
+                     : text[4] == '-' && text[7] == '-' && number(0, 4, y) && number(5, 2, m) && number(8, 2, d));
+  const year_month_day date{year{y}, month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
+  if (!ok || !date.ok()) return errc::malformed_feed;
+  return sys_days{date};
+}
+
+Currency currency(std::string_view code) { return Currency::from_code(code).value(); }
+
+// A set must quote something: an empty one would make every conversion fail.
+result<RateSet> finished(RateSet set) {
+  if (set.rates.empty()) return errc::malformed_feed;
+  return set;
+}
+
+// Collects the rates object of a JSON feed with the numbers' own text, refusing duplicate keys.
+class json_feed_reader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::string base;
+  std::optional<std::int64_t> timestamp;
+  std::vector<std::pair<std::string, std::string>> rates;
+  bool duplicate = false;
+  bool unexpected = false;
+
+  bool null() override { return fail(); }
+  bool boolean(bool) override { return fail(); }
+  bool number_integer(number_integer_t v) override { return number(std::to_string(v), v); }
+  bool number_unsigned(number_unsigned_t v) override {
+    return v > static_cast<number_unsigned_t>(INT64_MAX) ? fail() : number(std::to_string(v), static_cast<std::int64_t>(v));
+  }
+  bool number_float(number_float_t, const string_t& text) override { return number(text, std::nullopt); }
+  bool string(string_t& v) override {
+    if (depth_ == 1 && key_ == "base") base = v;
+    else if (depth_ == 2 && in_rates_) add(v);
+    else return fail();
+    return true;
+  }
+  bool binary(binary_t&) override { return fail(); }
+  bool start_object(std::size_t) override {
+    ++depth_;
+    if (depth_ == 2) {
+      if (key_ != "rates") return fail();
+      in_rates_ = true;
+    }
+    return depth_ <= 2 || fail();
+  }
+  bool key(string_t& k) override {
+    key_ = k;
+    if (depth_ == 1 && !seen_top_.insert(k).second) duplicate = true;
+    return true;
+  }
+  bool end_object() override {
+    if (depth_-- == 2) in_rates_ = false;
+    return true;
+  }
+  bool start_array(std::size_t) override { return fail(); }
+  bool end_array() override { return fail(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool fail() {
+    unexpected = true;
+    return false;
+  }
+  bool number(const std::string& text, std::optional<std::int64_t> integer) {
+    if (depth_ == 1 && key_ == "timestamp" && integer) timestamp = integer;
+    else if (depth_ == 2 && in_rates_) add(text);
+    else return fail();
+    return true;
+  }
+  void add(const std::string& text) {
+    for (const auto& [code, _] : rates)
+      if (code == key_) duplicate = true;
+    rates.emplace_back(key_, text);
+  }
+  int depth_ = 0;
+  bool in_rates_ = false;
+  std::string key_;
+  std::set<std::string> seen_top_;
+};
+
+}  // namespace
+
+result<std::vector<RateSet>> parse_ecb(std::string_view xml_text, sys_seconds fetched_at) {
+  auto doc = xml::parse(xml_text);
+  if (!doc) return doc.error();
+  const xml::Element* outer = doc->name.ends_with("Envelope") ? doc->child("Cube") : nullptr;
+  if (!outer || outer->children.empty()) return errc::malformed_feed;
+  std::vector<RateSet> sets;
+  for (const auto& day : outer->children) {
+    const auto* time = day.attribute("time");
+    if (day.name != "Cube" || !time) return errc::malformed_feed;
+    auto date = parse_date(*time, false);
+    if (!date) return date.error();
+    RateSet set{currency("EUR"), "ecb", sys_seconds{*date + 14h}, fetched_at, {}};
+    for (const auto& quote : day.children) {
+      const auto *code = quote.attribute("currency"), *rate = quote.attribute("rate");
+      if (quote.name != "Cube" || !code || !rate) return errc::malformed_feed;
+      if (auto added = add_rate(set, *code, *rate); !added) return added.error();
+    }
+    auto done = finished(std::move(set));
+    if (!done) return done.error();
+    if (!sets.empty() && sets.back().as_of <= done->as_of) return errc::malformed_feed;  // days newest first, once each
+    sets.push_back(std::move(*done));
+  }
+  return sets;
+}
+
+result<RateSet> parse_cbr(std::string_view xml_text, sys_seconds fetched_at) {
+  auto doc = xml::parse(xml_text);
+  if (!doc) return doc.error();
+  const auto* date_text = doc->attribute("Date");
+  if (doc->name != "ValCurs" || !date_text) return errc::malformed_feed;
+  auto date = parse_date(*date_text, true);
+  if (!date) return date.error();
+  RateSet set{currency("RUB"), "cbr", sys_seconds{*date - 3h}, fetched_at, {}};  // 00:00 Moscow (UTC+3)
+  for (const auto& valute : doc->children) {
+    const auto *code = valute.child("CharCode"), *nominal = valute.child("Nominal"), *value = valute.child("Value");
+    if (valute.name != "Valute" || !code || !nominal || !value) return errc::malformed_feed;
+    std::string rub = value->text;
+    std::replace(rub.begin(), rub.end(), ',', '.');
+    auto per_nominal = Decimal::parse(rub);
+    auto units = Decimal::parse(nominal->text);
+    if (!per_nominal) return per_nominal.error();
+    if (!units || units->scale() != 0 || units->units() <= 0 || per_nominal->units() <= 0) return errc::malformed_feed;
+    auto per_rub = divide_precise(*units, *per_nominal);  // units of the currency that one rouble buys
+    if (!per_rub) return per_rub.error();
+    if (auto added = add_rate(set, code->text, per_rub->to_string()); !added) return added.error();
+  }
+  return finished(std::move(set));
+}
+
+result<RateSet> parse_json_feed(std::string_view json, sys_seconds fetched_at) {
+  json_feed_reader reader;
+  const bool ok = nlohmann::json::sax_parse(json, &reader);
+  if (!ok || reader.unexpected || reader.duplicate || !reader.timestamp || *reader.timestamp <= 0) return errc::malformed_feed;
+  auto base = Currency::from_code(reader.base);
+  if (!base) return errc::malformed_feed;
+  RateSet set{*base, "json", sys_seconds{seconds{*reader.timestamp}}, fetched_at, {}};
+  for (const auto& [code, text] : reader.rates)
+    if (auto added = add_rate(set, code, text); !added) return added.error();
+  return finished(std::move(set));
+}
+
+result<std::vector<RateSet>> parse_feed(std::string_view document, sys_seconds fetched_at) {
+  const auto start = document.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return errc::malformed_feed;
+  if (document[start] == '{') {
+    auto set = parse_json_feed(document, fetched_at);
+    if (!set) return set.error();
+    return std::vector<RateSet>{std::move(*set)};
+  }
+  if (document.find("<ValCurs") != std::string_view::npos) {
+    auto set = parse_cbr(document, fetched_at);
+    if (!set) return set.error();
+    return std::vector<RateSet>{std::move(*set)};
+  }
+  return parse_ecb(document, fetched_at);
+}
+
+}  // namespace rgw::fx

@@ -1,0 +1,26 @@
+#pragma once
+// Parsers for the rate feeds rewardgw reads. Each is strict: a document that is malformed, truncated or carries
+// an invalid rate (zero, negative, not a plain decimal, duplicated) is refused whole with errc::malformed_feed
+// or the number's own error, so the last good set stays in force. Currencies outside the ISO 4217 table with
+// minor units (e.g. the SDR, XDR) are skipped.
+#include <string_view>
+#include <vector>
+
+#include "fx/rates.hpp"
+
+namespace rgw::fx {
+
+// ECB reference rates, daily or historical (EUR base). One set per day, newest first. as_of is the reference
+// date at 14:00 UTC, when the ECB has published (rates are set at 14:10 CET and published by 16:00 CET).
+result<std::vector<RateSet>> parse_ecb(std::string_view xml, sys_seconds fetched_at);
+// Bank of Russia daily rates (RUB base, windows-1251, comma decimals, Nominal units per quote). The rate stored
+// is Nominal / Value (units per 1 RUB) at 17+ significant digits. as_of is the Date at 00:00 Moscow time.
+result<RateSet> parse_cbr(std::string_view xml, sys_seconds fetched_at);
+// {"base": "USD", "timestamp": <unix seconds>, "rates": {"EUR": "0.91", "JPY": 151.2}}; numbers are read from
+// their text, never through a double.
+result<RateSet> parse_json_feed(std::string_view json, sys_seconds fetched_at);
+
+// Recognises the format by its content and parses it; newest set first.
+result<std::vector<RateSet>> parse_feed(std::string_view document, sys_seconds fetched_at);
+
+}  // namespace rgw::fx

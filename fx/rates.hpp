@@ -1,0 +1,59 @@
+#pragma once
+// Rate sets as feeds publish them, and the table that converts money with them.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fx/currency.hpp"
+#include "fx/decimal.hpp"
+#include "fx/money.hpp"
+
+namespace rgw::fx {
+
+using sys_seconds = std::chrono::sys_seconds;
+
+// One published set: how many units of each currency one unit of `base` buys, at `as_of`.
+struct RateSet {
+  Currency base;
+  std::string source;  // "ecb", "cbr", "json"
+  sys_seconds as_of;   // the source's own time for these rates
+  sys_seconds fetched_at;
+  std::map<std::string, Decimal, std::less<>> rates;  // by ISO code; never the base itself, never <= 0
+
+  // The base's rate is 1; errc::no_rate for a currency the set does not quote.
+  result<Decimal> rate(std::string_view code) const;
+};
+
+// A converted amount with the rates behind it.
+struct Conversion {
+  Money to;
+  Decimal mid_rate;      // units of `to` per unit of `from`, unmarked (at least 17 significant digits)
+  Decimal applied_rate;  // mid_rate with the markup applied; `to` = from × applied_rate, rounded once
+};
+
+// A rate set with every cross rate worked out once, so a conversion is one multiplication. Immutable, shared
+// between threads by shared_ptr.
+class RateTable {
+ public:
+  explicit RateTable(RateSet set);
+
+  const RateSet& set() const noexcept { return set_; }
+  // rate(from→to) = rate(base→to) / rate(base→from), kept to at least 17 significant digits.
+  result<Decimal> cross_rate(std::string_view from, std::string_view to) const;
+  // amount × cross rate × (1 + markup_bps / 10000), rounded half-even to `to`'s minor units: the only rounding.
+  result<Conversion> convert(const Money& amount, const Currency& to, int markup_bps = 0) const;
+
+ private:
+  int index(std::string_view code) const;
+  RateSet set_;
+  std::vector<std::string> codes_;  // base first, then the quoted currencies, sorted
+  std::vector<Decimal> cross_;      // codes_.size()² cross rates, row = from
+};
+
+// Time between as_of and now that falls on weekdays (UTC): feeds publish on business days only, so a Friday
+// rate is not "three days old" on Monday morning.
+std::chrono::seconds business_age(sys_seconds as_of, sys_seconds now);
+
+}  // namespace rgw::fx

@@ -1,0 +1,111 @@
+// The feed parsers take well-formed feeds and refuse everything else whole.
+#include "fx/feeds.hpp"
+
+#include <gtest/gtest.h>
+
+#include <date/date.h>
+
+#include <fstream>
+
+namespace rgw::fx {
+namespace {
+
+using namespace std::chrono;
+using namespace std::string_literals;
+
+std::string read(const std::string& name) {
+  std::ifstream in(std::string(RGW_SOURCE_DIR "/tests/data/") + name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string ecb_daily(const std::string& quotes, const std::string& time = "2026-11-20") {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
+  <gesmes:subject>Reference rates</gesmes:subject>
+  <Cube><Cube time=")" + time + R"(">)" + quotes + "</Cube></Cube>\n</gesmes:Envelope>\n";
+}
+
+TEST(Feeds, EcbDaily) {
+  auto sets = parse_ecb(ecb_daily(R"(<Cube currency="USD" rate="1.0565"/><Cube currency='JPY' rate="120.83"/>)"), sys_seconds{});
+  ASSERT_TRUE(sets) << sets.error().message();
+  ASSERT_EQ(sets->size(), 1u);
+  EXPECT_EQ(date::format("%F %R", sets->front().as_of), "2026-11-20 14:00");
+  EXPECT_EQ(sets->front().rates.at("JPY").to_string(), "120.83");
+}
+
+TEST(Feeds, BankOfRussiaInWindows1251WithNominals) {
+  auto set = parse_cbr(read("cbr-daily-sample.xml"), sys_seconds{});
+  ASSERT_TRUE(set) << set.error().message();
+  EXPECT_EQ(set->base.code(), "RUB");
+  EXPECT_EQ(set->source, "cbr");
+  EXPECT_EQ(date::format("%F %R", set->as_of), "2026-11-20 21:00");  // 21.11.2026 00:00 Moscow
+  EXPECT_EQ(set->rates.at("USD").to_string(), "0.012347660735673627");  // 1 / 80.9870
+  EXPECT_EQ(set->rates.at("JPY").to_string(), "1.911643822522987517");  // 100 / 52.3110
+  EXPECT_FALSE(set->rates.contains("XDR"));  // no minor units: skipped
+  RateTable table(*set);
+  EXPECT_EQ(table.convert(Money::parse("100.00", "USD").value(), Currency::from_code("RUB").value()).value().to.amount_string(), "8098.70");
+  EXPECT_EQ(table.convert(Money::parse("1000", "JPY").value(), Currency::from_code("RUB").value()).value().to.amount_string(), "523.11");
+  EXPECT_EQ(table.convert(Money::parse("10.00", "EUR").value(), Currency::from_code("USD").value()).value().to.amount_string(), "11.55");
+}
+
+TEST(Feeds, JsonWithStringsAndNumbersReadFromTheirText) {
+  auto set = parse_json_feed(R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": "0.91", "JPY": 151.25, "KRW": 1300,
+                                 "GBP": 0.791234567890123456}})",
+                             sys_seconds{});
+  ASSERT_TRUE(set) << set.error().message();
+  EXPECT_EQ(set->as_of, sys_seconds{seconds{1700000000}});
+  EXPECT_EQ(set->rates.at("EUR").to_string(), "0.91");
+  EXPECT_EQ(set->rates.at("JPY").to_string(), "151.25");
+  EXPECT_EQ(set->rates.at("KRW").to_string(), "1300");
+  EXPECT_EQ(set->rates.at("GBP").to_string(), "0.791234567890123456");  // all 18 decimals: a double keeps ~16
+}
+
+TEST(Feeds, DetectsTheFormat) {
+  EXPECT_EQ(parse_feed(read("cbr-daily-sample.xml"), sys_seconds{}).value().front().source, "cbr");
+  EXPECT_EQ(parse_feed(" {\"base\":\"USD\",\"timestamp\":1,\"rates\":{\"EUR\":\"1\"}}", sys_seconds{}).value().front().source, "json");
+  EXPECT_EQ(parse_feed(ecb_daily(R"(<Cube currency="USD" rate="1"/>)"), sys_seconds{}).value().front().source, "ecb");
+}
+
+TEST(Feeds, MalformedDocumentsAreRefusedWhole) {
+  const std::string history = read("ecb-eurofxref-hist-2016-12-to-2017-03.xml");
+  const std::string cbr = read("cbr-daily-sample.xml");
+  std::string cbr_as_utf8 = cbr;
+  cbr_as_utf8.replace(cbr_as_utf8.find("windows-1251"), 12, "UTF-8");
+  const std::vector<std::string> bad = {
+      "",
+      "garbage",
+      history.substr(0, history.size() / 2),                           // truncated
+      history.substr(0, history.size() - 3),                           // truncated at the very end
+      ecb_daily(R"(<Cube currency="USD" rate="0"/>)"),                  // zero
+      ecb_daily(R"(<Cube currency="USD" rate="-1.05"/>)"),              // negative
+      ecb_daily(R"(<Cube currency="USD" rate="1e400"/>)"),              // exponent
+      ecb_daily(R"(<Cube currency="USD" rate="NaN"/>)"),
+      ecb_daily(R"(<Cube currency="USD" rate=""/>)"),
+      ecb_daily(R"(<Cube currency="USD" rate="1.05"/><Cube currency="USD" rate="1.06"/>)"),  // duplicated
+      ecb_daily(R"(<Cube currency="EUR" rate="1"/>)"),                  // the base quoted against itself
+      ecb_daily(R"(<Cube currency="usd" rate="1.05"/>)"),
+      ecb_daily(R"(<Cube currency="USD" rate="1.05" rate="1.06"/>)"),   // duplicated attribute
+      ecb_daily(R"(<Cube currency="USD" rate="1.05">)"),                // unclosed
+      ecb_daily(""),                                                   // a day with no rates
+      ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)", "2026-02-30"),  // no such date
+      ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)", "20.11.2026"),
+      "<!DOCTYPE x [<!ENTITY a \"b\">]>" + ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)"),
+      cbr_as_utf8,                                                     // wrong encoding declared
+      cbr.substr(0, cbr.size() - 20),
+      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": "0.91", "EUR": "0.92"}})",
+      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": 1e400}})",
+      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": 0}})",
+      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": -0.9}})",
+      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": null}})",
+      R"({"base": "USD", "timestamp": 1, "rates": {}})",
+      R"({"base": "USD", "rates": {"EUR": "0.9"}})",
+      R"({"base": "ZZZ", "timestamp": 1, "rates": {"EUR": "0.9"}})",
+      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": "0.9"})",
+      R"({"base": "USD", "base": "EUR", "timestamp": 1, "rates": {"JPY": "150"}})",
+      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": {"x": 1}}})",
+  };
+  for (std::size_t i = 0; i < bad.size(); ++i) EXPECT_FALSE(parse_feed(bad[i], sys_seconds{})) << "document " << i;
+}
+
+}  // namespace
+}  // namespace rgw::fx

@@ -1,0 +1,116 @@
+// Conversions checked against values worked out by hand (Python's decimal module at 40 digits) from the real
+// ECB file in tests/data.
+#include "fx/rates.hpp"
+
+#include <gtest/gtest.h>
+
+#include <date/date.h>
+
+#include <fstream>
+
+#include "fx/feeds.hpp"
+
+namespace rgw::fx {
+namespace {
+
+using namespace std::chrono;
+
+std::string read(const std::string& name) {
+  std::ifstream in(std::string(RGW_SOURCE_DIR "/tests/data/") + name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+Money money(std::string_view amount, std::string_view code) { return Money::parse(amount, code).value(); }
+Currency cur(std::string_view code) { return Currency::from_code(code).value(); }
+
+class EcbHistory : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto parsed = parse_ecb(read("ecb-eurofxref-hist-2016-12-to-2017-03.xml"), sys_seconds{});
+    ASSERT_TRUE(parsed) << parsed.error().message();
+    sets = new std::vector<RateSet>(std::move(*parsed));
+  }
+  static const RateSet& day(std::string_view when) {
+    for (const auto& s : *sets)
+      if (date::format("%F", s.as_of) == when) return s;
+    throw std::runtime_error("no such day in the file");
+  }
+  static inline std::vector<RateSet>* sets = nullptr;
+};
+
+TEST_F(EcbHistory, ReadsEveryDayNewestFirst) {
+  EXPECT_EQ(sets->size(), 64u);
+  EXPECT_EQ(date::format("%F %R", sets->front().as_of), "2017-03-03 14:00");
+  EXPECT_EQ(sets->front().base.code(), "EUR");
+  EXPECT_EQ(sets->front().source, "ecb");
+  EXPECT_EQ(sets->front().rates.at("RUB").to_string(), "62.0628");
+  EXPECT_EQ(sets->front().rates.size(), 31u);
+}
+
+TEST_F(EcbHistory, UsdToRubOn20170303) {
+  RateTable table(day("2017-03-03"));
+  // 62.0628 / 1.0565 = 58.74377662091812588736...
+  EXPECT_EQ(table.cross_rate("USD", "RUB").value().to_string(), "58.74377662091812589");
+  auto c = table.convert(money("10.00", "USD"), cur("RUB")).value();
+  EXPECT_EQ(c.to.amount_string(), "587.44");  // 587.4377662...
+  EXPECT_EQ(c.to.currency().code(), "RUB");
+  EXPECT_EQ(c.applied_rate, c.mid_rate);
+}
+
+TEST_F(EcbHistory, MarkupIsAppliedOnTopOfTheMidRate) {
+  RateTable table(day("2017-03-03"));
+  auto c = table.convert(money("10.00", "USD"), cur("RUB"), 150).value();
+  EXPECT_EQ(c.mid_rate.to_string(), "58.74377662091812589");
+  EXPECT_EQ(c.applied_rate.to_string(), "59.62493327023189778");  // × 1.0150
+  EXPECT_EQ(c.to.amount_string(), "596.25");
+}
+
+TEST_F(EcbHistory, CrossRatesBetweenZeroAndTwoMinorUnits) {
+  RateTable table(day("2017-03-03"));
+  EXPECT_EQ(table.convert(money("1000", "JPY"), cur("EUR")).value().to.amount_string(), "8.28");  // 8.27609...
+  EXPECT_EQ(table.convert(money("10.00", "EUR"), cur("JPY")).value().to.amount_string(), "1208");  // 1208.3
+  EXPECT_EQ(table.convert(money("25.00", "GBP"), cur("JPY")).value().to.amount_string(), "3498");  // 3498.06...
+  EXPECT_EQ(table.convert(money("12.34", "EUR"), cur("EUR")).value().to.amount_string(), "12.34");
+  EXPECT_EQ(table.convert(money("1.00", "USD"), cur("BHD")).error(), errc::no_rate);  // the ECB quotes no BHD
+}
+
+TEST(Rates, JpyToBhdCrossThroughAUsdBasedFeed) {
+  auto set = parse_json_feed(R"({"base": "USD", "timestamp": 1763800000, "rates": {"BHD": "0.376", "JPY": 151.25}})", sys_seconds{});
+  ASSERT_TRUE(set);
+  RateTable table(*set);
+  // 0.376 / 151.25 = 0.0024859504132231404958...
+  EXPECT_EQ(table.cross_rate("JPY", "BHD").value().to_string(), "0.002485950413223140");
+  EXPECT_EQ(table.convert(money("5000", "JPY"), cur("BHD")).value().to.amount_string(), "12.430");
+  EXPECT_EQ(table.convert(money("1.000", "BHD"), cur("JPY")).value().to.amount_string(), "402");  // 402.26...
+  EXPECT_EQ(table.convert(money("1.000", "BHD"), cur("USD")).value().to.amount_string(), "2.66");  // 2.6595...
+}
+
+TEST(Rates, RoundsHalfEvenOnlyAtTheEnd) {
+  auto set = parse_json_feed(R"({"base": "USD", "timestamp": 1763800000, "rates": {"EUR": "0.125"}})", sys_seconds{});
+  RateTable table(*set);
+  auto to_eur = [&](std::string_view usd) { return table.convert(money(usd, "USD"), cur("EUR")).value().to.amount_string(); };
+  EXPECT_EQ(to_eur("0.04"), "0.00");  // 0.005 -> even 0.00
+  EXPECT_EQ(to_eur("0.12"), "0.02");  // 0.015 -> even 0.02
+  EXPECT_EQ(to_eur("0.20"), "0.02");  // 0.025 -> even 0.02
+  EXPECT_EQ(to_eur("0.28"), "0.04");  // 0.035 -> even 0.04
+  EXPECT_EQ(to_eur("0.29"), "0.04");  // 0.03625
+  // A rate with a long expansion: 1/3 kept to 18 decimals, rounded once at the end.
+  auto third = parse_json_feed(R"({"base": "USD", "timestamp": 1763800000, "rates": {"EUR": "3"}})", sys_seconds{});
+  RateTable t3(*third);
+  EXPECT_EQ(t3.cross_rate("EUR", "USD").value().to_string(), "0.333333333333333333");
+  EXPECT_EQ(t3.convert(money("100.00", "EUR"), cur("USD")).value().to.amount_string(), "33.33");
+  EXPECT_EQ(t3.convert(money("0.05", "EUR"), cur("USD")).value().to.amount_string(), "0.02");  // 0.01666...
+}
+
+TEST(Rates, BusinessAgeSkipsWeekends) {
+  auto day = [](unsigned d) { return sys_days{year{2026} / November / d}; };
+  const sys_seconds friday_14 = day(20) + 14h;
+  EXPECT_EQ(business_age(friday_14, day(20) + 20h), 6h);
+  EXPECT_EQ(business_age(friday_14, day(23) + 10h), 20h);  // Fri 10h + Mon 10h
+  EXPECT_EQ(business_age(friday_14, day(22) + 23h), 10h);  // all weekend: Fri only
+  EXPECT_EQ(business_age(friday_14, day(25) + 14h), 24h * 3);
+  EXPECT_EQ(business_age(friday_14, friday_14 - 1h), 0s);
+}
+
+}  // namespace
+}  // namespace rgw::fx
