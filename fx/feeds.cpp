@@ -130,7 +130,7 @@ result<std::vector<RateSet>> parse_ecb(std::string_view xml_text, sys_seconds fe
     if (day.name != "Cube" || !time) return errc::malformed_feed;
     auto date = parse_date(*time, false);
     if (!date) return date.error();
-    RateSet set{currency("EUR"), "ecb", sys_seconds{*date + 14h}, fetched_at, {}};
+    RateSet set{currency("EUR"), "ecb", sys_seconds{*date + 14h}, fetched_at, {}, true};
     for (const auto& quote : day.children) {
       const auto *code = quote.attribute("currency"), *rate = quote.attribute("rate");
       if (quote.name != "Cube" || !code || !rate) return errc::malformed_feed;
@@ -151,7 +151,7 @@ result<RateSet> parse_cbr(std::string_view xml_text, sys_seconds fetched_at) {
   if (doc->name != "ValCurs" || !date_text) return errc::malformed_feed;
   auto date = parse_date(*date_text, true);
   if (!date) return date.error();
-  RateSet set{currency("RUB"), "cbr", sys_seconds{*date - 3h}, fetched_at, {}};  // 00:00 Moscow (UTC+3)
+  RateSet set{currency("RUB"), "cbr", sys_seconds{*date - 3h}, fetched_at, {}, true};  // 00:00 Moscow (UTC+3)
   for (const auto& valute : doc->children) {
     const auto *code = valute.child("CharCode"), *nominal = valute.child("Nominal"), *value = valute.child("Value");
     if (valute.name != "Valute" || !code || !nominal || !value) return errc::malformed_feed;
@@ -174,7 +174,7 @@ result<RateSet> parse_json_feed(std::string_view json, sys_seconds fetched_at) {
   if (!ok || reader.unexpected || reader.duplicate || !reader.timestamp || *reader.timestamp <= 0) return errc::malformed_feed;
   auto base = Currency::from_code(reader.base);
   if (!base) return errc::malformed_feed;
-  RateSet set{*base, "json", sys_seconds{seconds{*reader.timestamp}}, fetched_at, {}};
+  RateSet set{*base, "json", sys_seconds{seconds{*reader.timestamp}}, fetched_at, {}, false};
   for (const auto& [code, text] : reader.rates)
     if (auto added = add_rate(set, code, text); !added) return added.error();
   return finished(std::move(set));

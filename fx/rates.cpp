@@ -70,4 +70,9 @@ std::chrono::seconds business_age(sys_seconds as_of, sys_seconds now) {
   return age;
 }
 
+std::chrono::seconds age(const RateSet& set, sys_seconds now) {
+  if (set.business_days) return business_age(set.as_of, now);
+  return now > set.as_of ? now - set.as_of : std::chrono::seconds(0);
+}
+
 }  // namespace rgw::fx

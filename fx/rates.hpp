@@ -21,6 +21,7 @@ struct RateSet {
   sys_seconds as_of;   // the source's own time for these rates
   sys_seconds fetched_at;
   std::map<std::string, Decimal, std::less<>> rates;  // by ISO code; never the base itself, never <= 0
+  bool business_days = false;  // the source publishes on business days only (central banks)
 
   // The base's rate is 1; errc::no_rate for a currency the set does not quote.
   result<Decimal> rate(std::string_view code) const;
@@ -55,5 +56,7 @@ class RateTable {
 // Time between as_of and now that falls on weekdays (UTC): feeds publish on business days only, so a Friday
 // rate is not "three days old" on Monday morning.
 std::chrono::seconds business_age(sys_seconds as_of, sys_seconds now);
+// How old a set is for staleness limits: business time for business-day sources, wall time otherwise.
+std::chrono::seconds age(const RateSet& set, sys_seconds now);
 
 }  // namespace rgw::fx

@@ -32,11 +32,18 @@ Routes all_routes() {
   add_health_routes(routes);
   add_program_routes(routes);
   add_account_routes(routes);
+  add_fx_routes(routes);
   return routes;
 }
 
-Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, Limits limits)
-    : pools_(std::move(pools)), keys_(std::move(keys)), limits_(limits), routes_(all_routes()) {}
+Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, std::shared_ptr<rates::RateStore> rates,
+         std::shared_ptr<rates::RefreshStatus> fx_status, Settings settings)
+    : pools_(std::move(pools)),
+      keys_(std::move(keys)),
+      rates_(std::move(rates)),
+      fx_status_(std::move(fx_status)),
+      settings_(settings),
+      routes_(all_routes()) {}
 
 boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal) {
   const auto target = request.target();
@@ -53,7 +60,7 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
     principal = *who;
     if (!match.route->access.allows(principal)) throw Failure(errc::forbidden, "this key's role may not do this");
   }
-  Call call{request, std::move(match.params), principal, db, *keys_, limits_};
+  Call call{request, std::move(match.params), principal, db, *keys_, *rates_, *fx_status_, settings_};
   co_return co_await match.route->handler(call);
 }
 

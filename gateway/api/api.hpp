@@ -12,7 +12,8 @@ namespace rgw::api {
 class Api {
  public:
   // pools: one per shard, indexed like the server's shards.
-  Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, Limits limits);
+  Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, std::shared_ptr<rates::RateStore> rates,
+      std::shared_ptr<rates::RefreshStatus> fx_status, Settings settings);
 
   // Never throws: every failure becomes a problem response.
   boost::asio::awaitable<http::Response> handle(http::Request& request, std::size_t shard);
@@ -22,7 +23,9 @@ class Api {
 
   std::vector<std::shared_ptr<pg::Pool>> pools_;
   std::shared_ptr<auth::KeyStore> keys_;
-  Limits limits_;
+  std::shared_ptr<rates::RateStore> rates_;
+  std::shared_ptr<rates::RefreshStatus> fx_status_;
+  Settings settings_;
   Routes routes_;
 };
 

@@ -4,7 +4,7 @@
 
 namespace rgw::api {
 
-nlohmann::json Call::body() const { return parse_object(request, limits.json_depth); }
+nlohmann::json Call::body() const { return parse_object(request, settings.json_depth); }
 
 http::Response json_response(http::Status status, const nlohmann::json& body) {
   return http::make_response(status, http::to_text(body), "application/json");
@@ -25,7 +25,7 @@ boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& ca
                                                                         const nlohmann::json& body) {
   const std::string path(call.request.target().substr(0, call.request.target().find('?')));
   const auto fp = idempotency::fingerprint(call.request.method_string(), path, body.dump());
-  auto claim = co_await idempotency::claim(tx, call.program(), key, fp, call.limits.idempotency_ttl);
+  auto claim = co_await idempotency::claim(tx, call.program(), key, fp, call.settings.idempotency_ttl);
   switch (claim.state) {
     case idempotency::claim_state::claimed:
       co_return std::nullopt;

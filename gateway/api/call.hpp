@@ -12,12 +12,16 @@
 #include "gateway/http/message.hpp"
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/rates/rate_store.hpp"
+#include "gateway/rates/refresher.hpp"
 
 namespace rgw::api {
 
-struct Limits {
+struct Settings {
   int json_depth = 32;
   std::chrono::hours idempotency_ttl{72};
+  // With a rate source configured, /readyz wants rates younger than this; nullopt: no source, no FX.
+  std::optional<std::chrono::seconds> fx_readiness_max_age;
 };
 
 struct Call {
@@ -26,7 +30,9 @@ struct Call {
   auth::Principal principal;
   pg::Pool& db;
   auth::KeyStore& keys;
-  const Limits& limits;
+  const rates::RateStore& rates;
+  const rates::RefreshStatus& fx_status;
+  const Settings& settings;
 
   nlohmann::json body() const;
   // The caller's program; program-scoped routes are never open to the bootstrap key.

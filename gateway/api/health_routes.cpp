@@ -1,4 +1,6 @@
 // GET /healthz and GET /readyz.
+#include <date/date.h>
+
 #include "gateway/api/route.hpp"
 
 namespace rgw::api {
@@ -8,14 +10,30 @@ const pg::Query ping{"health_ping", "SELECT 1"};
 
 boost::asio::awaitable<http::Response> healthz(Call&) { co_return json_response(http::Status::ok, {{"status", "ok"}}); }
 
-// Ready only while the database answers; a load balancer stops sending requests that could only fail.
+// Why the rates are not fit for pricing, or nullopt when they are (or no rate source is configured).
+std::optional<std::string> fx_problem(const Call& call) {
+  const auto max_age = call.settings.fx_readiness_max_age;
+  if (!max_age) return std::nullopt;
+  const auto table = call.rates.current();
+  const auto last_error = call.fx_status.last_error();
+  const auto why = last_error ? "; last refresh: " + *last_error : std::string();
+  if (!table) return "no exchange rates loaded" + why;
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (fx::age(table->set(), now) > *max_age) return "exchange rates as of " + date::format("%FT%TZ", table->set().as_of) + " are stale" + why;
+  return std::nullopt;
+}
+
+// Ready only while the database answers and the rates are fresh: a load balancer stops sending requests that
+// could only fail.
 boost::asio::awaitable<http::Response> readyz(Call& call) {
   try {
     co_await call.db.exec(pg::statement(ping));
   } catch (const pg::Error& e) {
     throw Failure(errc::unavailable, std::string("database: ") + e.code().message());
   }
-  co_return json_response(http::Status::ok, {{"status", "ready"}, {"checks", {{"database", "ok"}}}});
+  if (auto problem = fx_problem(call)) throw Failure(errc::unavailable, "fx: " + *problem);
+  const bool fx_checked = call.settings.fx_readiness_max_age.has_value();
+  co_return json_response(http::Status::ok, {{"status", "ready"}, {"checks", {{"database", "ok"}, {"fx", fx_checked ? "ok" : "not configured"}}}});
 }
 
 }  // namespace

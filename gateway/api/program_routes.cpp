@@ -17,12 +17,13 @@ nlohmann::json to_json(const programs::Program& p) {
           {"point_value", {{"amount", p.point_value.to_string()}, {"currency", p.base_currency.code()}}},
           {"timezone", p.timezone},
           {"fx_markup_bps", p.fx_markup_bps},
+          {"fx_max_age_s", p.fx_max_age_s},
           {"default_locale", p.default_locale},
           {"created_at", p.created_at}};
 }
 
 programs::Program program_from(const nlohmann::json& body) {
-  only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale"});
+  only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale", "fx_max_age_s"});
   programs::Program p;
   p.name = required_string(body, "name");
   auto base = fx::Currency::from_code(required_string(body, "base_currency", 3));
@@ -46,6 +47,7 @@ programs::Program program_from(const nlohmann::json& body) {
   }
   p.fx_markup_bps = static_cast<int>(optional_integer(body, "fx_markup_bps", 0, 10'000).value_or(0));
   p.default_locale = optional_string(body, "default_locale", 16).value_or("en");
+  p.fx_max_age_s = optional_integer(body, "fx_max_age_s", 1, 30 * 86'400).value_or(p.fx_max_age_s);
   return p;
 }
 

@@ -37,6 +37,7 @@ using Routes = Router<Route>;
 void add_health_routes(Routes& routes);
 void add_program_routes(Routes& routes);
 void add_account_routes(Routes& routes);
+void add_fx_routes(Routes& routes);
 
 // Every route of the API.
 Routes all_routes();

@@ -17,6 +17,7 @@
 #include "gateway/db/schema.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/pg/listener.hpp"
+#include "gateway/rates/refresher.hpp"
 
 namespace rgw::app {
 
@@ -55,10 +56,13 @@ struct App::impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::shared_ptr<pg::Pool>> pools;
   std::shared_ptr<auth::KeyStore> keys;
+  std::shared_ptr<rates::RateStore> rates = std::make_shared<rates::RateStore>();
+  std::shared_ptr<rates::RefreshStatus> fx_status = std::make_shared<rates::RefreshStatus>();
   std::shared_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
   asio::cancellation_signal stop_listener;
   asio::cancellation_signal stop_housekeeping;
+  asio::cancellation_signal stop_rates;
   std::vector<std::thread> threads;
 };
 
@@ -80,7 +84,7 @@ void App::start() {
     s.pools.push_back(pg::Pool::create(s.shards.back()->get_executor(), s.config.db));
   }
   s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl);
-  s.api = std::make_shared<api::Api>(s.pools, s.keys, s.config.limits);
+  s.api = std::make_shared<api::Api>(s.pools, s.keys, s.rates, s.fx_status, s.config.settings);
 
   std::vector<asio::io_context*> contexts;
   for (auto& c : s.shards) contexts.push_back(c.get());
@@ -89,11 +93,23 @@ void App::start() {
                                             [api](http::Request& r, std::size_t shard) { return api->handle(r, shard); });
 
   auto keys = s.keys;
-  auto on_revoked = [keys](const pg::Notification& n) { keys->forget(n.payload); };
-  auto on_connected = [keys] { keys->forget_all(); };  // revocations may have been missed while disconnected
-  asio::co_spawn(*s.shards.front(),
-                 pg::listen(s.config.database_url, {auth::KeyStore::revocation_channel}, on_revoked, on_connected),
+  auto rates = s.rates;
+  auto db = s.pools.front();
+  auto& loop = *s.shards.front();
+  auto on_notify = [keys, rates, db, &loop](const pg::Notification& n) {
+    if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
+    else if (n.channel == rates::notify_channel) asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
+  };
+  // Whatever was announced while disconnected may have been missed: forget cached keys, reload the rates.
+  auto on_connected = [keys, rates, db, &loop] {
+    keys->forget_all();
+    asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
+  };
+  asio::co_spawn(loop, pg::listen(s.config.database_url, {auth::KeyStore::revocation_channel, rates::notify_channel}, on_notify, on_connected),
                  asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
+  if (s.config.fx)
+    asio::co_spawn(loop, rates::keep_fresh(*s.config.fx, db, s.rates, s.fx_status),
+                   asio::bind_cancellation_slot(s.stop_rates.slot(), asio::detached));
   asio::co_spawn(*s.shards.front(), housekeeping(s.pools.front()),
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
 
@@ -113,6 +129,7 @@ void App::stop() {
   asio::post(*s.shards.front(), [&s] {
     s.stop_listener.emit(asio::cancellation_type::terminal);
     s.stop_housekeeping.emit(asio::cancellation_type::terminal);
+    s.stop_rates.emit(asio::cancellation_type::terminal);
   });
   s.guards.clear();
   const auto drain = std::chrono::steady_clock::now() + 2s;

@@ -77,9 +77,17 @@ Config config_from_environment(const Environment& getenv) {
   c.db.acquire_timeout = milliseconds(env.number("REWARDGW_DB_ACQUIRE_TIMEOUT_MS", 2000, 1, 600'000));
   c.db.connect_timeout = milliseconds(env.number("REWARDGW_DB_CONNECT_TIMEOUT_MS", 3000, 10, 600'000));
 
-  c.limits.json_depth = static_cast<int>(env.number("REWARDGW_JSON_MAX_DEPTH", 32, 2, 512));
+  c.settings.json_depth = static_cast<int>(env.number("REWARDGW_JSON_MAX_DEPTH", 32, 2, 512));
   // API.md promises keys are kept at least 72 hours.
-  c.limits.idempotency_ttl = std::chrono::hours(env.number("REWARDGW_IDEMPOTENCY_TTL_HOURS", 72, 72, 24 * 365));
+  c.settings.idempotency_ttl = std::chrono::hours(env.number("REWARDGW_IDEMPOTENCY_TTL_HOURS", 72, 72, 24 * 365));
+  if (auto source = env.text("REWARDGW_FX_SOURCE")) {
+    rates::RefreshConfig fx;
+    fx.source = *source;
+    fx.interval = seconds(env.number("REWARDGW_FX_REFRESH_S", 600, 1, 86'400));
+    fx.ca_file = env.text("REWARDGW_FX_CA_FILE");
+    c.fx = fx;
+    c.settings.fx_readiness_max_age = seconds(env.number("REWARDGW_FX_MAX_AGE_S", 172'800, 1, 30 * 86'400));
+  }
   c.key_cache_ttl = seconds(env.number("REWARDGW_KEY_CACHE_TTL_S", 5, 0, 5));
   c.shutdown_grace = seconds(env.number("REWARDGW_SHUTDOWN_GRACE_S", 10, 0, 600));
   return c;

@@ -9,6 +9,7 @@
 #include "gateway/api/call.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/rates/refresher.hpp"
 
 namespace rgw::app {
 
@@ -18,7 +19,8 @@ struct Config {
   std::size_t threads = 1;
   http::ServerConfig http;
   pg::PoolConfig db;  // per thread; conninfo is database_url
-  api::Limits limits;
+  api::Settings settings;
+  std::optional<rates::RefreshConfig> fx;  // nullopt: no rate source, FX endpoints answer fx_unavailable
   std::chrono::seconds key_cache_ttl{5};
   std::chrono::seconds shutdown_grace{10};
 };

@@ -16,7 +16,7 @@ int Result::size() const noexcept { return result_ ? PQntuples(result_.get()) : 
 
 Row Result::operator[](int row) const {
   if (row < 0 || row >= size()) throw std::out_of_range("pg result row " + std::to_string(row) + " out of range");
-  return Row(result_.get(), row);
+  return Row(result_, row);
 }
 
 std::int64_t Result::affected_rows() const {
@@ -28,17 +28,17 @@ std::int64_t Result::affected_rows() const {
 
 int Row::column_index(std::string_view column) const {
   const std::string name(column);
-  const int i = PQfnumber(result_, name.c_str());
+  const int i = PQfnumber(result_.get(), name.c_str());
   if (i < 0) throw std::logic_error("pg result has no column " + name);
   return i;
 }
 
-bool Row::is_null(std::string_view column) const { return PQgetisnull(result_, row_, column_index(column)); }
+bool Row::is_null(std::string_view column) const { return PQgetisnull(result_.get(), row_, column_index(column)); }
 
 std::optional<std::string_view> Row::optional_text(std::string_view column) const {
   const int i = column_index(column);
-  if (PQgetisnull(result_, row_, i)) return std::nullopt;
-  return std::string_view(PQgetvalue(result_, row_, i), PQgetlength(result_, row_, i));
+  if (PQgetisnull(result_.get(), row_, i)) return std::nullopt;
+  return std::string_view(PQgetvalue(result_.get(), row_, i), PQgetlength(result_.get(), row_, i));
 }
 
 std::string_view Row::text(std::string_view column) const {

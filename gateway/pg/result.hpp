@@ -22,9 +22,10 @@ class Row {
 
  private:
   friend class Result;
-  Row(const pg_result* r, int row) : result_(r), row_(row) {}
+  // Shares ownership: a Row stays valid after the Result it came from is gone.
+  Row(std::shared_ptr<pg_result> r, int row) : result_(std::move(r)), row_(row) {}
   int column_index(std::string_view column) const;
-  const pg_result* result_;
+  std::shared_ptr<pg_result> result_;
   int row_;
 };
 

@@ -7,8 +7,13 @@ namespace {
 
 const pg::Query insert_program{
     "programs_insert",
-    "INSERT INTO programs (id, name, base_currency, point_value, timezone, fx_markup_bps, default_locale)"
-    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7) RETURNING rgw_ts(created_at) AS created_at"};
+    "INSERT INTO programs (id, name, base_currency, point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s)"
+    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7, $8::int) RETURNING rgw_ts(created_at) AS created_at"};
+
+const pg::Query select_program{
+    "programs_select",
+    "SELECT id, name, base_currency, point_value::text AS point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s,"
+    "       rgw_ts(created_at) AS created_at FROM programs WHERE id = $1"};
 
 const pg::Query program_exists{"programs_exists", "SELECT 1 FROM programs WHERE id = $1"};
 
@@ -17,7 +22,7 @@ const pg::Query program_exists{"programs_exists", "SELECT 1 FROM programs WHERE 
 boost::asio::awaitable<Program> create(pg::Pool& db, Program p) {
   p.id = new_id("prg");
   auto rows = co_await db.exec(pg::statement(insert_program, p.id, p.name, p.base_currency.code(), p.point_value.to_string(),
-                                             p.timezone, p.fx_markup_bps, p.default_locale));
+                                             p.timezone, p.fx_markup_bps, p.default_locale, p.fx_max_age_s));
   p.created_at = rows.front().text("created_at");
   co_return p;
 }
@@ -25,6 +30,23 @@ boost::asio::awaitable<Program> create(pg::Pool& db, Program p) {
 boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id) {
   auto rows = co_await db.exec(pg::statement(program_exists, program_id));
   co_return !rows.empty();
+}
+
+boost::asio::awaitable<Program> find(pg::Pool& db, const std::string& program_id) {
+  auto rows = co_await db.exec(pg::statement(select_program, program_id));
+  if (rows.empty()) throw std::logic_error("program " + program_id + " not found");
+  const auto row = rows.front();
+  Program p;
+  p.id = row.text("id");
+  p.name = row.text("name");
+  p.base_currency = fx::Currency::from_code(row.text("base_currency")).value();
+  p.point_value = fx::Decimal::parse(row.text("point_value")).value();
+  p.timezone = row.text("timezone");
+  p.fx_markup_bps = static_cast<int>(row.int64("fx_markup_bps"));
+  p.default_locale = row.text("default_locale");
+  p.fx_max_age_s = row.int64("fx_max_age_s");
+  p.created_at = row.text("created_at");
+  co_return p;
 }
 
 }  // namespace rgw::programs

@@ -17,11 +17,14 @@ struct Program {
   fx::Decimal point_value;  // worth of one point in the base currency; may be finer than minor units
   std::string timezone;     // IANA name, validated against the tz database
   int fx_markup_bps = 0;
+  std::int64_t fx_max_age_s = 172'800;  // rates older than this (business time for central banks) are stale
   std::string default_locale;
   std::string created_at;
 };
 
 boost::asio::awaitable<Program> create(pg::Pool& db, Program program);  // assigns id and created_at
 boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id);
+// Throws std::logic_error if the program is missing: callers hold a key of it, so it exists.
+boost::asio::awaitable<Program> find(pg::Pool& db, const std::string& program_id);
 
 }  // namespace rgw::programs

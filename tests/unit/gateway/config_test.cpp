@@ -19,7 +19,7 @@ TEST(Config, DefaultsFromTheDocs) {
   EXPECT_EQ(c.http.host, "127.0.0.1");
   EXPECT_EQ(c.http.port, 8080);
   EXPECT_EQ(c.http.body_limit, 64u * 1024);
-  EXPECT_EQ(c.limits.idempotency_ttl, std::chrono::hours(72));
+  EXPECT_EQ(c.settings.idempotency_ttl, std::chrono::hours(72));
   EXPECT_EQ(c.key_cache_ttl, std::chrono::seconds(5));
   EXPECT_TRUE(c.bootstrap_key.empty());
   EXPECT_FALSE(c.http.tls);

@@ -1,0 +1,43 @@
+#pragma once
+// Keeps the process's rates fresh. Every process reads the newest set from the database; when that set was
+// fetched longer ago than the interval, one process (an advisory lock decides) fetches the source, stores
+// what it got and NOTIFYs the others. A failed or malformed fetch changes nothing: the last good set stays.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "gateway/pg/pool.hpp"
+#include "gateway/rates/rate_store.hpp"
+
+namespace rgw::rates {
+
+inline constexpr const char* notify_channel = "rgw_fx_rates";
+
+struct RefreshConfig {
+  std::string source;  // http:// or https:// URL, or a file path (air-gapped installs)
+  std::chrono::seconds interval{600};
+  std::optional<std::string> ca_file;  // for an https source with a private CA
+};
+
+// The last refresh problem, for /readyz and logs.
+class RefreshStatus {
+ public:
+  void failed(std::string why);
+  void succeeded();
+  std::optional<std::string> last_error() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<std::string> last_error_;
+};
+
+// Runs until cancelled.
+boost::asio::awaitable<void> keep_fresh(RefreshConfig config, std::shared_ptr<pg::Pool> db, std::shared_ptr<RateStore> store,
+                                        std::shared_ptr<RefreshStatus> status);
+// Installs the newest stored set (after a notification that another process stored one).
+boost::asio::awaitable<void> reload(std::shared_ptr<pg::Pool> db, std::shared_ptr<RateStore> store);
+
+}  // namespace rgw::rates

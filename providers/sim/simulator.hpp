@@ -1,0 +1,37 @@
+#pragma once
+// The provider simulator: a separate program (and a library tests run in-process) that plays the outside
+// world. Today it serves rate feeds built from the shipped samples, with faults on demand:
+//   GET  /fx/ecb/daily.xml   newest day of the ECB sample history (re-dated to today with redate_today)
+//   GET  /fx/ecb/hist.xml    the whole ECB sample history
+//   GET  /fx/cbr/daily.xml   the Bank of Russia sample (re-dated to today with redate_today)
+//   GET  /fx/json/latest.json  the newest ECB day as a JSON feed stamped with the current time
+//   POST /admin/fx {"mode": "ok" | "down" | "malformed"}   down: 503; malformed: a truncated document
+//   GET  /admin/stats        {"fx_requests": N}
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+
+namespace rgw::sim {
+
+struct SimulatorConfig {
+  std::string host = "127.0.0.1";
+  unsigned short port = 0;
+  std::string data_dir;  // holds ecb-eurofxref-hist-*.xml and cbr-daily-sample.xml
+  bool redate_today = false;
+};
+
+class Simulator {
+ public:
+  // Reads the samples and listens at once; serves on its own thread until destroyed.
+  explicit Simulator(SimulatorConfig config);
+  ~Simulator();
+
+  unsigned short port() const;
+  std::string url(const std::string& path) const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace rgw::sim
