@@ -35,8 +35,8 @@ boost::asio::awaitable<std::optional<fx::RateSet>> latest(pg::Pool& db) {
                   fx::sys_seconds{std::chrono::seconds{row.int64("as_of")}}, fx::sys_seconds{std::chrono::seconds{row.int64("fetched_at")}},
                   {}, row.boolean("business_days")};
   // Stored sets were validated when fetched; parse defensively all the same.
-  for (const auto& [code, rate] : nlohmann::json::parse(row.text("rates")).items())
-    set.rates.emplace(code, fx::Decimal::parse(rate.get<std::string>()).value());
+  const auto rates = nlohmann::json::parse(row.text("rates"));  // named: items() does not keep a temporary alive
+  for (const auto& [code, rate] : rates.items()) set.rates.emplace(code, fx::Decimal::parse(rate.get<std::string>()).value());
   co_return set;
 }
 

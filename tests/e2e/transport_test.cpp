@@ -15,6 +15,7 @@
 
 #include "gateway/pg/pool.hpp"
 #include "tests/support/gateway.hpp"
+#include "tests/support/scratch_database.hpp"
 
 namespace rgw::test {
 namespace {
@@ -113,29 +114,6 @@ TEST_F(Transport, TlsWithAVerifiedCertificateAndNoOldProtocols) {
   EXPECT_THROW(Client{gateway.port()}.request("GET", "/healthz"), std::exception);
   std::filesystem::remove_all(dir);
 }
-
-// A database of its own that the test can take away.
-struct ScratchDatabase {
-  ScratchDatabase() : name("rgw_scratch_" + unique_suffix()) {
-    const std::string base = database_url();
-    url = base.substr(0, base.find("///") + 3) + name + base.substr(base.find('?'));
-    admin("CREATE DATABASE " + name);
-  }
-  void drop() { admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); }
-  ~ScratchDatabase() { drop(); }
-
-  static void admin(const std::string& sql) {
-    asio::io_context io;
-    auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{database_url()});
-    run(io, [](pg::Pool& p, std::string sql) -> asio::awaitable<void> {
-      auto lease = co_await p.acquire();
-      co_await lease.connection().exec_script(sql, 30s);
-    }(*pool, sql));
-  }
-
-  std::string name;
-  std::string url;
-};
 
 TEST_F(Transport, LostDatabaseAnswers503AndNotReady) {
   ScratchDatabase db;

@@ -1,0 +1,145 @@
+// Live rates end to end: the gateway fetching from the provider simulator's feeds, over HTTP, into its own
+// database; a feed that goes away, comes back, or sends garbage; two processes sharing one fetch.
+#include <gtest/gtest.h>
+
+#include "providers/sim/simulator.hpp"
+#include "tests/support/gateway.hpp"
+#include "tests/support/scratch_database.hpp"
+
+namespace rgw::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Fx : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RGW_REQUIRE_DATABASE();
+    db = std::make_unique<ScratchDatabase>();
+    sim = std::make_unique<sim::Simulator>(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true});
+  }
+
+  // A gateway on this test's database reading `feed` from the simulator every `refresh`.
+  std::unique_ptr<Gateway> start_gateway(const std::string& feed, std::chrono::seconds refresh, std::chrono::seconds ready_age = 172800s) {
+    return std::make_unique<Gateway>([&](app::Config& c) {
+      c.database_url = c.db.conninfo = db->url;
+      c.fx = rates::RefreshConfig{sim->url(feed), refresh, std::nullopt};
+      c.settings.fx_readiness_max_age = ready_age;
+    });
+  }
+
+  void set_feed(const std::string& mode) const {
+    ASSERT_EQ(sim_client().request("POST", "/admin/fx", nlohmann::json{{"mode", mode}}.dump()).status, 200u);
+  }
+  long feed_requests() const { return sim_client().request("GET", "/admin/stats").json()["fx_requests"]; }
+  Client sim_client() const { return Client{sim->port()}; }
+
+  // Polls `probe` until it returns `want` or `bound` passes; returns the last value.
+  template <class Probe>
+  static auto eventually(Probe probe, decltype(probe()) want, std::chrono::seconds bound = 15s) {
+    auto got = probe();
+    for (auto until = std::chrono::steady_clock::now() + bound; got != want && std::chrono::steady_clock::now() < until;) got = probe();
+    return got;
+  }
+
+  std::unique_ptr<ScratchDatabase> db;
+  std::unique_ptr<sim::Simulator> sim;
+};
+
+TEST_F(Fx, RatesAndConversionFromTheLiveFeed) {
+  auto gateway = start_gateway("/fx/ecb/daily.xml", 600s);
+  auto client = gateway->client();
+  const Tenant t = make_tenant(client, gateway->bootstrap_key);
+  auto rates = [&] { return client.request("GET", "/v1/fx/rates", std::nullopt, bearer(t.cabinet)).status; };
+  ASSERT_EQ(eventually(rates, 200u), 200u);
+
+  auto body = client.request("GET", "/v1/fx/rates", std::nullopt, bearer(t.finance)).json();
+  EXPECT_EQ(body["base"], "EUR");
+  EXPECT_EQ(body["source"], "ecb");
+  EXPECT_EQ(body["rates"]["RUB"], "62.0628");
+  EXPECT_EQ(body["stale"], false);
+  EXPECT_TRUE(body["as_of"].get<std::string>().ends_with("T14:00:00Z"));
+
+  auto c = client.request("GET", "/v1/fx/convert?from=USD&to=RUB&amount=10.00", std::nullopt, bearer(t.cabinet));
+  ASSERT_EQ(c.status, 200u) << c.body;
+  EXPECT_EQ(c.json()["to"], (nlohmann::json{{"amount", "587.44"}, {"currency", "RUB"}}));
+  EXPECT_EQ(c.json()["from"], (nlohmann::json{{"amount", "10.00"}, {"currency", "USD"}}));
+  EXPECT_EQ(c.json()["rate"], "58.74377662091812589");
+  EXPECT_EQ(client.request("GET", "/v1/fx/convert?from=JPY&to=EUR&amount=1000", std::nullopt, bearer(t.ops)).json()["to"]["amount"], "8.28");
+
+  for (const std::string bad : {"from=USD&to=RUB", "from=USD&amount=1", "from=XXX&to=RUB&amount=1", "from=USD&to=rub&amount=1",
+                                "from=USD&to=RUB&amount=1.001", "from=USD&to=RUB&amount=-1", "from=USD&to=RUB&amount=1e3",
+                                "from=USD&to=BHD&amount=1.00"}) {
+    auto r = client.request("GET", "/v1/fx/convert?" + bad, std::nullopt, bearer(t.cabinet));
+    EXPECT_EQ(r.status, 400u) << bad << " " << r.body;
+  }
+  EXPECT_EQ(client.request("GET", "/v1/fx/rates").status, 401u);
+  EXPECT_EQ(client.request("GET", "/readyz").json()["checks"]["fx"], "ok");
+}
+
+TEST_F(Fx, AFeedThatGoesAwayServesTheLastGoodSetUntilStaleThenFailsClosedAndRecovers) {
+  auto gateway = start_gateway("/fx/json/latest.json", 1s, 3s);
+  auto client = gateway->client();
+  const Tenant t = make_tenant(client, gateway->bootstrap_key);
+  // This program accepts rates up to 3 s old (a JSON feed: wall-clock age).
+  const auto program = client.request("POST", "/v1/programs",
+                                      R"({"name": "Strict", "base_currency": "EUR", "point_value": {"amount": "0.01", "currency": "EUR"},
+                                          "timezone": "Europe/Berlin", "fx_max_age_s": 3})",
+                                      bearer(gateway->bootstrap_key));
+  ASSERT_EQ(program.status, 201u) << program.body;
+  const std::string key = client.request("POST", "/v1/programs/" + program.json()["id"].get<std::string>() + "/api-keys",
+                                         R"({"role": "cabinet"})", bearer(gateway->bootstrap_key)).json()["key"];
+  auto convert = [&] { return client.request("GET", "/v1/fx/convert?from=USD&to=EUR&amount=10.00", std::nullopt, bearer(key)).status; };
+  auto ready = [&] { return client.request("GET", "/readyz").status; };
+  ASSERT_EQ(eventually(convert, 200u), 200u);
+  ASSERT_EQ(eventually(ready, 200u), 200u);
+
+  set_feed("down");
+  EXPECT_EQ(convert(), 200u) << "the last good set stays in force";
+  EXPECT_EQ(eventually(convert, 503u), 503u) << "stale rates must not price anything";
+  auto failed = client.request("GET", "/v1/fx/convert?from=USD&to=EUR&amount=10.00", std::nullopt, bearer(key));
+  EXPECT_EQ(failed.json()["code"], "fx_unavailable");
+  EXPECT_EQ(eventually(ready, 503u), 503u);
+  EXPECT_NE(client.request("GET", "/readyz").json()["detail"].get<std::string>().find("fx:"), std::string::npos);
+  // Rates the program still accepts are shown, marked stale.
+  EXPECT_EQ(client.request("GET", "/v1/fx/rates", std::nullopt, bearer(key)).json()["stale"], true);
+
+  set_feed("ok");
+  EXPECT_EQ(eventually(convert, 200u), 200u) << "a feed that comes back recovers without a restart";
+  EXPECT_EQ(eventually(ready, 200u), 200u);
+}
+
+TEST_F(Fx, MalformedFeedsNeverReplaceGoodRates) {
+  auto gateway = start_gateway("/fx/ecb/daily.xml", 1s);
+  auto client = gateway->client();
+  const Tenant t = make_tenant(client, gateway->bootstrap_key);
+  auto rates = [&] { return client.request("GET", "/v1/fx/rates", std::nullopt, bearer(t.cabinet)); };
+  ASSERT_EQ(eventually([&] { return rates().status; }, 200u), 200u);
+  const auto before = rates().json();
+
+  set_feed("malformed");
+  const long seen = feed_requests();
+  ASSERT_GE(eventually([&] { return std::min(feed_requests(), seen + 3); }, seen + 3), seen + 3) << "the gateway kept asking";
+  auto after = rates().json();
+  EXPECT_EQ(after["rates"], before["rates"]);
+  EXPECT_EQ(after["as_of"], before["as_of"]);
+  EXPECT_EQ(client.request("GET", "/v1/fx/convert?from=USD&to=RUB&amount=10.00", std::nullopt, bearer(t.cabinet)).status, 200u);
+}
+
+TEST_F(Fx, ASecondProcessUsesTheSetTheFirstStored) {
+  auto first = start_gateway("/fx/ecb/daily.xml", 600s);
+  const Tenant t = make_tenant(first->client(), first->bootstrap_key);
+  auto has_rates = [&](const Gateway& g) {
+    return [&g, &t] { return g.client().request("GET", "/v1/fx/rates", std::nullopt, bearer(t.cabinet)).status; };
+  };
+  ASSERT_EQ(eventually(has_rates(*first), 200u), 200u);
+  const long fetched = feed_requests();
+  EXPECT_EQ(fetched, 1);
+
+  auto second = start_gateway("/fx/ecb/daily.xml", 600s);
+  EXPECT_EQ(eventually(has_rates(*second), 200u), 200u);
+  EXPECT_EQ(feed_requests(), fetched) << "the second process must not fetch a set the first fetched moments ago";
+}
+
+}  // namespace
+}  // namespace rgw::test
