@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "fx/feeds.hpp"
-#include "gateway/http/server.hpp"
 
 namespace rgw::sim {
 
@@ -49,6 +48,7 @@ struct Simulator::impl {
     http::ServerConfig server_config;
     server_config.host = config.host;
     server_config.port = config.port;
+    server_config.tls = config.tls;
     server = std::make_unique<http::Server>(std::vector<boost::asio::io_context*>{&io}, server_config,
                                             [this](http::Request& r, std::size_t) { return handle(r); });
     server->start();
@@ -123,7 +123,7 @@ Simulator::~Simulator() = default;
 unsigned short Simulator::port() const { return impl_->server->port(); }
 
 std::string Simulator::url(const std::string& path) const {
-  return "http://" + impl_->config.host + ":" + std::to_string(port()) + path;
+  return (impl_->config.tls ? "https://" : "http://") + impl_->config.host + ":" + std::to_string(port()) + path;
 }
 
 }  // namespace rgw::sim

@@ -9,7 +9,10 @@
 //   GET  /admin/stats        {"fx_requests": N}
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "gateway/http/server.hpp"
 
 namespace rgw::sim {
 
@@ -18,6 +21,7 @@ struct SimulatorConfig {
   unsigned short port = 0;
   std::string data_dir;  // holds ecb-eurofxref-hist-*.xml and cbr-daily-sample.xml
   bool redate_today = false;
+  std::optional<http::TlsFiles> tls;  // serve HTTPS with this certificate
 };
 
 class Simulator {

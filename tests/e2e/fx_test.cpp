@@ -2,6 +2,9 @@
 // database; a feed that goes away, comes back, or sends garbage; two processes sharing one fetch.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "providers/sim/simulator.hpp"
 #include "tests/support/gateway.hpp"
 #include "tests/support/scratch_database.hpp"
@@ -139,6 +142,46 @@ TEST_F(Fx, ASecondProcessUsesTheSetTheFirstStored) {
   auto second = start_gateway("/fx/ecb/daily.xml", 600s);
   EXPECT_EQ(eventually(has_rates(*second), 200u), 200u);
   EXPECT_EQ(feed_requests(), fetched) << "the second process must not fetch a set the first fetched moments ago";
+}
+
+TEST_F(Fx, HttpsFeedsAreVerifiedAgainstTheConfiguredCa) {
+  const TestCertificate tls;
+  sim::Simulator secure(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true, .tls = http::TlsFiles{tls.cert, tls.key}});
+  auto start = [&](std::optional<std::string> ca) {
+    return std::make_unique<Gateway>([&](app::Config& c) {
+      c.database_url = c.db.conninfo = db->url;
+      c.fx = rates::RefreshConfig{secure.url("/fx/ecb/daily.xml"), 1s, ca};
+      c.settings.fx_readiness_max_age = 172800s;
+    });
+  };
+  {
+    // Not trusted (the system store does not know this CA): refused, and /readyz says so.
+    auto gateway = start(std::nullopt);
+    auto detail = [&] { return gateway->client().request("GET", "/readyz").json().value("detail", ""); };
+    auto mentions_certificate = [&] { return detail().find("certificate") != std::string::npos; };
+    EXPECT_TRUE(eventually(mentions_certificate, true)) << detail();
+    EXPECT_EQ(gateway->client().request("GET", "/readyz").status, 503u);
+  }
+  auto gateway = start(tls.cert);
+  auto ready = [&] { return gateway->client().request("GET", "/readyz").status; };
+  EXPECT_EQ(eventually(ready, 200u), 200u);
+}
+
+TEST_F(Fx, AFileSourceForAirGappedInstalls) {
+  const auto path = std::filesystem::temp_directory_path() / ("rgw-rates-" + unique_suffix() + ".json");
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::ofstream(path) << R"({"base": "USD", "timestamp": )" << now << R"(, "rates": {"EUR": "0.5", "JPY": 150}})";
+  auto gateway = std::make_unique<Gateway>([&](app::Config& c) {
+    c.database_url = c.db.conninfo = db->url;
+    c.fx = rates::RefreshConfig{path.string(), 600s, std::nullopt};
+    c.settings.fx_readiness_max_age = 3600s;
+  });
+  const Tenant t = make_tenant(gateway->client(), gateway->bootstrap_key);
+  auto convert = [&] { return gateway->client().request("GET", "/v1/fx/convert?from=EUR&to=JPY&amount=1.00", std::nullopt, bearer(t.cabinet)); };
+  ASSERT_EQ(eventually([&] { return convert().status; }, 200u), 200u);
+  EXPECT_EQ(convert().json()["to"]["amount"], "300");
+  EXPECT_EQ(convert().json()["source"], "json");
+  std::filesystem::remove(path);
 }
 
 }  // namespace

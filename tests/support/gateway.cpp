@@ -1,5 +1,6 @@
 #include "tests/support/gateway.hpp"
 
+#include <filesystem>
 #include <random>
 #include <stdexcept>
 
@@ -53,5 +54,17 @@ Tenant make_tenant(const Client& client, const std::string& bootstrap_key) {
   t.account_id = expect_created(client.request("POST", "/v1/accounts", account.dump(), bearer(t.admin)), "account")["id"];
   return t;
 }
+
+TestCertificate::TestCertificate() {
+  dir = (std::filesystem::temp_directory_path() / ("rgw-tls-" + unique_suffix())).string();
+  std::filesystem::create_directories(dir);
+  cert = dir + "/cert.pem";
+  key = dir + "/key.pem";
+  const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1"
+                          " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl CLI failed (scripts/setup-deps installs it)");
+}
+
+TestCertificate::~TestCertificate() { std::filesystem::remove_all(dir); }
 
 }  // namespace rgw::test

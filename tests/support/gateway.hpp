@@ -43,4 +43,11 @@ struct Tenant {
 Tenant make_tenant(const Client& client, const std::string& bootstrap_key);
 std::string unique_suffix();
 
+// A self-signed certificate for 127.0.0.1 (its own CA), made with the openssl CLI in a fresh directory.
+struct TestCertificate {
+  TestCertificate();
+  ~TestCertificate();
+  std::string dir, cert, key;
+};
+
 }  // namespace rgw::test
