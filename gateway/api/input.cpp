@@ -1,8 +1,13 @@
 #include "gateway/api/input.hpp"
 
 #include <charconv>
-#include <date/date.h>
 #include <sstream>
+
+// date.h's parser trips GCC 12's -Wmaybe-uninitialized inside the library itself.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <date/date.h>
+#pragma GCC diagnostic pop
 
 #include "gateway/api/errc.hpp"
 

@@ -19,7 +19,7 @@ class Fx : public ::testing::Test {
   void SetUp() override {
     RGW_REQUIRE_DATABASE();
     db = std::make_unique<ScratchDatabase>();
-    sim = std::make_unique<sim::Simulator>(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true});
+    sim = std::make_unique<sim::Simulator>(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true, .tls = std::nullopt});
   }
 
   // A gateway on this test's database reading `feed` from the simulator every `refresh`.
@@ -35,7 +35,7 @@ class Fx : public ::testing::Test {
     ASSERT_EQ(sim_client().request("POST", "/admin/fx", nlohmann::json{{"mode", mode}}.dump()).status, 200u);
   }
   long feed_requests() const { return sim_client().request("GET", "/admin/stats").json()["fx_requests"]; }
-  Client sim_client() const { return Client{sim->port()}; }
+  Client sim_client() const { return Client{sim->port(), std::nullopt}; }
 
   // Polls `probe` until it returns `want` or `bound` passes; returns the last value.
   template <class Probe>
