@@ -43,6 +43,7 @@ Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::Key
       rates_(std::move(rates)),
       fx_status_(std::move(fx_status)),
       settings_(settings),
+      limiter_(settings.rate_limit_per_second, settings.rate_limit_burst),
       routes_(all_routes()) {}
 
 boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal) {
@@ -59,6 +60,9 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
     if (!who) throw Failure(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
     principal = *who;
     if (!match.route->access.allows(principal)) throw Failure(errc::forbidden, "this key's role may not do this");
+    if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.key_id))
+      throw Failure(errc::rate_limited, "too many requests for this API key",
+                    std::chrono::ceil<std::chrono::seconds>(*wait));
   }
   Call call{request, std::move(match.params), principal, db, *keys_, *rates_, *fx_status_, settings_};
   co_return co_await match.route->handler(call);
@@ -74,6 +78,7 @@ boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::
     response = co_await dispatch(request, shard, principal);
   } catch (const Failure& f) {
     response = http::problem_response(to_problem(f.code(), f.what()));
+    if (f.retry_after()) response.set(http::beast::http::field::retry_after, std::to_string(f.retry_after()->count()));
   } catch (const pg::Error& e) {
     // Unreachable or timed-out database: the transaction, if any, did not commit.
     const bool unavailable = e.unavailable() || e.code() == pg::sqlstate::query_canceled;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/api/route.hpp"
+#include "gateway/auth/rate_limiter.hpp"
 
 namespace rgw::api {
 
@@ -26,6 +27,7 @@ class Api {
   std::shared_ptr<rates::RateStore> rates_;
   std::shared_ptr<rates::RefreshStatus> fx_status_;
   Settings settings_;
+  auth::RateLimiter limiter_;
   Routes routes_;
 };
 

@@ -22,6 +22,8 @@ struct Settings {
   std::chrono::hours idempotency_ttl{72};
   // With a rate source configured, /readyz wants rates younger than this; nullopt: no source, no FX.
   std::optional<std::chrono::seconds> fx_readiness_max_age;
+  double rate_limit_per_second = 50;  // per API key and process
+  double rate_limit_burst = 100;
 };
 
 struct Call {

@@ -88,6 +88,8 @@ Config config_from_environment(const Environment& getenv) {
     c.fx = fx;
     c.settings.fx_readiness_max_age = seconds(env.number("REWARDGW_FX_MAX_AGE_S", 172'800, 1, 30 * 86'400));
   }
+  c.settings.rate_limit_per_second = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_RPS", 50, 1, 1'000'000));
+  c.settings.rate_limit_burst = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_BURST", 100, 1, 1'000'000));
   c.key_cache_ttl = seconds(env.number("REWARDGW_KEY_CACHE_TTL_S", 5, 0, 5));
   c.shutdown_grace = seconds(env.number("REWARDGW_SHUTDOWN_GRACE_S", 10, 0, 600));
   return c;

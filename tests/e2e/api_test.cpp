@@ -278,5 +278,26 @@ TEST_F(Api, ExpiringPointsAreShownSoonestFirst) {
   EXPECT_EQ(account["expiring"][1], (nlohmann::json{{"points", 300}, {"expires_at", "2031-06-30T20:59:59Z"}}));
 }
 
+TEST(ApiRateLimit, OverTheKeysRateIs429WithRetryAfter) {
+  RGW_REQUIRE_DATABASE();
+  Gateway gateway([](app::Config& c) {
+    c.settings.rate_limit_per_second = 1;
+    c.settings.rate_limit_burst = 20;
+  });
+  auto client = gateway.client();
+  const Tenant t = make_tenant(client, gateway.bootstrap_key);  // the bootstrap key has a bucket of its own
+  Reply last;
+  int allowed = 0;
+  for (int i = 0; i < 25 && last.status != 429; ++i) {
+    last = client.request("GET", "/v1/accounts/" + t.account_id, std::nullopt, bearer(t.cabinet));
+    allowed += last.status == 200;
+  }
+  EXPECT_EQ(last.status, 429u);
+  EXPECT_EQ(last.json()["code"], "rate_limited");
+  EXPECT_EQ(last.header("retry-after"), "1");
+  EXPECT_GE(allowed, 20);
+  EXPECT_EQ(client.request("GET", "/v1/accounts/" + t.account_id, std::nullopt, bearer(t.admin)).status, 200u) << "other keys are unaffected";
+}
+
 }  // namespace
 }  // namespace rgw::test
