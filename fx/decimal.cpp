@@ -176,8 +176,8 @@ result<Decimal> divide_precise(const Decimal& a, const Decimal& b) {
   return at_finest_scale([&](int scale) { return divide(a, b, scale, rounding::half_even); });
 }
 
-result<Decimal> multiply_precise(const Decimal& a, const Decimal& b) {
-  return at_finest_scale([&](int scale) { return multiply(a, b, scale, rounding::half_even); });
+result<Decimal> multiply_precise(const Decimal& a, const Decimal& b, rounding mode) {
+  return at_finest_scale([&](int scale) { return multiply(a, b, scale, mode); });
 }
 
 }  // namespace rgw::fx

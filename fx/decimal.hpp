@@ -60,6 +60,6 @@ result<Decimal> divide(const Decimal& a, const Decimal& b, int scale, rounding m
 // a / b and a * b with as many decimals (up to 18) as the 64-bit representation holds, rounded half-even:
 // at least 17 significant digits unless the value is tiny.
 result<Decimal> divide_precise(const Decimal& a, const Decimal& b);
-result<Decimal> multiply_precise(const Decimal& a, const Decimal& b);
+result<Decimal> multiply_precise(const Decimal& a, const Decimal& b, rounding mode = rounding::half_even);
 
 }  // namespace rgw::fx
