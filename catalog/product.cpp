@@ -71,7 +71,7 @@ std::variant<FixedDenominations, RangeDenomination> denominations(const nlohmann
   return range;
 }
 
-std::vector<Route> routes(const nlohmann::json& doc, const std::set<std::string>& known_providers) {
+std::vector<Route> routes(const nlohmann::json& doc, const std::set<std::string>* known_providers) {
   std::vector<Route> out;
   auto it = doc.find("routes");
   if (it == doc.end()) return out;
@@ -81,7 +81,7 @@ std::vector<Route> routes(const nlohmann::json& doc, const std::set<std::string>
     for (const auto& [key, _] : r.items())
       if (key != "provider" && key != "provider_sku" && key != "priority") invalid("routes." + key, "is not a known field");
     Route route{text(r, "provider", 64), text(r, "provider_sku", 100), 1};
-    if (!known_providers.contains(route.provider)) invalid("routes.provider", "names no configured provider: '" + route.provider + "'");
+    if (known_providers && !known_providers->contains(route.provider)) invalid("routes.provider", "names no configured provider: '" + route.provider + "'");
     if (r.contains("priority")) {
       if (!r["priority"].is_number_integer() || r["priority"].get<std::int64_t>() < 1 || r["priority"].get<std::int64_t>() > 100)
         invalid("routes.priority", "must be an integer from 1 to 100");
@@ -106,7 +106,7 @@ std::string_view type_name(ProductType type) {
   return "egift_card";
 }
 
-Product product_from_json(const std::string& sku, const nlohmann::json& doc, const std::set<std::string>& known_providers) {
+Product product_from_json(const std::string& sku, const nlohmann::json& doc, const std::set<std::string>* known_providers) {
   if (!doc.is_object()) throw InvalidProduct("the product must be a JSON object");
   static const std::set<std::string> fields = {"sku", "type", "brand", "name", "description", "countries", "face_currency",
                                                "denominations", "active", "routes"};

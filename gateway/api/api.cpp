@@ -33,15 +33,15 @@ Routes all_routes() {
   add_program_routes(routes);
   add_account_routes(routes);
   add_fx_routes(routes);
+  add_catalog_routes(routes);
+  add_quote_routes(routes);
+  add_metrics_routes(routes);
   return routes;
 }
 
-Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, std::shared_ptr<rates::RateStore> rates,
-         std::shared_ptr<rates::RefreshStatus> fx_status, Settings settings)
+Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, Services services, Settings settings)
     : pools_(std::move(pools)),
-      keys_(std::move(keys)),
-      rates_(std::move(rates)),
-      fx_status_(std::move(fx_status)),
+      services_(std::move(services)),
       settings_(settings),
       limiter_(settings.rate_limit_per_second, settings.rate_limit_burst),
       routes_(all_routes()) {}
@@ -56,7 +56,7 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
   }
   pg::Pool& db = *pools_[shard];
   if (!match.route->access.open) {
-    auto who = co_await keys_->authenticate(db, bearer_token(request));
+    auto who = co_await services_.keys->authenticate(db, bearer_token(request));
     if (!who) throw Failure(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
     principal = *who;
     if (!match.route->access.allows(principal)) throw Failure(errc::forbidden, "this key's role may not do this");
@@ -64,7 +64,8 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
       throw Failure(errc::rate_limited, "too many requests for this API key",
                     std::chrono::ceil<std::chrono::seconds>(*wait));
   }
-  Call call{request, std::move(match.params), principal, db, *keys_, *rates_, *fx_status_, settings_};
+  Call call{request,           std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
+            *services_.catalog, settings_};
   co_return co_await match.route->handler(call);
 }
 

@@ -13,8 +13,7 @@ namespace rgw::api {
 class Api {
  public:
   // pools: one per shard, indexed like the server's shards.
-  Api(std::vector<std::shared_ptr<pg::Pool>> pools, std::shared_ptr<auth::KeyStore> keys, std::shared_ptr<rates::RateStore> rates,
-      std::shared_ptr<rates::RefreshStatus> fx_status, Settings settings);
+  Api(std::vector<std::shared_ptr<pg::Pool>> pools, Services services, Settings settings);
 
   // Never throws: every failure becomes a problem response.
   boost::asio::awaitable<http::Response> handle(http::Request& request, std::size_t shard);
@@ -23,9 +22,7 @@ class Api {
   boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal);
 
   std::vector<std::shared_ptr<pg::Pool>> pools_;
-  std::shared_ptr<auth::KeyStore> keys_;
-  std::shared_ptr<rates::RateStore> rates_;
-  std::shared_ptr<rates::RefreshStatus> fx_status_;
+  Services services_;
   Settings settings_;
   auth::RateLimiter limiter_;
   Routes routes_;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "gateway/http/message.hpp"
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/products/catalog_cache.hpp"
 #include "gateway/rates/rate_store.hpp"
 #include "gateway/rates/refresher.hpp"
 
@@ -24,6 +26,15 @@ struct Settings {
   std::optional<std::chrono::seconds> fx_readiness_max_age;
   double rate_limit_per_second = 50;  // per API key and process
   double rate_limit_burst = 100;
+  std::set<std::string> providers{"sandbox"};  // names product routes may use
+};
+
+// The process-wide services handlers use, shared by all shards.
+struct Services {
+  std::shared_ptr<auth::KeyStore> keys;
+  std::shared_ptr<rates::RateStore> rates;
+  std::shared_ptr<rates::RefreshStatus> fx_status;
+  std::shared_ptr<products::CatalogCache> catalog;
 };
 
 struct Call {
@@ -34,6 +45,7 @@ struct Call {
   auth::KeyStore& keys;
   const rates::RateStore& rates;
   const rates::RefreshStatus& fx_status;
+  products::CatalogCache& catalog;
   const Settings& settings;
 
   nlohmann::json body() const;

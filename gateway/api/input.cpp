@@ -84,7 +84,7 @@ std::int64_t required_integer(const nlohmann::json& body, std::string_view field
   return *n;
 }
 
-fx::Money required_money(const nlohmann::json& body, std::string_view field) {
+fx::Money required_money(const nlohmann::json& body, std::string_view field, errc too_precise) {
   const auto* v = member(body, field);
   if (!v) invalid(field, "is required");
   if (!v->is_object()) invalid(field, "must be an object {\"amount\": \"50.00\", \"currency\": \"EUR\"}");
@@ -94,6 +94,8 @@ fx::Money required_money(const nlohmann::json& body, std::string_view field) {
   const auto currency = v->find("currency");
   if (currency == v->end() || !currency->is_string()) invalid(field, "currency must be an ISO 4217 code");
   auto money = fx::Money::parse(amount->get<std::string>(), currency->get<std::string>());
+  if (!money && money.error() == fx::errc::too_precise && too_precise != errc::invalid_request)
+    throw Failure(too_precise, "'" + std::string(field) + "' has more decimals than " + currency->get<std::string>() + " has");
   if (!money) invalid(field, money.error().message());
   if (money->amount().is_negative()) invalid(field, "amount must not be negative");
   return *money;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "fx/money.hpp"
+#include "gateway/api/errc.hpp"
 #include "gateway/http/message.hpp"
 
 namespace rgw::api {
@@ -27,8 +28,9 @@ std::optional<std::string> optional_string(const nlohmann::json& body, std::stri
 std::int64_t required_integer(const nlohmann::json& body, std::string_view field, std::int64_t min, std::int64_t max);
 std::optional<std::int64_t> optional_integer(const nlohmann::json& body, std::string_view field, std::int64_t min,
                                              std::int64_t max);
-// {"amount": "50.00", "currency": "EUR"}: amount a decimal string, at most the currency's minor units.
-fx::Money required_money(const nlohmann::json& body, std::string_view field);
+// {"amount": "50.00", "currency": "EUR"}: amount a decimal string, at most the currency's minor units. More
+// decimals than that fail with `too_precise` (a face value no product can offer is denomination_invalid).
+fx::Money required_money(const nlohmann::json& body, std::string_view field, errc too_precise = errc::invalid_request);
 // RFC 3339 with an offset ("2027-12-31T23:59:59+03:00", "...Z"), to UTC.
 std::optional<timestamp> optional_timestamp(const nlohmann::json& body, std::string_view field);
 

@@ -18,12 +18,15 @@ nlohmann::json to_json(const programs::Program& p) {
           {"timezone", p.timezone},
           {"fx_markup_bps", p.fx_markup_bps},
           {"fx_max_age_s", p.fx_max_age_s},
+          {"quote_ttl_s", p.quote_ttl_s},
+          {"tier_discounts", p.tier_discounts},
           {"default_locale", p.default_locale},
           {"created_at", p.created_at}};
 }
 
 programs::Program program_from(const nlohmann::json& body) {
-  only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale", "fx_max_age_s"});
+  only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale", "fx_max_age_s",
+                     "quote_ttl_s", "tier_discounts"});
   programs::Program p;
   p.name = required_string(body, "name");
   auto base = fx::Currency::from_code(required_string(body, "base_currency", 3));
@@ -48,6 +51,12 @@ programs::Program program_from(const nlohmann::json& body) {
   p.fx_markup_bps = static_cast<int>(optional_integer(body, "fx_markup_bps", 0, 10'000).value_or(0));
   p.default_locale = optional_string(body, "default_locale", 16).value_or("en");
   p.fx_max_age_s = optional_integer(body, "fx_max_age_s", 1, 30 * 86'400).value_or(p.fx_max_age_s);
+  p.quote_ttl_s = static_cast<int>(optional_integer(body, "quote_ttl_s", 5, 3600).value_or(p.quote_ttl_s));
+  if (auto tiers = body.find("tier_discounts"); tiers != body.end()) {
+    if (!tiers->is_object() || tiers->size() > 50) throw Failure(errc::invalid_request, "'tier_discounts' must map tiers to basis points, e.g. {\"gold\": 500}");
+    for (const auto& [tier, bps] : tiers->items())
+      p.tier_discounts[tier] = static_cast<int>(required_integer(*tiers, tier, 0, 10'000));
+  }
   return p;
 }
 

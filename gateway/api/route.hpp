@@ -38,6 +38,9 @@ void add_health_routes(Routes& routes);
 void add_program_routes(Routes& routes);
 void add_account_routes(Routes& routes);
 void add_fx_routes(Routes& routes);
+void add_catalog_routes(Routes& routes);
+void add_quote_routes(Routes& routes);
+void add_metrics_routes(Routes& routes);
 
 // Every route of the API.
 Routes all_routes();

@@ -58,6 +58,7 @@ struct App::impl {
   std::shared_ptr<auth::KeyStore> keys;
   std::shared_ptr<rates::RateStore> rates = std::make_shared<rates::RateStore>();
   std::shared_ptr<rates::RefreshStatus> fx_status = std::make_shared<rates::RefreshStatus>();
+  std::shared_ptr<products::CatalogCache> catalog = std::make_shared<products::CatalogCache>();
   std::shared_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
   asio::cancellation_signal stop_listener;
@@ -84,7 +85,7 @@ void App::start() {
     s.pools.push_back(pg::Pool::create(s.shards.back()->get_executor(), s.config.db));
   }
   s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl);
-  s.api = std::make_shared<api::Api>(s.pools, s.keys, s.rates, s.fx_status, s.config.settings);
+  s.api = std::make_shared<api::Api>(s.pools, api::Services{s.keys, s.rates, s.fx_status, s.catalog}, s.config.settings);
 
   std::vector<asio::io_context*> contexts;
   for (auto& c : s.shards) contexts.push_back(c.get());
@@ -96,16 +97,21 @@ void App::start() {
   auto rates = s.rates;
   auto db = s.pools.front();
   auto& loop = *s.shards.front();
-  auto on_notify = [keys, rates, db, &loop](const pg::Notification& n) {
+  auto catalog = s.catalog;
+  auto on_notify = [keys, rates, catalog, db, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
     else if (n.channel == rates::notify_channel) asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
+    else if (n.channel == products::notify_channel) catalog->forget(n.payload);
   };
-  // Whatever was announced while disconnected may have been missed: forget cached keys, reload the rates.
-  auto on_connected = [keys, rates, db, &loop] {
+  // Whatever was announced while disconnected may have been missed: forget cached keys and catalogs, reload
+  // the rates.
+  auto on_connected = [keys, rates, catalog, db, &loop] {
     keys->forget_all();
+    catalog->forget_all();
     asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
   };
-  asio::co_spawn(loop, pg::listen(s.config.database_url, {auth::KeyStore::revocation_channel, rates::notify_channel}, on_notify, on_connected),
+  const std::vector<std::string> channels{auth::KeyStore::revocation_channel, rates::notify_channel, products::notify_channel};
+  asio::co_spawn(loop, pg::listen(s.config.database_url, channels, on_notify, on_connected),
                  asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
   if (s.config.fx)
     asio::co_spawn(loop, rates::keep_fresh(*s.config.fx, db, s.rates, s.fx_status),

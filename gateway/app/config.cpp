@@ -90,6 +90,17 @@ Config config_from_environment(const Environment& getenv) {
   }
   c.settings.rate_limit_per_second = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_RPS", 50, 1, 1'000'000));
   c.settings.rate_limit_burst = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_BURST", 100, 1, 1'000'000));
+  if (auto names = env.text("REWARDGW_PROVIDERS")) {
+    c.settings.providers.clear();
+    std::string_view rest = *names;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const auto name = rest.substr(0, comma);
+      if (name.empty()) throw std::invalid_argument("REWARDGW_PROVIDERS must be comma-separated provider names");
+      c.settings.providers.emplace(name);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
   c.key_cache_ttl = seconds(env.number("REWARDGW_KEY_CACHE_TTL_S", 5, 0, 5));
   c.shutdown_grace = seconds(env.number("REWARDGW_SHUTDOWN_GRACE_S", 10, 0, 600));
   return c;

@@ -1,5 +1,7 @@
 #include "gateway/programs/programs.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/ids.hpp"
 
 namespace rgw::programs {
@@ -7,13 +9,14 @@ namespace {
 
 const pg::Query insert_program{
     "programs_insert",
-    "INSERT INTO programs (id, name, base_currency, point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s)"
-    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7, $8::int) RETURNING rgw_ts(created_at) AS created_at"};
+    "INSERT INTO programs (id, name, base_currency, point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s,"
+    "                      quote_ttl_s, tier_discounts)"
+    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7, $8::int, $9::int, $10::jsonb) RETURNING rgw_ts(created_at) AS created_at"};
 
 const pg::Query select_program{
     "programs_select",
     "SELECT id, name, base_currency, point_value::text AS point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s,"
-    "       rgw_ts(created_at) AS created_at FROM programs WHERE id = $1"};
+    "       quote_ttl_s, tier_discounts::text AS tier_discounts, rgw_ts(created_at) AS created_at FROM programs WHERE id = $1"};
 
 const pg::Query program_exists{"programs_exists", "SELECT 1 FROM programs WHERE id = $1"};
 
@@ -22,7 +25,8 @@ const pg::Query program_exists{"programs_exists", "SELECT 1 FROM programs WHERE 
 boost::asio::awaitable<Program> create(pg::Pool& db, Program p) {
   p.id = new_id("prg");
   auto rows = co_await db.exec(pg::statement(insert_program, p.id, p.name, p.base_currency.code(), p.point_value.to_string(),
-                                             p.timezone, p.fx_markup_bps, p.default_locale, p.fx_max_age_s));
+                                             p.timezone, p.fx_markup_bps, p.default_locale, p.fx_max_age_s, p.quote_ttl_s,
+                                             nlohmann::json(p.tier_discounts).dump()));
   p.created_at = rows.front().text("created_at");
   co_return p;
 }
@@ -45,6 +49,8 @@ boost::asio::awaitable<Program> find(pg::Pool& db, const std::string& program_id
   p.fx_markup_bps = static_cast<int>(row.int64("fx_markup_bps"));
   p.default_locale = row.text("default_locale");
   p.fx_max_age_s = row.int64("fx_max_age_s");
+  p.quote_ttl_s = static_cast<int>(row.int64("quote_ttl_s"));
+  p.tier_discounts = nlohmann::json::parse(row.text("tier_discounts")).get<std::map<std::string, int>>();
   p.created_at = row.text("created_at");
   co_return p;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Programs (tenants): a loyalty program's base currency, point value, time zone and FX spread.
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,8 @@ struct Program {
   std::string timezone;     // IANA name, validated against the tz database
   int fx_markup_bps = 0;
   std::int64_t fx_max_age_s = 172'800;  // rates older than this (business time for central banks) are stale
+  int quote_ttl_s = 60;                  // how long a quote locks its price
+  std::map<std::string, int> tier_discounts;  // account tier -> discount on points prices, in basis points
   std::string default_locale;
   std::string created_at;
 };

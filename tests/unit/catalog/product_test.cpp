@@ -20,25 +20,25 @@ nlohmann::json gift_card() {
 fx::Money eur(std::string_view a) { return fx::Money::parse(a, "EUR").value(); }
 
 TEST(Product, ReadsAndWritesTheCanonicalDocument) {
-  const auto p = product_from_json("AMZ-DE-EUR", gift_card(), providers);
+  const auto p = product_from_json("AMZ-DE-EUR", gift_card(), &providers);
   EXPECT_EQ(p.sku, "AMZ-DE-EUR");
   EXPECT_EQ(p.routes.front().provider, "sandbox") << "routes are kept by priority";
   const auto doc = to_json(p);
   EXPECT_EQ(doc["denominations"]["fixed"], (nlohmann::json{"10.00", "25.00", "50.00"}));
-  EXPECT_EQ(to_json(product_from_json("AMZ-DE-EUR", doc, providers)), doc) << "the stored form reads back unchanged";
+  EXPECT_EQ(to_json(product_from_json("AMZ-DE-EUR", doc, &providers)), doc) << "the stored form reads back unchanged";
   EXPECT_EQ(localized(p.names, "ru", "en"), "Подарочная карта Amazon.de");
   EXPECT_EQ(localized(p.names, "ms", "en"), "Amazon.de gift card") << "unknown locales fall back to the program default";
 }
 
 TEST(Product, FixedAndRangeDenominations) {
-  const auto fixed = product_from_json("A", gift_card(), providers);
+  const auto fixed = product_from_json("A", gift_card(), &providers);
   EXPECT_TRUE(offers(fixed, eur("25.00")));
   EXPECT_FALSE(offers(fixed, eur("20.00")));
   EXPECT_FALSE(offers(fixed, fx::Money::parse("25.00", "USD").value()));
 
   auto doc = gift_card();
   doc["denominations"] = {{"min", "5.00"}, {"max", "500.00"}, {"step", "0.50"}};
-  const auto range = product_from_json("R", doc, providers);
+  const auto range = product_from_json("R", doc, &providers);
   EXPECT_TRUE(offers(range, eur("5.00")));
   EXPECT_TRUE(offers(range, eur("12.50")));
   EXPECT_TRUE(offers(range, eur("500.00")));
@@ -49,13 +49,13 @@ TEST(Product, FixedAndRangeDenominations) {
   // A 0.01 step cannot be met by a value with more decimals: "10.005" is not even an EUR amount.
   doc["denominations"]["step"] = "0.01";
   EXPECT_FALSE(fx::Money::parse("10.005", "EUR"));
-  EXPECT_TRUE(offers(product_from_json("R", doc, providers), eur("10.01")));
+  EXPECT_TRUE(offers(product_from_json("R", doc, &providers), eur("10.01")));
 }
 
 TEST(Product, RefusesBadDocumentsWithTheFieldNamed) {
   auto refused = [](const std::string& sku, nlohmann::json doc) -> std::string {
     try {
-      product_from_json(sku, doc, providers);
+      product_from_json(sku, doc, &providers);
     } catch (const InvalidProduct& e) {
       return e.what();
     }

@@ -1,0 +1,133 @@
+// GET /v1/catalog, GET /v1/catalog/{sku}, PUT /v1/catalog/{sku}.
+#include "catalog/pricing.hpp"
+#include "gateway/api/input.hpp"
+#include "gateway/api/pricing_inputs.hpp"
+#include "gateway/api/route.hpp"
+#include "gateway/crypto/digest.hpp"
+
+namespace rgw::api {
+namespace {
+
+using auth::Role;
+using products::Listing;
+
+catalog::PricingPolicy list_policy(const programs::Program& program) {
+  // Listings show the price before any tier discount; a quote applies the account's.
+  return {program.base_currency, program.point_value, program.fx_markup_bps, 0};
+}
+
+// The API item in `locale`, priced in points and displayed in `display`; nullopt when the rates cannot price it.
+std::optional<nlohmann::json> render_item(const catalog::Product& p, const programs::Program& program, const std::string& locale,
+                                          const fx::Currency& display, const fx::RateTable& rates) {
+  nlohmann::json prices = nlohmann::json::array();
+  for (const auto& face : catalog::listed_face_values(p)) {
+    auto price = catalog::price(face, rates, list_policy(program));
+    auto shown = rates.convert(face, display);
+    if (!price || !shown) return std::nullopt;
+    prices.push_back({{"face_value", money_json(face)}, {"points", price->points}, {"display_value", money_json(shown->to)}});
+  }
+  auto doc = catalog::to_json(p);
+  nlohmann::json item = {{"sku", p.sku},
+                         {"type", catalog::type_name(p.type)},
+                         {"brand", p.brand},
+                         {"name", catalog::localized(p.names, locale, program.default_locale)},
+                         {"description", catalog::localized(p.descriptions, locale, program.default_locale)},
+                         {"countries", p.countries},
+                         {"face_currency", p.face_currency.code()},
+                         {"denominations", doc["denominations"]},
+                         {"active", p.active},
+                         {"prices", prices}};
+  return item;
+}
+
+std::string etag_of(const std::string& body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }
+
+// The response for a listing, or 304 when the client has this version.
+http::Response conditional(const http::Request& request, const Listing& listing) {
+  if (request[http::beast::http::field::if_none_match] == listing.etag) {
+    http::Response res{http::Status::not_modified, 11};
+    res.set(http::beast::http::field::etag, listing.etag);
+    return res;
+  }
+  auto res = http::make_response(http::Status::ok, listing.body, "application/json");
+  res.set(http::beast::http::field::etag, listing.etag);
+  return res;
+}
+
+struct View {
+  std::string locale;
+  fx::Currency display;
+  std::optional<std::string> country;
+};
+
+View view_of(const Call& call, const programs::Program& program) {
+  const auto target = call.request.target();
+  View v{query_param(target, "locale").value_or(program.default_locale), currency_param(target, "currency").value_or(program.base_currency), query_param(target, "country")};
+  if (v.locale.empty() || v.locale.size() > 16) throw Failure(errc::invalid_request, "'locale' must be a locale such as en, ru or ms");
+  if (v.country && (v.country->size() != 2 || !std::isupper(static_cast<unsigned char>((*v.country)[0])) ||
+                    !std::isupper(static_cast<unsigned char>((*v.country)[1]))))
+    throw Failure(errc::invalid_request, "'country' must be an ISO 3166 code such as DE");
+  return v;
+}
+
+boost::asio::awaitable<http::Response> list_catalog(Call& call) {
+  const auto snapshot = co_await call.catalog.get(call.db, call.program());
+  const auto& program = snapshot->program();
+  const auto view = view_of(call, program);
+  const auto rates = current_rates(call);
+  require_fresh(rates->set(), program);
+  // The listing depends on exactly these, and on the snapshot it is kept in.
+  const auto& set = rates->set();
+  const std::string key = view.locale + '|' + std::string(view.display.code()) + '|' + view.country.value_or("") + '|' + set.source + '|' +
+                          std::to_string(set.as_of.time_since_epoch().count()) + '|' +
+                          std::to_string(reinterpret_cast<std::uintptr_t>(rates.get()));
+  if (auto cached = snapshot->listing(key)) co_return conditional(call.request, *cached);
+
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& p : snapshot->products()) {
+    if (!p.active || p.routes.empty()) continue;
+    if (view.country && std::find(p.countries.begin(), p.countries.end(), *view.country) == p.countries.end()) continue;
+    if (auto item = render_item(p, program, view.locale, view.display, *rates)) items.push_back(std::move(*item));
+  }
+  auto body = http::to_text(nlohmann::json{{"items", items}, {"next_cursor", nullptr}});
+  auto listing = std::make_shared<const Listing>(Listing{body, etag_of(body)});
+  snapshot->keep_listing(key, listing);
+  call.catalog.count_render();
+  co_return conditional(call.request, *listing);
+}
+
+boost::asio::awaitable<http::Response> get_product(Call& call) {
+  const auto snapshot = co_await call.catalog.get(call.db, call.program());
+  const auto* product = snapshot->find(call.params[0]);
+  if (!product) throw Failure(errc::not_found, "no such product");
+  const auto view = view_of(call, snapshot->program());
+  const auto rates = current_rates(call);
+  require_fresh(rates->set(), snapshot->program());
+  auto item = render_item(*product, snapshot->program(), view.locale, view.display, *rates);
+  if (!item) throw Failure(errc::fx_unavailable, "the rate source quotes no rate for " + std::string(product->face_currency.code()));
+  auto body = http::to_text(*item);
+  co_return conditional(call.request, Listing{body, etag_of(body)});
+}
+
+boost::asio::awaitable<http::Response> put_product(Call& call) {
+  std::vector<catalog::Product> product;
+  try {
+    product.push_back(catalog::product_from_json(call.params[0], call.body(), &call.settings.providers));
+  } catch (const catalog::InvalidProduct& e) {
+    throw Failure(errc::invalid_request, e.what());
+  }
+  const auto created = co_await products::save(call.db, call.program(), product);
+  call.catalog.forget(call.program());
+  co_return json_response(created.front() ? http::Status::created : http::Status::ok, catalog::to_json(product.front()));
+}
+
+}  // namespace
+
+void add_catalog_routes(Routes& routes) {
+  using http::beast::http::verb;
+  routes.add(verb::get, "/v1/catalog", {list_catalog, Access::keys(false, {Role::cabinet, Role::admin})});
+  routes.add(verb::get, "/v1/catalog/{sku}", {get_product, Access::keys(false, {Role::cabinet, Role::admin})});
+  routes.add(verb::put, "/v1/catalog/{sku}", {put_product, Access::keys(false, {Role::admin})});
+}
+
+}  // namespace rgw::api

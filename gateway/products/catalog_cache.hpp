@@ -1,0 +1,67 @@
+#pragma once
+// Each program's catalog in memory: loaded once from the database, dropped when a product changes (here, or in
+// another process, which announces it with NOTIFY rgw_catalog), and the rendered listings kept beside it.
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "catalog/product.hpp"
+#include "gateway/pg/pool.hpp"
+#include "gateway/programs/programs.hpp"
+
+namespace rgw::products {
+
+inline constexpr const char* notify_channel = "rgw_catalog";
+
+// A rendered listing (JSON body) and its entity tag.
+struct Listing {
+  std::string body;
+  std::string etag;
+};
+
+class ProgramCatalog {
+ public:
+  ProgramCatalog(programs::Program program, std::vector<catalog::Product> products);
+
+  const programs::Program& program() const noexcept { return program_; }
+  const std::vector<catalog::Product>& products() const noexcept { return products_; }  // by sku
+  const catalog::Product* find(std::string_view sku) const;
+
+  // The listing rendered for `key`, or nullptr; listings depend only on the key and this snapshot.
+  std::shared_ptr<const Listing> listing(const std::string& key) const;
+  void keep_listing(const std::string& key, std::shared_ptr<const Listing> listing) const;
+
+ private:
+  programs::Program program_;
+  std::vector<catalog::Product> products_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, std::shared_ptr<const Listing>> listings_;
+};
+
+class CatalogCache {
+ public:
+  boost::asio::awaitable<std::shared_ptr<const ProgramCatalog>> get(pg::Pool& db, const std::string& program_id);
+  void forget(const std::string& program_id);
+  void forget_all();
+  // How many snapshots were loaded from the database and listings rendered (exposed as metrics).
+  std::uint64_t loads() const noexcept { return loads_; }
+  std::uint64_t renders() const noexcept { return renders_; }
+  void count_render() noexcept { ++renders_; }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const ProgramCatalog>> programs_;
+  std::atomic<std::uint64_t> generation_{0};  // bumped on every forget: a load that raced one is not kept
+  std::atomic<std::uint64_t> loads_{0};
+  std::atomic<std::uint64_t> renders_{0};
+};
+
+// Creates or replaces products in one transaction and announces the change. Returns, per product, whether it
+// was new.
+boost::asio::awaitable<std::vector<bool>> save(pg::Pool& db, const std::string& program_id, const std::vector<catalog::Product>& products);
+
+}  // namespace rgw::products
