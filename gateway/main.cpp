@@ -1,19 +1,29 @@
 // rewardgw: the reward fulfilment gateway. Configuration comes from REWARDGW_* variables (docs/configuration.md).
+//   rewardgw                                   serve the API
+//   rewardgw load-catalog PROGRAM_ID FILE      load products in bulk (gateway/app/load_catalog.hpp)
 #include <csignal>
+#include <cstdio>
+#include <string_view>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <pthread.h>
 
 #include "gateway/app/app.hpp"
+#include "gateway/app/load_catalog.hpp"
 #include "gateway/log/log.hpp"
 
-int main() {
+int main(int argc, char** argv) {
   using namespace rgw;
   app::Config config;
   try {
     config = app::config_from_environment(std::getenv);
   } catch (const std::exception& e) {
     log::write(log::level::error, "bad configuration", {{"detail", e.what()}});
+    return 2;
+  }
+  if (argc == 4 && std::string_view(argv[1]) == "load-catalog") return app::load_catalog(config, argv[2], argv[3]);
+  if (argc != 1) {
+    std::fprintf(stderr, "usage: rewardgw | rewardgw load-catalog PROGRAM_ID FILE\n");
     return 2;
   }
   // Block the stop signals before any thread starts, so only sigwait below sees them.

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
+#include "gateway/app/load_catalog.hpp"
 #include "gateway/pg/pool.hpp"
 #include "providers/sim/simulator.hpp"
 #include "tests/support/gateway.hpp"
@@ -208,6 +210,32 @@ TEST_F(Catalog, QuotesLockAPriceAndApplyTheTierDiscount) {
   for (auto until = std::chrono::steady_clock::now() + 15s; last == 200 && std::chrono::steady_clock::now() < until;) last = quote_status();
   EXPECT_EQ(last, 410u);
   EXPECT_EQ(client.request("GET", "/v1/quotes/" + short_lived, std::nullopt, bearer(tenant.cabinet)).status, 404u) << "another program's quote";
+}
+
+TEST_F(Catalog, TheBulkLoaderLoadsTheDemoCatalogOrNothing) {
+  auto config = app::config_from_environment([this](const char* name) -> const char* {
+    return std::string_view(name) == "REWARDGW_DATABASE_URL" ? db->url.c_str() : nullptr;
+  });
+  const auto bad = std::filesystem::temp_directory_path() / ("rgw-catalog-" + unique_suffix() + ".json");
+  auto broken = amazon_de;
+  broken["face_currency"] = "EURO";
+  std::ofstream(bad) << nlohmann::json{{"products", {{"GOOD", amazon_de}, {"BAD", broken}}}}.dump();
+  EXPECT_EQ(app::load_catalog(config, tenant.program_id, bad.string()), 2);
+  EXPECT_EQ(get("/v1/catalog")["items"].size(), 0u) << "one bad product: nothing loaded";
+  std::filesystem::remove(bad);
+
+  EXPECT_EQ(app::load_catalog(config, "prg_missing", RGW_SOURCE_DIR "/catalog/demo-catalog.json"), 1);
+  ASSERT_EQ(app::load_catalog(config, tenant.program_id, RGW_SOURCE_DIR "/catalog/demo-catalog.json"), 0);
+  // The running gateway hears of the change by NOTIFY, a moment later.
+  auto items = get("/v1/catalog?locale=ms")["items"];
+  for (auto until = std::chrono::steady_clock::now() + 10s; items.size() != 7 && std::chrono::steady_clock::now() < until;)
+    items = get("/v1/catalog?locale=ms")["items"];
+  ASSERT_EQ(items.size(), 7u);
+  std::set<std::string> currencies, types;
+  for (const auto& item : items) currencies.insert(item["face_currency"]), types.insert(item["type"]);
+  EXPECT_EQ(currencies, (std::set<std::string>{"EUR", "GBP", "MYR", "RUB", "USD"}));
+  EXPECT_EQ(types, (std::set<std::string>{"egift_card", "prepaid_card", "service_credit"}));
+  EXPECT_EQ(get("/v1/catalog/GRAB-MY-MYR?locale=ms")["name"], "Kad hadiah Grab");
 }
 
 TEST(CatalogRates, PricesFollowTheRatesAndQuotesKeepTheirs) {
