@@ -115,12 +115,6 @@ result<Decimal> Decimal::rescale(int scale, rounding mode) const {
   return make_decimal(*units, scale);
 }
 
-Decimal Decimal::normalized() const noexcept {
-  Decimal d = *this;
-  while (d.scale_ > 0 && d.units_ % 10 == 0) d.units_ /= 10, --d.scale_;
-  return d;
-}
-
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
   const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
   // |units| < 2^63 and scale difference <= 18, so these products fit 128 bits.

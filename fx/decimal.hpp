@@ -37,8 +37,6 @@ class Decimal {
 
   // To more decimals (exact; may overflow) or fewer (rounded by mode).
   result<Decimal> rescale(int scale, rounding mode) const;
-  // Fewest decimals that keep the value exact: 1.5000 -> 1.5.
-  Decimal normalized() const noexcept;
 
   friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept;
   friend bool operator==(const Decimal& a, const Decimal& b) noexcept { return (a <=> b) == 0; }
