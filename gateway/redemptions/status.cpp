@@ -1,0 +1,65 @@
+#include "gateway/redemptions/status.hpp"
+
+namespace rgw::redemptions {
+
+using providers::Outcome;
+
+std::string_view status_name(Status status) {
+  switch (status) {
+    case Status::accepted: return "accepted";
+    case Status::dispatching: return "dispatching";
+    case Status::issued: return "issued";
+    case Status::retrying: return "retrying";
+    case Status::unknown: return "unknown";
+    case Status::failed: return "failed";
+  }
+  return "accepted";
+}
+
+std::optional<Status> parse_status(std::string_view name) {
+  for (auto s : {Status::accepted, Status::dispatching, Status::issued, Status::retrying, Status::unknown, Status::failed})
+    if (status_name(s) == name) return s;
+  return std::nullopt;
+}
+
+bool can_move(Status from, Status to) {
+  if (is_final(from)) return false;
+  if (to == Status::failed) return true;
+  switch (from) {
+    case Status::accepted: return to == Status::dispatching;
+    case Status::dispatching: return to == Status::issued || to == Status::retrying || to == Status::unknown || to == Status::dispatching;
+    case Status::retrying: return to == Status::dispatching;
+    case Status::unknown: return to == Status::issued || to == Status::dispatching;
+    default: return false;
+  }
+}
+
+namespace {
+Step known_failure(bool another_route) {
+  return another_route ? Step{Status::dispatching, Next::fail_over} : Step{Status::failed, Next::give_up};
+}
+}  // namespace
+
+Step after_issue(Outcome outcome, bool another_route) {
+  switch (outcome) {
+    case Outcome::issued: return {Status::issued, Next::done};
+    case Outcome::retryable: return {Status::retrying, Next::retry_issue};
+    case Outcome::rejected: return known_failure(another_route);
+    case Outcome::pending:
+    case Outcome::unknown: return {Status::unknown, Next::ask_status};
+  }
+  return {Status::unknown, Next::ask_status};
+}
+
+Step after_status(Outcome outcome, bool another_route) {
+  switch (outcome) {
+    case Outcome::issued: return {Status::issued, Next::done};
+    case Outcome::rejected: return known_failure(another_route);
+    case Outcome::pending:
+    case Outcome::retryable:
+    case Outcome::unknown: return {Status::unknown, Next::ask_status};
+  }
+  return {Status::unknown, Next::ask_status};
+}
+
+}  // namespace rgw::redemptions

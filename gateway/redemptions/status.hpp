@@ -1,0 +1,42 @@
+#pragma once
+// The redemption state machine of API.md, as plain functions: which moves are legal, and what the dispatcher
+// does next after a provider answers. The database applies moves as conditional updates
+// (`... WHERE status = $from`), so a stale worker cannot overwrite a newer state.
+//   accepted → dispatching → issued (final)
+//   dispatching → retrying → dispatching
+//   dispatching → unknown → (asked, never re-issued) → issued | failed | dispatching (next route)
+//   any non-final → failed (final; the points are reversed in the same transaction)
+#include <optional>
+#include <string_view>
+
+#include "providers/core/outcome.hpp"
+
+namespace rgw::redemptions {
+
+enum class Status { accepted, dispatching, issued, retrying, unknown, failed };
+
+std::string_view status_name(Status status);
+std::optional<Status> parse_status(std::string_view name);
+constexpr bool is_final(Status s) { return s == Status::issued || s == Status::failed; }
+bool can_move(Status from, Status to);
+
+enum class Next {
+  done,         // final: issued
+  ask_status,   // the outcome is not known: query status() later, never issue again
+  retry_issue,  // nothing was created: issue again later, same idempotency key
+  fail_over,    // a known failure: try the next route
+  give_up,      // a known failure and no route left: fail and reverse
+};
+
+struct Step {
+  Status status;
+  Next next;
+};
+
+// After issue() at the current route; `another_route` says whether a lower-priority route remains.
+Step after_issue(providers::Outcome outcome, bool another_route);
+// After status() for an order whose outcome was not known. A `rejected` answer means the provider has no order
+// and will make none (or it failed): a known failure. Anything unclear keeps asking.
+Step after_status(providers::Outcome outcome, bool another_route);
+
+}  // namespace rgw::redemptions
