@@ -20,6 +20,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <nlohmann/json.hpp>
+#include <array>
 #include <list>
 
 namespace rgw::http {
@@ -90,6 +91,8 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   asio::awaitable<void> run_connection(tcp::socket socket, std::size_t shard);
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, std::size_t shard);
+  template <class Stream>
+  asio::awaitable<void> drain(Stream& stream);
   void close_idle(std::size_t shard);
 };
 
@@ -167,6 +170,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     }
     Response response;
     bool keep_alive = false;
+    const bool refused = ec.failed();
     if (ec) {
       if (is_disconnect(ec)) co_return;
       response = problem_response(transport_problem(ec));
@@ -185,7 +189,22 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     lowest.expires_after(config.write_timeout);
     auto [write_ec, written] = co_await bhttp::async_write(stream, response, use_nothrow);
     control.busy = false;
+    if (refused && !write_ec) co_await drain(stream);
     if (write_ec || !response.keep_alive()) co_return;
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> Server::state::drain(Stream& stream) {
+  // Lingering close: a client still sending the body we refused would get a reset instead of our answer if we
+  // closed now. Read and discard what it sends, for a bounded time and amount.
+  constexpr std::size_t max_bytes = 8 * 1024 * 1024;
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  std::array<char, 16 * 1024> sink;
+  for (std::size_t seen = 0; seen < max_bytes;) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_nothrow);
+    if (ec) co_return;
+    seen += n;
   }
 }
 
