@@ -63,7 +63,10 @@ boost::asio::awaitable<http::Response> credit_account(Call& call) {
   auto tx = co_await pg::Transaction::begin(call.db);
   if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
   auto entry = co_await ledger::credit(tx, call.program(), call.params[0], credit);
-  if (!entry) throw Failure(errc::not_found, "no such account");
+  if (!entry) {
+    co_await tx.rollback();  // free the key at once: the client may retry with it right away
+    throw Failure(errc::not_found, "no such account");
+  }
   const auto response = http::to_text(to_json(*entry));
   std::vector<pg::Statement> last;
   last.push_back(idempotency::remember(call.program(), key, 201, response));

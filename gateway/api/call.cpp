@@ -26,6 +26,8 @@ boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& ca
   const std::string path(call.request.target().substr(0, call.request.target().find('?')));
   const auto fp = idempotency::fingerprint(call.request.method_string(), path, body.dump());
   auto claim = co_await idempotency::claim(tx, call.program(), key, fp, call.settings.idempotency_ttl);
+  // Not ours to do: let go of the key's lock before answering, or a request right behind would see it held.
+  if (claim.state != idempotency::claim_state::claimed) co_await tx.rollback();
   switch (claim.state) {
     case idempotency::claim_state::claimed:
       co_return std::nullopt;

@@ -58,7 +58,8 @@ http::Response json_response(http::Status status, const nlohmann::json& body);
 // The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters.
 std::string idempotency_key(const http::Request& request);
 // Claims the key in `tx` for this request. Returns the response to send instead of doing the work (a replay),
-// throws Failure for reuse and in-progress, or returns nullopt: go ahead, then remember() before commit.
+// throws Failure for reuse and in-progress (both after rolling `tx` back), or returns nullopt: go ahead, then
+// remember() before commit, or roll back explicitly before failing.
 boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& call, pg::Transaction& tx, const std::string& key,
                                                                         const nlohmann::json& body);
 

@@ -148,6 +148,12 @@ asio::awaitable<std::vector<Result>> Transaction::pipeline(std::vector<Statement
   co_return results;
 }
 
+asio::awaitable<void> Transaction::rollback() {
+  if (done_) co_return;
+  done_ = true;
+  if (begun_) co_await lease_.exec(statement(rollback_query));
+}
+
 asio::awaitable<std::vector<Result>> Transaction::commit(std::vector<Statement> statements) {
   statements.push_back(statement(commit_query));
   auto results = co_await pipeline(std::move(statements));

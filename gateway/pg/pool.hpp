@@ -90,6 +90,9 @@ class Transaction {
   asio::awaitable<std::vector<Result>> pipeline(std::vector<Statement> statements);
   // Runs the statements and COMMIT in one round trip.
   asio::awaitable<std::vector<Result>> commit(std::vector<Statement> statements = {});
+  // Ends it now, releasing its locks before the caller answers (a destroyed transaction is rolled back too,
+  // but a moment later, in the background).
+  asio::awaitable<void> rollback();
 
  private:
   explicit Transaction(Lease lease) : lease_(std::move(lease)) {}
