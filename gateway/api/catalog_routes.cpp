@@ -116,7 +116,7 @@ boost::asio::awaitable<http::Response> put_product(Call& call) {
   } catch (const catalog::InvalidProduct& e) {
     throw Failure(errc::invalid_request, e.what());
   }
-  const auto created = co_await products::save(call.db, call.program(), product);
+  const auto created = co_await products::save(call.db, call.program(), product, call.catalog.instance());
   call.catalog.forget(call.program());
   co_return json_response(created.front() ? http::Status::created : http::Status::ok, catalog::to_json(product.front()));
 }

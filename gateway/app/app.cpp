@@ -101,7 +101,7 @@ void App::start() {
   auto on_notify = [keys, rates, catalog, db, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
     else if (n.channel == rates::notify_channel) asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
-    else if (n.channel == products::notify_channel) catalog->forget(n.payload);
+    else if (n.channel == products::notify_channel) catalog->forget_notified(n.payload);
   };
   // Whatever was announced while disconnected may have been missed: forget cached keys and catalogs, reload
   // the rates.

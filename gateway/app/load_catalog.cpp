@@ -20,7 +20,7 @@ boost::asio::awaitable<int> load(const Config& config, std::string program_id, s
     std::cerr << "load-catalog: no program " << program_id << "\n";
     co_return 1;
   }
-  const auto created = co_await products::save(*pool, program_id, products);
+  const auto created = co_await products::save(*pool, program_id, products, "load-catalog");
   const auto added = std::count(created.begin(), created.end(), true);
   std::cout << "load-catalog: " << products.size() << " products for " << program_id << " (" << added << " new, "
             << products.size() - added << " replaced)\n";

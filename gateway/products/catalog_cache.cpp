@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "gateway/ids.hpp"
+
 namespace rgw::products {
 namespace {
 
@@ -63,17 +65,26 @@ void CatalogCache::forget(const std::string& program_id) {
   programs_.erase(program_id);
 }
 
+CatalogCache::CatalogCache() : instance_(new_id("proc")) {}
+
+void CatalogCache::forget_notified(std::string_view payload) {
+  const auto space = payload.find(' ');
+  if (space != std::string_view::npos && payload.substr(space + 1) == instance_) return;
+  forget(std::string(payload.substr(0, space)));
+}
+
 void CatalogCache::forget_all() {
   std::lock_guard lock(mutex_);
   ++generation_;
   programs_.clear();
 }
 
-boost::asio::awaitable<std::vector<bool>> save(pg::Pool& db, const std::string& program_id, const std::vector<catalog::Product>& products) {
+boost::asio::awaitable<std::vector<bool>> save(pg::Pool& db, const std::string& program_id, const std::vector<catalog::Product>& products,
+                                               const std::string& origin) {
   auto tx = co_await pg::Transaction::begin(db);
   std::vector<pg::Statement> writes;
   for (const auto& p : products) writes.push_back(pg::statement(upsert_product, program_id, p.sku, catalog::to_json(p).dump()));
-  writes.push_back(pg::statement(notify_change, program_id));
+  writes.push_back(pg::statement(notify_change, program_id + ' ' + origin));
   auto results = co_await tx.commit(std::move(writes));
   std::vector<bool> created;
   for (std::size_t i = 0; i < products.size(); ++i) created.push_back(results[i].front().boolean("created"));

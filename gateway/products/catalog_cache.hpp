@@ -44,9 +44,15 @@ class ProgramCatalog {
 
 class CatalogCache {
  public:
+  CatalogCache();
   boost::asio::awaitable<std::shared_ptr<const ProgramCatalog>> get(pg::Pool& db, const std::string& program_id);
   void forget(const std::string& program_id);
   void forget_all();
+  // A NOTIFY rgw_catalog payload: forgets that program unless the change came from this process (which forgot
+  // it already when it saved).
+  void forget_notified(std::string_view payload);
+  // Who this process is in notification payloads.
+  const std::string& instance() const noexcept { return instance_; }
   // How many snapshots were loaded from the database and listings rendered (exposed as metrics).
   std::uint64_t loads() const noexcept { return loads_; }
   std::uint64_t renders() const noexcept { return renders_; }
@@ -58,10 +64,12 @@ class CatalogCache {
   std::atomic<std::uint64_t> generation_{0};  // bumped on every forget: a load that raced one is not kept
   std::atomic<std::uint64_t> loads_{0};
   std::atomic<std::uint64_t> renders_{0};
+  std::string instance_;
 };
 
-// Creates or replaces products in one transaction and announces the change. Returns, per product, whether it
-// was new.
-boost::asio::awaitable<std::vector<bool>> save(pg::Pool& db, const std::string& program_id, const std::vector<catalog::Product>& products);
+// Creates or replaces products in one transaction and announces the change as coming from `origin` (a
+// CatalogCache's instance(), or any other name). Returns, per product, whether it was new.
+boost::asio::awaitable<std::vector<bool>> save(pg::Pool& db, const std::string& program_id, const std::vector<catalog::Product>& products,
+                                               const std::string& origin);
 
 }  // namespace rgw::products
