@@ -2,7 +2,7 @@
 #include "gateway/api/input.hpp"
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/ledger/ledger.hpp"
+#include "gateway/api/offer.hpp"
 #include "gateway/quotes/quotes.hpp"
 
 namespace rgw::api {
@@ -35,26 +35,10 @@ boost::asio::awaitable<http::Response> create_quote(Call& call) {
   const auto sku = required_string(body, "sku", 64);
   const auto face = required_money(body, "face_value", errc::denomination_invalid);
 
-  const auto account = co_await ledger::find_account(call.db, call.program(), account_id);
-  if (!account) throw Failure(errc::not_found, "no such account");
-  const auto snapshot = co_await call.catalog.get(call.db, call.program());
-  const auto* product = snapshot->find(sku);
-  if (!product) throw Failure(errc::not_found, "no such product");
-  if (!product->active || product->routes.empty()) throw Failure(errc::product_unavailable, "the product is not available");
-  if (!catalog::offers(*product, face)) throw Failure(errc::denomination_invalid, "the product does not offer this face value");
-
-  const auto& program = snapshot->program();
-  const auto rates = current_rates(call);
-  require_fresh(rates->set(), program);
-  int discount = 0;
-  if (account->tier) {
-    if (auto it = program.tier_discounts.find(*account->tier); it != program.tier_discounts.end()) discount = it->second;
-  }
-  auto price = catalog::price(face, *rates, {program.base_currency, program.point_value, program.fx_markup_bps, discount});
-  if (!price) throw Failure(errc::fx_unavailable, "the rate source quotes no rate for " + std::string(face.currency().code()));
-  quotes::Quote draft{"", account_id, sku, face, *price, face.currency() == program.base_currency ? 0 : program.fx_markup_bps, discount,
-                      rates->set().source, rfc3339(rates->set().as_of)};
-  const auto quote = co_await quotes::create(call.db, call.program(), std::move(draft), program.quote_ttl_s);
+  const auto offer = co_await price_offer(call, account_id, sku, face);
+  quotes::Quote draft{"", account_id, sku, face, offer.price, offer.markup_bps, offer.tier_discount_bps, offer.rates_source,
+                      rfc3339(offer.rates_as_of)};
+  const auto quote = co_await quotes::create(call.db, call.program(), std::move(draft), offer.catalog->program().quote_ttl_s);
   co_return json_response(http::Status::created, to_json(quote));
 }
 

@@ -1,0 +1,30 @@
+#pragma once
+// What an account pays for a product's face value right now: the checks and the pricing that quotes and
+// redemptions share.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+
+#include "catalog/pricing.hpp"
+#include "gateway/api/call.hpp"
+#include "gateway/ledger/ledger.hpp"
+
+namespace rgw::api {
+
+struct Offer {
+  ledger::Account account;
+  std::shared_ptr<const products::ProgramCatalog> catalog;
+  const catalog::Product* product = nullptr;  // in `catalog`
+  fx::Money face;
+  catalog::Price price;
+  int markup_bps = 0;
+  int tier_discount_bps = 0;
+  std::string rates_source;
+  fx::sys_seconds rates_as_of;
+};
+
+// Failure: unknown account or SKU 404, inactive or route-less 422 product_unavailable, face value not offered
+// 422 denomination_invalid, no or stale rates 503 fx_unavailable.
+boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account_id, const std::string& sku, const fx::Money& face);
+
+}  // namespace rgw::api
