@@ -35,6 +35,7 @@ Routes all_routes() {
   add_fx_routes(routes);
   add_catalog_routes(routes);
   add_quote_routes(routes);
+  add_redemption_routes(routes);
   add_metrics_routes(routes);
   return routes;
 }

@@ -4,14 +4,20 @@
 
 namespace rgw::api {
 
-boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account_id, const std::string& sku, const fx::Money& face) {
-  auto account = co_await ledger::find_account(call.db, call.program(), account_id);
-  if (!account) throw Failure(errc::not_found, "no such account");
+boost::asio::awaitable<std::shared_ptr<const products::ProgramCatalog>> checked_product(Call& call, const std::string& sku, const fx::Money& face) {
   auto snapshot = co_await call.catalog.get(call.db, call.program());
   const auto* product = snapshot->find(sku);
   if (!product) throw Failure(errc::not_found, "no such product");
   if (!product->active || product->routes.empty()) throw Failure(errc::product_unavailable, "the product is not available");
   if (!catalog::offers(*product, face)) throw Failure(errc::denomination_invalid, "the product does not offer this face value");
+  co_return snapshot;
+}
+
+boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account_id, const std::string& sku, const fx::Money& face) {
+  auto account = co_await ledger::find_account(call.db, call.program(), account_id);
+  if (!account) throw Failure(errc::not_found, "no such account");
+  auto snapshot = co_await checked_product(call, sku, face);
+  const auto* product = snapshot->find(sku);
 
   const auto& program = snapshot->program();
   const auto rates = current_rates(call);

@@ -23,6 +23,10 @@ struct Offer {
   fx::sys_seconds rates_as_of;
 };
 
+// The product, if it may be redeemed at `face` now. Failure: unknown SKU 404, inactive or route-less 422
+// product_unavailable, face value not offered 422 denomination_invalid.
+boost::asio::awaitable<std::shared_ptr<const products::ProgramCatalog>> checked_product(Call& call, const std::string& sku, const fx::Money& face);
+
 // Failure: unknown account or SKU 404, inactive or route-less 422 product_unavailable, face value not offered
 // 422 denomination_invalid, no or stale rates 503 fx_unavailable.
 boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account_id, const std::string& sku, const fx::Money& face);

@@ -40,6 +40,7 @@ void add_account_routes(Routes& routes);
 void add_fx_routes(Routes& routes);
 void add_catalog_routes(Routes& routes);
 void add_quote_routes(Routes& routes);
+void add_redemption_routes(Routes& routes);
 void add_metrics_routes(Routes& routes);
 
 // Every route of the API.

@@ -1,0 +1,121 @@
+// POST /v1/redemptions (accept) and GET /v1/redemptions/{id}. Dispatch to providers comes with the rest of #5.
+#include "gateway/api/input.hpp"
+#include "gateway/api/offer.hpp"
+#include "gateway/api/pricing_inputs.hpp"
+#include "gateway/api/route.hpp"
+#include "gateway/quotes/quotes.hpp"
+#include "gateway/redemptions/store.hpp"
+
+namespace rgw::api {
+namespace {
+
+using auth::Role;
+
+std::optional<std::string> recipient(const nlohmann::json& body) {
+  auto it = body.find("recipient");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) throw Failure(errc::invalid_request, "'recipient' must be an object {\"email\", \"name\"}");
+  only_fields(*it, {"email", "name"});
+  auto email = optional_string(*it, "email", 254);
+  if (email && (email->find('@') == std::string::npos || email->find(' ') != std::string::npos))
+    throw Failure(errc::invalid_request, "'recipient.email' is not an email address");
+  optional_string(*it, "name", 200);
+  return it->dump();
+}
+
+// The price to charge: the quote's if one is given and still valid, else the price now.
+boost::asio::awaitable<redemptions::NewRedemption> priced(Call& call, const std::string& account_id, const std::string& sku,
+                                                         const fx::Money& face, const std::optional<std::string>& quote_id) {
+  if (!quote_id) {
+    const auto offer = co_await price_offer(call, account_id, sku, face);
+    co_return redemptions::NewRedemption{account_id, sku, face, offer.price, offer.markup_bps, offer.tier_discount_bps,
+                                         offer.rates_source, rfc3339(offer.rates_as_of), std::nullopt, std::nullopt};
+  }
+  const auto quote = co_await quotes::find(call.db, call.program(), *quote_id);
+  if (!quote || quote->account_id != account_id) throw Failure(errc::not_found, "no such quote for this account");
+  if (quote->expired) throw Failure(errc::quote_expired, "the quote expired at " + quote->expires_at);
+  if (quote->sku != sku || !(quote->face == face)) throw Failure(errc::invalid_request, "the quote is for another product or face value");
+  co_await checked_product(call, sku, face);  // the price is locked, the product must still be available
+  co_return redemptions::NewRedemption{account_id, sku, face, quote->price, quote->markup_bps, quote->tier_discount_bps,
+                                       quote->rates_source, quote->rates_as_of, quote->id, std::nullopt};
+}
+
+boost::asio::awaitable<http::Response> create_redemption(Call& call) {
+  const auto key = idempotency_key(call.request);
+  const auto body = call.body();
+  only_fields(body, {"account_id", "sku", "face_value", "quote_id", "recipient"});
+  const auto account_id = required_string(body, "account_id");
+  const auto sku = required_string(body, "sku", 64);
+  const auto face = required_money(body, "face_value", errc::denomination_invalid);
+  const auto quote_id = optional_string(body, "quote_id", 64);
+  auto order = co_await priced(call, account_id, sku, face, quote_id);
+  order.recipient_json = recipient(body);
+
+  auto tx = co_await pg::Transaction::begin(call.db);
+  if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
+  std::optional<redemptions::Accepted> accepted;
+  bool quote_taken = false;
+  try {
+    accepted = co_await redemptions::accept(tx, call.program(), order);
+  } catch (const pg::Error& e) {
+    if (e.code() != pg::sqlstate::unique_violation) throw;
+    quote_taken = true;  // redemptions.quote_id is unique: one quote prices one redemption
+  }
+  if (quote_taken || !accepted) co_await tx.rollback();
+  if (quote_taken) throw Failure(errc::conflict, "the quote has been used by another redemption");
+  if (!accepted) throw Failure(errc::insufficient_points, "the account's balance is lower than " + std::to_string(order.price.points) + " points");
+
+  const nlohmann::json response = {{"id", accepted->id},
+                                   {"status", "accepted"},
+                                   {"points", order.price.points},
+                                   {"face_value", money_json(order.face)},
+                                   {"fx",
+                                    {{"rate", order.price.applied_rate.to_string()},
+                                     {"mid_rate", order.price.mid_rate.to_string()},
+                                     {"as_of", order.rates_as_of},
+                                     {"source", order.rates_source}}},
+                                   {"created_at", accepted->created_at}};
+  const auto text = http::to_text(response);
+  std::vector<pg::Statement> last;
+  last.push_back(idempotency::remember(call.program(), key, 202, text));
+  last.push_back(redemptions::wake_dispatchers());
+  co_await tx.commit(std::move(last));
+  co_return http::make_response(http::Status::accepted, text, "application/json");
+}
+
+template <class T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+boost::asio::awaitable<http::Response> get_redemption(Call& call) {
+  const auto r = co_await redemptions::find(call.db, call.program(), call.params[0]);
+  if (!r) throw Failure(errc::not_found, "no such redemption");
+  nlohmann::json failure = nullptr;
+  if (r->failure_code) failure = {{"code", *r->failure_code}, {"detail", or_null(r->failure_detail)}};
+  co_return json_response(http::Status::ok, {{"id", r->id},
+                                             {"status", r->status},
+                                             {"account_id", r->account_id},
+                                             {"sku", r->sku},
+                                             {"face_value", money_json(r->face)},
+                                             {"points", r->points},
+                                             {"fx", {{"rate", r->applied_rate}, {"mid_rate", r->mid_rate}, {"as_of", r->rates_as_of}, {"source", r->rates_source}}},
+                                             {"provider", or_null(r->provider)},
+                                             {"attempts", r->attempts},
+                                             {"reward", nullptr},
+                                             {"failure", failure},
+                                             {"created_at", r->created_at},
+                                             {"updated_at", r->updated_at},
+                                             {"issued_at", or_null(r->issued_at)}});
+}
+
+}  // namespace
+
+void add_redemption_routes(Routes& routes) {
+  using http::beast::http::verb;
+  routes.add(verb::post, "/v1/redemptions", {create_redemption, Access::keys(false, {Role::cabinet, Role::admin})});
+  routes.add(verb::get, "/v1/redemptions/{redemption_id}",
+             {get_redemption, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin})});
+}
+
+}  // namespace rgw::api

@@ -1,0 +1,98 @@
+#include "gateway/redemptions/store.hpp"
+
+#include "gateway/ids.hpp"
+
+namespace rgw::redemptions {
+namespace {
+
+// The balance check and the debit are one conditional update; the row lock it takes serialises every change
+// to this account's points until commit.
+const pg::Query debit_account{
+    "redemptions_debit",
+    "UPDATE accounts SET balance = balance - $3::bigint WHERE id = $2 AND program_id = $1 AND balance >= $3::bigint RETURNING balance"};
+
+// A statement of its own, after the debit: in READ COMMITTED it reads the lots with a snapshot taken after the
+// account lock was granted, so two debits never consume the same points.
+const pg::Query consume_lots{
+    "redemptions_consume_lots",
+    "WITH open AS (SELECT id, remaining, sum(remaining) OVER (ORDER BY expires_at NULLS LAST, id) AS running"
+    "              FROM point_lots WHERE account_id = $1 AND remaining > 0),"
+    " take AS (SELECT id, least(remaining, $2::bigint - (running - remaining)) AS amount FROM open WHERE running - remaining < $2::bigint)"
+    " UPDATE point_lots l SET remaining = l.remaining - take.amount FROM take WHERE l.id = take.id"};
+
+const pg::Query insert_redemption{
+    "redemptions_insert",
+    "INSERT INTO redemptions (id, program_id, account_id, sku, status, face_amount, face_currency, points, base_amount, base_currency,"
+    "                         mid_rate, applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key, recipient)"
+    " VALUES ($1, $2, $3, $4, 'accepted', $5::numeric, $6, $7::bigint, $8::numeric, $9, $10::numeric, $11::numeric, $12::int, $13::int,"
+    "         $14, $15::timestamptz, $16, $17, $18::jsonb)"
+    " RETURNING rgw_ts(created_at) AS created_at"};
+
+const pg::Query insert_debit_entry{
+    "redemptions_ledger_debit",
+    "INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id)"
+    " VALUES ($1, $2, $3, 'debit', -$4::bigint, $5::bigint, $6)"};
+
+const pg::Query insert_job{"redemptions_job", "INSERT INTO dispatch_jobs (redemption_id) VALUES ($1)"};
+
+const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dispatch', '')"};
+
+const pg::Query select_redemption{
+    "redemptions_select",
+    "SELECT id, status, account_id, sku, face_amount::text AS face_amount, face_currency, points, applied_rate::text AS applied_rate,"
+    "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, attempts, failure_code,"
+    "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at"
+    " FROM redemptions WHERE id = $1 AND program_id = $2"};
+
+std::optional<std::string> optional_string(const pg::Row& row, std::string_view column) {
+  auto v = row.optional_text(column);
+  return v ? std::optional<std::string>(*v) : std::nullopt;
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::optional<Accepted>> accept(pg::Transaction& tx, const std::string& program_id, const NewRedemption& r) {
+  const auto points = r.price.points;
+  auto debited = co_await tx.exec(pg::statement(debit_account, program_id, r.account_id, points));
+  if (debited.empty()) co_return std::nullopt;
+  const auto balance_after = debited.front().int64("balance");
+  Accepted accepted{new_id("red"), ""};
+  std::vector<pg::Statement> writes;
+  writes.push_back(pg::statement(consume_lots, r.account_id, points));
+  writes.push_back(pg::statement(insert_redemption, accepted.id, program_id, r.account_id, r.sku, r.face.amount_string(), r.face.currency().code(),
+                                 points, r.price.base_value.amount_string(), r.price.base_value.currency().code(), r.price.mid_rate.to_string(),
+                                 r.price.applied_rate.to_string(), r.markup_bps, r.tier_discount_bps, r.rates_source, r.rates_as_of, r.quote_id,
+                                 new_id("rgw"), r.recipient_json));
+  writes.push_back(pg::statement(insert_debit_entry, new_id("led"), program_id, r.account_id, points, balance_after, accepted.id));
+  writes.push_back(pg::statement(insert_job, accepted.id));
+  auto results = co_await tx.pipeline(std::move(writes));
+  accepted.created_at = results[1].front().text("created_at");
+  co_return accepted;
+}
+
+pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }
+
+boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id) {
+  auto rows = co_await db.exec(pg::statement(select_redemption, id, program_id));
+  if (rows.empty()) co_return std::nullopt;
+  const auto r = rows.front();
+  co_return Redemption{std::string(r.text("id")),
+                       std::string(r.text("status")),
+                       std::string(r.text("account_id")),
+                       std::string(r.text("sku")),
+                       fx::Money::parse(r.text("face_amount"), r.text("face_currency")).value(),
+                       r.int64("points"),
+                       std::string(r.text("applied_rate")),
+                       std::string(r.text("mid_rate")),
+                       std::string(r.text("rates_as_of")),
+                       std::string(r.text("rates_source")),
+                       optional_string(r, "provider"),
+                       r.int64("attempts"),
+                       optional_string(r, "failure_code"),
+                       optional_string(r, "failure_detail"),
+                       std::string(r.text("created_at")),
+                       std::string(r.text("updated_at")),
+                       optional_string(r, "issued_at")};
+}
+
+}  // namespace rgw::redemptions

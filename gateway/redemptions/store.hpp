@@ -1,0 +1,52 @@
+#pragma once
+// Redemptions in PostgreSQL: the accept transaction (debit, order, ledger entry, dispatch job, stored response,
+// all or nothing) and reads.
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+
+#include "catalog/pricing.hpp"
+#include "gateway/pg/pool.hpp"
+
+namespace rgw::redemptions {
+
+struct NewRedemption {
+  std::string account_id;
+  std::string sku;
+  fx::Money face;
+  catalog::Price price;
+  int markup_bps = 0;
+  int tier_discount_bps = 0;
+  std::string rates_source;
+  std::string rates_as_of;  // RFC 3339
+  std::optional<std::string> quote_id;
+  std::optional<std::string> recipient_json;
+};
+
+struct Accepted {
+  std::string id;
+  std::string created_at;
+};
+
+// Inside `tx` (which has claimed the request's idempotency key): debits the points — oldest-expiring lots first —
+// and writes the order, its ledger entry and its dispatch job. nullopt when the balance is short (nothing
+// written; roll back). The caller stores the response and commits.
+boost::asio::awaitable<std::optional<Accepted>> accept(pg::Transaction& tx, const std::string& program_id, const NewRedemption& r);
+// The statement that wakes dispatchers; send it with the commit.
+pg::Statement wake_dispatchers();
+
+struct Redemption {
+  std::string id, status, account_id, sku;
+  fx::Money face;
+  std::int64_t points = 0;
+  std::string applied_rate, mid_rate, rates_as_of, rates_source;
+  std::optional<std::string> provider;
+  std::int64_t attempts = 0;
+  std::optional<std::string> failure_code, failure_detail;
+  std::string created_at, updated_at;
+  std::optional<std::string> issued_at;
+};
+
+boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id);
+
+}  // namespace rgw::redemptions
