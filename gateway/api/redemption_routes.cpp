@@ -4,6 +4,7 @@
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/quotes/quotes.hpp"
+#include "gateway/redemptions/status.hpp"
 #include "gateway/redemptions/store.hpp"
 
 namespace rgw::api {
@@ -88,12 +89,10 @@ nlohmann::json or_null(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-boost::asio::awaitable<http::Response> get_redemption(Call& call) {
-  const auto r = co_await redemptions::find(call.db, call.program(), call.params[0]);
-  if (!r) throw Failure(errc::not_found, "no such redemption");
+nlohmann::json to_json(const redemptions::Redemption* r) {
   nlohmann::json failure = nullptr;
   if (r->failure_code) failure = {{"code", *r->failure_code}, {"detail", or_null(r->failure_detail)}};
-  co_return json_response(http::Status::ok, {{"id", r->id},
+  return {{"id", r->id},
                                              {"status", r->status},
                                              {"account_id", r->account_id},
                                              {"sku", r->sku},
@@ -106,7 +105,28 @@ boost::asio::awaitable<http::Response> get_redemption(Call& call) {
                                              {"failure", failure},
                                              {"created_at", r->created_at},
                                              {"updated_at", r->updated_at},
-                                             {"issued_at", or_null(r->issued_at)}});
+                                             {"issued_at", or_null(r->issued_at)}};
+}
+
+boost::asio::awaitable<http::Response> get_redemption(Call& call) {
+  const auto r = co_await redemptions::find(call.db, call.program(), call.params[0]);
+  if (!r) throw Failure(errc::not_found, "no such redemption");
+  co_return json_response(http::Status::ok, to_json(&*r));
+}
+
+boost::asio::awaitable<http::Response> list_redemptions(Call& call) {
+  const auto target = call.request.target();
+  redemptions::Filter filter{query_param(target, "account_id"), query_param(target, "status"), std::nullopt, std::nullopt,
+                             cursor_param(target), page_limit(target)};
+  if (filter.status && !redemptions::parse_status(*filter.status))
+    throw Failure(errc::invalid_request, "'status' must be one of accepted, dispatching, issued, retrying, unknown, failed");
+  if (auto from = query_param(target, "from")) filter.from = format_timestamp(parse_timestamp(*from, "from"));
+  if (auto to = query_param(target, "to")) filter.to = format_timestamp(parse_timestamp(*to, "to"));
+  const auto page = co_await redemptions::list(call.db, call.program(), filter);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : page.items) items.push_back(to_json(&r));
+  nlohmann::json next = page.next_before ? nlohmann::json(encode_cursor(*page.next_before)) : nlohmann::json(nullptr);
+  co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next}});
 }
 
 }  // namespace
@@ -114,6 +134,7 @@ boost::asio::awaitable<http::Response> get_redemption(Call& call) {
 void add_redemption_routes(Routes& routes) {
   using http::beast::http::verb;
   routes.add(verb::post, "/v1/redemptions", {create_redemption, Access::keys(false, {Role::cabinet, Role::admin})});
+  routes.add(verb::get, "/v1/redemptions", {list_redemptions, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin})});
   routes.add(verb::get, "/v1/redemptions/{redemption_id}",
              {get_redemption, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin})});
 }

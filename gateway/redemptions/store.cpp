@@ -37,16 +37,46 @@ const pg::Query insert_job{"redemptions_job", "INSERT INTO dispatch_jobs (redemp
 
 const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dispatch', '')"};
 
-const pg::Query select_redemption{
-    "redemptions_select",
-    "SELECT id, status, account_id, sku, face_amount::text AS face_amount, face_currency, points, applied_rate::text AS applied_rate,"
-    "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, attempts, failure_code,"
-    "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at"
-    " FROM redemptions WHERE id = $1 AND program_id = $2"};
+#define RGW_REDEMPTION_COLUMNS                                                                                                    \
+  "SELECT seq, id, status, account_id, sku, face_amount::text AS face_amount, face_currency, points, applied_rate::text AS applied_rate," \
+  "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, attempts, failure_code,"                \
+  "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at"            \
+  " FROM redemptions "
+
+const pg::Query select_redemption{"redemptions_select", RGW_REDEMPTION_COLUMNS "WHERE id = $1 AND program_id = $2"};
+
+const pg::Query list_redemptions{
+    "redemptions_list",
+    RGW_REDEMPTION_COLUMNS
+    "WHERE program_id = $1 AND ($2::text IS NULL OR account_id = $2) AND ($3::text IS NULL OR status = $3)"
+    "  AND ($4::timestamptz IS NULL OR created_at >= $4::timestamptz) AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)"
+    "  AND ($6::bigint IS NULL OR seq < $6::bigint)"
+    " ORDER BY seq DESC LIMIT $7::int"};
+#undef RGW_REDEMPTION_COLUMNS
 
 std::optional<std::string> optional_string(const pg::Row& row, std::string_view column) {
   auto v = row.optional_text(column);
   return v ? std::optional<std::string>(*v) : std::nullopt;
+}
+
+Redemption redemption_from(const pg::Row& r) {
+  return Redemption{std::string(r.text("id")),
+                       std::string(r.text("status")),
+                       std::string(r.text("account_id")),
+                       std::string(r.text("sku")),
+                       fx::Money::parse(r.text("face_amount"), r.text("face_currency")).value(),
+                       r.int64("points"),
+                       std::string(r.text("applied_rate")),
+                       std::string(r.text("mid_rate")),
+                       std::string(r.text("rates_as_of")),
+                       std::string(r.text("rates_source")),
+                       optional_string(r, "provider"),
+                       r.int64("attempts"),
+                       optional_string(r, "failure_code"),
+                       optional_string(r, "failure_detail"),
+                       std::string(r.text("created_at")),
+                       std::string(r.text("updated_at")),
+                       optional_string(r, "issued_at")};
 }
 
 }  // namespace
@@ -75,24 +105,15 @@ pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }
 boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id) {
   auto rows = co_await db.exec(pg::statement(select_redemption, id, program_id));
   if (rows.empty()) co_return std::nullopt;
-  const auto r = rows.front();
-  co_return Redemption{std::string(r.text("id")),
-                       std::string(r.text("status")),
-                       std::string(r.text("account_id")),
-                       std::string(r.text("sku")),
-                       fx::Money::parse(r.text("face_amount"), r.text("face_currency")).value(),
-                       r.int64("points"),
-                       std::string(r.text("applied_rate")),
-                       std::string(r.text("mid_rate")),
-                       std::string(r.text("rates_as_of")),
-                       std::string(r.text("rates_source")),
-                       optional_string(r, "provider"),
-                       r.int64("attempts"),
-                       optional_string(r, "failure_code"),
-                       optional_string(r, "failure_detail"),
-                       std::string(r.text("created_at")),
-                       std::string(r.text("updated_at")),
-                       optional_string(r, "issued_at")};
+  co_return redemption_from(rows.front());
+}
+
+boost::asio::awaitable<Page> list(pg::Pool& db, const std::string& program_id, const Filter& f) {
+  auto rows = co_await db.exec(pg::statement(list_redemptions, program_id, f.account_id, f.status, f.from, f.to, f.before, f.limit + 1));
+  Page page;
+  for (int i = 0; i < rows.size() && i < f.limit; ++i) page.items.push_back(redemption_from(rows[i]));
+  if (rows.size() > f.limit) page.next_before = rows[f.limit - 1].int64("seq");
+  co_return page;
 }
 
 }  // namespace rgw::redemptions

@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "catalog/pricing.hpp"
 #include "gateway/pg/pool.hpp"
@@ -48,5 +49,20 @@ struct Redemption {
 };
 
 boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id);
+
+struct Filter {
+  std::optional<std::string> account_id;
+  std::optional<std::string> status;
+  std::optional<std::string> from, to;  // RFC 3339, created_at in [from, to)
+  std::optional<std::int64_t> before;   // a previous page's next_before
+  int limit = 50;
+};
+
+struct Page {
+  std::vector<Redemption> items;             // newest first
+  std::optional<std::int64_t> next_before;  // nullopt at the end
+};
+
+boost::asio::awaitable<Page> list(pg::Pool& db, const std::string& program_id, const Filter& filter);
 
 }  // namespace rgw::redemptions

@@ -189,5 +189,32 @@ TEST_F(Redemptions, RefusalsWriteNothing) {
   EXPECT_EQ(redeem("short").status, 202u) << "a refused request leaves its key free";
 }
 
+TEST_F(Redemptions, ListedNewestFirstWithFiltersAndCursors) {
+  credit(10'000);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(redeem("list-" + std::to_string(i)).json()["id"]);
+  auto list = [&](const std::string& query) {
+    return client.request("GET", "/v1/redemptions" + query, std::nullopt, bearer(tenant.ops));
+  };
+  std::vector<std::string> seen;
+  std::string query = "?limit=2&account_id=" + tenant.account_id;
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = list(query).json();
+    for (const auto& item : page["items"]) seen.push_back(item["id"]);
+    if (page["next_cursor"].is_null()) break;
+    query = "?limit=2&account_id=" + tenant.account_id + "&cursor=" + page["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{ids.rbegin(), ids.rend()}));
+  EXPECT_EQ(list("?status=accepted").json()["items"].size(), 5u);
+  EXPECT_EQ(list("?status=issued").json()["items"].size(), 0u);
+  EXPECT_EQ(list("?from=2099-01-01T00:00:00Z").json()["items"].size(), 0u);
+  EXPECT_EQ(list("?to=2099-01-01T00:00:00Z").json()["items"].size(), 5u);
+  EXPECT_EQ(list("?account_id=acc_other").json()["items"].size(), 0u);
+  EXPECT_EQ(list("?status=done").status, 400u);
+  EXPECT_EQ(list("?from=yesterday").status, 400u);
+  const Tenant other = make_tenant(client, gateway->bootstrap_key);
+  EXPECT_EQ(client.request("GET", "/v1/redemptions", std::nullopt, bearer(other.ops)).json()["items"].size(), 0u) << "another program's orders";
+}
+
 }  // namespace
 }  // namespace rgw::test
