@@ -11,11 +11,6 @@ using auth::Role;
 // Largest single credit: far above any real grant, far below where balances could overflow.
 constexpr std::int64_t max_credit_points = 1'000'000'000'000;
 
-template <class T>
-nlohmann::json or_null(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json to_json(const ledger::Account& a) {
   nlohmann::json expiring = nlohmann::json::array();
   for (const auto& lot : a.expiring) expiring.push_back({{"points", lot.points}, {"expires_at", lot.expires_at}});
@@ -80,8 +75,7 @@ boost::asio::awaitable<http::Response> list_ledger(Call& call) {
   if (!page) throw Failure(errc::not_found, "no such account");
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : page->items) items.push_back(to_json(e));
-  nlohmann::json next = page->next_before ? nlohmann::json(encode_cursor(*page->next_before)) : nlohmann::json(nullptr);
-  co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next}});
+  co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next_cursor(page->next_before)}});
 }
 
 }  // namespace

@@ -55,6 +55,12 @@ struct Call {
 
 http::Response json_response(http::Status status, const nlohmann::json& body);
 
+// An optional field in a response: the value, or JSON null.
+template <class T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
 // The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters.
 std::string idempotency_key(const http::Request& request);
 // Claims the key in `tx` for this request. Returns the response to send instead of doing the work (a replay),

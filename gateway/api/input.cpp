@@ -181,6 +181,10 @@ namespace rgw::api {
 
 std::string encode_cursor(std::int64_t position) { return "c" + std::to_string(position); }
 
+nlohmann::json next_cursor(std::optional<std::int64_t> position) {
+  return position ? nlohmann::json(encode_cursor(*position)) : nlohmann::json(nullptr);
+}
+
 std::optional<std::int64_t> cursor_param(std::string_view target) {
   auto text = query_param(target, "cursor");
   if (!text) return std::nullopt;

@@ -48,6 +48,8 @@ namespace rgw::api {
 
 // List cursors are opaque to clients; inside they are a position in the list's order.
 std::string encode_cursor(std::int64_t position);
+// A list's "next_cursor": the encoded position, or null at the end.
+nlohmann::json next_cursor(std::optional<std::int64_t> position);
 // ?cursor= decoded; nullopt when absent; Failure(invalid_request) when it is not one of ours.
 std::optional<std::int64_t> cursor_param(std::string_view target);
 

@@ -84,11 +84,6 @@ boost::asio::awaitable<http::Response> create_redemption(Call& call) {
   co_return http::make_response(http::Status::accepted, text, "application/json");
 }
 
-template <class T>
-nlohmann::json or_null(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json to_json(const redemptions::Redemption* r) {
   nlohmann::json failure = nullptr;
   if (r->failure_code) failure = {{"code", *r->failure_code}, {"detail", or_null(r->failure_detail)}};
@@ -125,8 +120,7 @@ boost::asio::awaitable<http::Response> list_redemptions(Call& call) {
   const auto page = co_await redemptions::list(call.db, call.program(), filter);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) items.push_back(to_json(&r));
-  nlohmann::json next = page.next_before ? nlohmann::json(encode_cursor(*page.next_before)) : nlohmann::json(nullptr);
-  co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next}});
+  co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next_cursor(page.next_before)}});
 }
 
 }  // namespace

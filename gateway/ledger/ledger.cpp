@@ -41,19 +41,14 @@ const pg::Query select_entries{
     " FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND ($3::bigint IS NULL OR seq < $3::bigint)"
     " ORDER BY seq DESC LIMIT $4::int"};
 
-std::optional<std::string> optional_string(const pg::Row& row, std::string_view column) {
-  auto v = row.optional_text(column);
-  return v ? std::optional<std::string>(*v) : std::nullopt;
-}
-
 Account account_from(const pg::Row& row) {
   return Account{std::string(row.text("id")), std::string(row.text("external_ref")), std::string(row.text("name")),
-                 optional_string(row, "tier"), row.int64("balance"), std::string(row.text("created_at")), {}};
+                 row.optional_string("tier"), row.int64("balance"), std::string(row.text("created_at")), {}};
 }
 
 Entry entry_from(const pg::Row& row) {
   return Entry{std::string(row.text("id")), std::string(row.text("kind")), row.int64("points"), row.int64("balance_after"),
-               optional_string(row, "redemption_id"), optional_string(row, "reason"), optional_string(row, "expires_at"),
+               row.optional_string("redemption_id"), row.optional_string("reason"), row.optional_string("expires_at"),
                std::string(row.text("created_at"))};
 }
 

@@ -41,6 +41,11 @@ std::optional<std::string_view> Row::optional_text(std::string_view column) cons
   return std::string_view(PQgetvalue(result_.get(), row_, i), PQgetlength(result_.get(), row_, i));
 }
 
+std::optional<std::string> Row::optional_string(std::string_view column) const {
+  auto v = optional_text(column);
+  return v ? std::optional<std::string>(*v) : std::nullopt;
+}
+
 std::string_view Row::text(std::string_view column) const {
   auto v = optional_text(column);
   if (!v) throw std::logic_error("pg column " + std::string(column) + " is NULL");

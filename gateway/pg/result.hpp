@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 struct pg_result;  // libpq's PGresult, kept out of every header above gateway/pg
@@ -16,6 +17,7 @@ class Row {
   bool is_null(std::string_view column) const;
   std::string_view text(std::string_view column) const;                 // throws on NULL
   std::optional<std::string_view> optional_text(std::string_view column) const;
+  std::optional<std::string> optional_string(std::string_view column) const;  // an owning copy, for structs
   std::int64_t int64(std::string_view column) const;                   // throws on NULL or non-integer
   std::optional<std::int64_t> optional_int64(std::string_view column) const;
   bool boolean(std::string_view column) const;

@@ -54,11 +54,6 @@ const pg::Query list_redemptions{
     " ORDER BY seq DESC LIMIT $7::int"};
 #undef RGW_REDEMPTION_COLUMNS
 
-std::optional<std::string> optional_string(const pg::Row& row, std::string_view column) {
-  auto v = row.optional_text(column);
-  return v ? std::optional<std::string>(*v) : std::nullopt;
-}
-
 Redemption redemption_from(const pg::Row& r) {
   return Redemption{std::string(r.text("id")),
                        std::string(r.text("status")),
@@ -70,13 +65,13 @@ Redemption redemption_from(const pg::Row& r) {
                        std::string(r.text("mid_rate")),
                        std::string(r.text("rates_as_of")),
                        std::string(r.text("rates_source")),
-                       optional_string(r, "provider"),
+                       r.optional_string("provider"),
                        r.int64("attempts"),
-                       optional_string(r, "failure_code"),
-                       optional_string(r, "failure_detail"),
+                       r.optional_string("failure_code"),
+                       r.optional_string("failure_detail"),
                        std::string(r.text("created_at")),
                        std::string(r.text("updated_at")),
-                       optional_string(r, "issued_at")};
+                       r.optional_string("issued_at")};
 }
 
 }  // namespace
