@@ -17,7 +17,6 @@ boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account
   auto account = co_await ledger::find_account(call.db, call.program(), account_id);
   if (!account) throw Failure(errc::not_found, "no such account");
   auto snapshot = co_await checked_product(call, sku, face);
-  const auto* product = snapshot->find(sku);
 
   const auto& program = snapshot->program();
   const auto rates = current_rates(call);
@@ -29,7 +28,16 @@ boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account
   auto price = catalog::price(face, *rates, {program.base_currency, program.point_value, program.fx_markup_bps, discount});
   if (!price) throw Failure(errc::fx_unavailable, "the rate source quotes no rate for " + std::string(face.currency().code()));
   const int markup = face.currency() == program.base_currency ? 0 : program.fx_markup_bps;
-  co_return Offer{std::move(*account), snapshot, product, face, *price, markup, discount, rates->set().source, rates->set().as_of};
+  quotes::Terms terms{account_id, sku, face, *price, markup, discount, rates->set().source, rfc3339(rates->set().as_of)};
+  co_return Offer{std::move(*account), snapshot, std::move(terms)};
+}
+
+nlohmann::json fx_json(const quotes::Terms& t) {
+  return {{"rate", t.price.applied_rate.to_string()},
+          {"mid_rate", t.price.mid_rate.to_string()},
+          {"markup_bps", t.markup_bps},
+          {"as_of", t.rates_as_of},
+          {"source", t.rates_source}};
 }
 
 }  // namespace rgw::api

@@ -8,19 +8,14 @@
 #include "catalog/pricing.hpp"
 #include "gateway/api/call.hpp"
 #include "gateway/ledger/ledger.hpp"
+#include "gateway/quotes/quotes.hpp"
 
 namespace rgw::api {
 
 struct Offer {
   ledger::Account account;
   std::shared_ptr<const products::ProgramCatalog> catalog;
-  const catalog::Product* product = nullptr;  // in `catalog`
-  fx::Money face;
-  catalog::Price price;
-  int markup_bps = 0;
-  int tier_discount_bps = 0;
-  std::string rates_source;
-  fx::sys_seconds rates_as_of;
+  quotes::Terms terms;
 };
 
 // The product, if it may be redeemed at `face` now. Failure: unknown SKU 404, inactive or route-less 422
@@ -30,5 +25,8 @@ boost::asio::awaitable<std::shared_ptr<const products::ProgramCatalog>> checked_
 // Failure: unknown account or SKU 404, inactive or route-less 422 product_unavailable, face value not offered
 // 422 denomination_invalid, no or stale rates 503 fx_unavailable.
 boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account_id, const std::string& sku, const fx::Money& face);
+
+// The "fx" object of quote and redemption responses.
+nlohmann::json fx_json(const quotes::Terms& terms);
 
 }  // namespace rgw::api

@@ -11,19 +11,15 @@ namespace {
 using auth::Role;
 
 nlohmann::json to_json(const quotes::Quote& q) {
+  const auto& t = q.terms;
   return {{"id", q.id},
-          {"account_id", q.account_id},
-          {"sku", q.sku},
-          {"face_value", money_json(q.face)},
-          {"points", q.price.points},
-          {"base_value", money_json(q.price.base_value)},
-          {"fx",
-           {{"rate", q.price.applied_rate.to_string()},
-            {"mid_rate", q.price.mid_rate.to_string()},
-            {"markup_bps", q.markup_bps},
-            {"as_of", q.rates_as_of},
-            {"source", q.rates_source}}},
-          {"tier_discount_bps", q.tier_discount_bps},
+          {"account_id", t.account_id},
+          {"sku", t.sku},
+          {"face_value", money_json(t.face)},
+          {"points", t.price.points},
+          {"base_value", money_json(t.price.base_value)},
+          {"fx", fx_json(t)},
+          {"tier_discount_bps", t.tier_discount_bps},
           {"expires_at", q.expires_at},
           {"created_at", q.created_at}};
 }
@@ -36,9 +32,7 @@ boost::asio::awaitable<http::Response> create_quote(Call& call) {
   const auto face = required_money(body, "face_value", errc::denomination_invalid);
 
   const auto offer = co_await price_offer(call, account_id, sku, face);
-  quotes::Quote draft{"", account_id, sku, face, offer.price, offer.markup_bps, offer.tier_discount_bps, offer.rates_source,
-                      rfc3339(offer.rates_as_of)};
-  const auto quote = co_await quotes::create(call.db, call.program(), std::move(draft), offer.catalog->program().quote_ttl_s);
+  const auto quote = co_await quotes::create(call.db, call.program(), offer.terms, offer.catalog->program().quote_ttl_s);
   co_return json_response(http::Status::created, to_json(quote));
 }
 

@@ -28,17 +28,16 @@ std::optional<std::string> recipient(const nlohmann::json& body) {
 boost::asio::awaitable<redemptions::NewRedemption> priced(Call& call, const std::string& account_id, const std::string& sku,
                                                          const fx::Money& face, const std::optional<std::string>& quote_id) {
   if (!quote_id) {
-    const auto offer = co_await price_offer(call, account_id, sku, face);
-    co_return redemptions::NewRedemption{account_id, sku, face, offer.price, offer.markup_bps, offer.tier_discount_bps,
-                                         offer.rates_source, rfc3339(offer.rates_as_of), std::nullopt, std::nullopt};
+    auto offer = co_await price_offer(call, account_id, sku, face);
+    co_return redemptions::NewRedemption{std::move(offer.terms), std::nullopt, std::nullopt};
   }
   const auto quote = co_await quotes::find(call.db, call.program(), *quote_id);
-  if (!quote || quote->account_id != account_id) throw Failure(errc::not_found, "no such quote for this account");
+  if (!quote || quote->terms.account_id != account_id) throw Failure(errc::not_found, "no such quote for this account");
   if (quote->expired) throw Failure(errc::quote_expired, "the quote expired at " + quote->expires_at);
-  if (quote->sku != sku || !(quote->face == face)) throw Failure(errc::invalid_request, "the quote is for another product or face value");
+  if (quote->terms.sku != sku || !(quote->terms.face == face))
+    throw Failure(errc::invalid_request, "the quote is for another product or face value");
   co_await checked_product(call, sku, face);  // the price is locked, the product must still be available
-  co_return redemptions::NewRedemption{account_id, sku, face, quote->price, quote->markup_bps, quote->tier_discount_bps,
-                                       quote->rates_source, quote->rates_as_of, quote->id, std::nullopt};
+  co_return redemptions::NewRedemption{quote->terms, quote->id, std::nullopt};
 }
 
 boost::asio::awaitable<http::Response> create_redemption(Call& call) {
@@ -64,17 +63,14 @@ boost::asio::awaitable<http::Response> create_redemption(Call& call) {
   }
   if (quote_taken || !accepted) co_await tx.rollback();
   if (quote_taken) throw Failure(errc::conflict, "the quote has been used by another redemption");
-  if (!accepted) throw Failure(errc::insufficient_points, "the account's balance is lower than " + std::to_string(order.price.points) + " points");
+  const auto& terms = order.terms;
+  if (!accepted) throw Failure(errc::insufficient_points, "the account's balance is lower than " + std::to_string(terms.price.points) + " points");
 
   const nlohmann::json response = {{"id", accepted->id},
                                    {"status", "accepted"},
-                                   {"points", order.price.points},
-                                   {"face_value", money_json(order.face)},
-                                   {"fx",
-                                    {{"rate", order.price.applied_rate.to_string()},
-                                     {"mid_rate", order.price.mid_rate.to_string()},
-                                     {"as_of", order.rates_as_of},
-                                     {"source", order.rates_source}}},
+                                   {"points", terms.price.points},
+                                   {"face_value", money_json(terms.face)},
+                                   {"fx", fx_json(terms)},
                                    {"created_at", accepted->created_at}};
   const auto text = http::to_text(response);
   std::vector<pg::Statement> last;

@@ -23,12 +23,12 @@ const pg::Query select_quote{
 
 }  // namespace
 
-boost::asio::awaitable<Quote> create(pg::Pool& db, const std::string& program_id, Quote q, int ttl_s) {
-  q.id = new_id("quo");
-  auto rows = co_await db.exec(pg::statement(insert_quote, q.id, program_id, q.account_id, q.sku, q.face.amount_string(), q.face.currency().code(),
-                                             q.price.points, q.price.base_value.amount_string(), q.price.base_value.currency().code(),
-                                             q.price.mid_rate.to_string(), q.price.applied_rate.to_string(), q.markup_bps,
-                                             q.tier_discount_bps, q.rates_source, q.rates_as_of, ttl_s));
+boost::asio::awaitable<Quote> create(pg::Pool& db, const std::string& program_id, const Terms& t, int ttl_s) {
+  Quote q{new_id("quo"), t};
+  auto rows = co_await db.exec(pg::statement(insert_quote, q.id, program_id, t.account_id, t.sku, t.face.amount_string(), t.face.currency().code(),
+                                             t.price.points, t.price.base_value.amount_string(), t.price.base_value.currency().code(),
+                                             t.price.mid_rate.to_string(), t.price.applied_rate.to_string(), t.markup_bps,
+                                             t.tier_discount_bps, t.rates_source, t.rates_as_of, ttl_s));
   q.expires_at = rows.front().text("expires_at");
   q.created_at = rows.front().text("created_at");
   co_return q;
@@ -40,15 +40,11 @@ boost::asio::awaitable<std::optional<Quote>> find(pg::Pool& db, const std::strin
   const auto r = rows.front();
   auto money = [](std::string_view amount, std::string_view currency) { return fx::Money::parse(amount, currency).value(); };
   Quote q{std::string(r.text("id")),
-          std::string(r.text("account_id")),
-          std::string(r.text("sku")),
-          money(r.text("face_amount"), r.text("face_currency")),
-          catalog::Price{r.int64("points"), money(r.text("base_amount"), r.text("base_currency")),
-                         fx::Decimal::parse(r.text("mid_rate")).value(), fx::Decimal::parse(r.text("applied_rate")).value()},
-          static_cast<int>(r.int64("markup_bps")),
-          static_cast<int>(r.int64("tier_discount_bps")),
-          std::string(r.text("rates_source")),
-          std::string(r.text("rates_as_of")),
+          Terms{std::string(r.text("account_id")), std::string(r.text("sku")), money(r.text("face_amount"), r.text("face_currency")),
+                catalog::Price{r.int64("points"), money(r.text("base_amount"), r.text("base_currency")),
+                               fx::Decimal::parse(r.text("mid_rate")).value(), fx::Decimal::parse(r.text("applied_rate")).value()},
+                static_cast<int>(r.int64("markup_bps")), static_cast<int>(r.int64("tier_discount_bps")), std::string(r.text("rates_source")),
+                std::string(r.text("rates_as_of"))},
           std::string(r.text("expires_at")),
           std::string(r.text("created_at")),
           r.boolean("expired")};

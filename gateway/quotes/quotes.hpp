@@ -9,8 +9,8 @@
 
 namespace rgw::quotes {
 
-struct Quote {
-  std::string id;
+// What a quote locks and a redemption is charged: who, what, and the price with the rates behind it.
+struct Terms {
   std::string account_id;
   std::string sku;
   fx::Money face;
@@ -19,13 +19,18 @@ struct Quote {
   int tier_discount_bps = 0;
   std::string rates_source;
   std::string rates_as_of;  // RFC 3339
+};
+
+struct Quote {
+  std::string id;
+  Terms terms;
   std::string expires_at;
   std::string created_at;
   bool expired = false;
 };
 
-// Stores a new quote valid for `ttl_s` seconds from now (the database's clock); fills id and times.
-boost::asio::awaitable<Quote> create(pg::Pool& db, const std::string& program_id, Quote quote, int ttl_s);
+// Stores a new quote valid for `ttl_s` seconds from now (the database's clock).
+boost::asio::awaitable<Quote> create(pg::Pool& db, const std::string& program_id, const Terms& terms, int ttl_s);
 // nullopt when the program has no such quote.
 boost::asio::awaitable<std::optional<Quote>> find(pg::Pool& db, const std::string& program_id, const std::string& id);
 

@@ -77,18 +77,19 @@ Redemption redemption_from(const pg::Row& r) {
 }  // namespace
 
 boost::asio::awaitable<std::optional<Accepted>> accept(pg::Transaction& tx, const std::string& program_id, const NewRedemption& r) {
-  const auto points = r.price.points;
-  auto debited = co_await tx.exec(pg::statement(debit_account, program_id, r.account_id, points));
+  const auto& t = r.terms;
+  const auto points = t.price.points;
+  auto debited = co_await tx.exec(pg::statement(debit_account, program_id, t.account_id, points));
   if (debited.empty()) co_return std::nullopt;
   const auto balance_after = debited.front().int64("balance");
   Accepted accepted{new_id("red"), ""};
   std::vector<pg::Statement> writes;
-  writes.push_back(pg::statement(consume_lots, r.account_id, points));
-  writes.push_back(pg::statement(insert_redemption, accepted.id, program_id, r.account_id, r.sku, r.face.amount_string(), r.face.currency().code(),
-                                 points, r.price.base_value.amount_string(), r.price.base_value.currency().code(), r.price.mid_rate.to_string(),
-                                 r.price.applied_rate.to_string(), r.markup_bps, r.tier_discount_bps, r.rates_source, r.rates_as_of, r.quote_id,
+  writes.push_back(pg::statement(consume_lots, t.account_id, points));
+  writes.push_back(pg::statement(insert_redemption, accepted.id, program_id, t.account_id, t.sku, t.face.amount_string(), t.face.currency().code(),
+                                 points, t.price.base_value.amount_string(), t.price.base_value.currency().code(), t.price.mid_rate.to_string(),
+                                 t.price.applied_rate.to_string(), t.markup_bps, t.tier_discount_bps, t.rates_source, t.rates_as_of, r.quote_id,
                                  new_id("rgw"), r.recipient_json));
-  writes.push_back(pg::statement(insert_debit_entry, new_id("led"), program_id, r.account_id, points, balance_after, accepted.id));
+  writes.push_back(pg::statement(insert_debit_entry, new_id("led"), program_id, t.account_id, points, balance_after, accepted.id));
   writes.push_back(pg::statement(insert_job, accepted.id));
   auto results = co_await tx.pipeline(std::move(writes));
   accepted.created_at = results[1].front().text("created_at");

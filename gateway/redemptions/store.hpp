@@ -6,21 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "catalog/pricing.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/quotes/quotes.hpp"
 
 namespace rgw::redemptions {
 
 struct NewRedemption {
-  std::string account_id;
-  std::string sku;
-  fx::Money face;
-  catalog::Price price;
-  int markup_bps = 0;
-  int tier_discount_bps = 0;
-  std::string rates_source;
-  std::string rates_as_of;  // RFC 3339
-  std::optional<std::string> quote_id;
+  quotes::Terms terms;                  // the price charged: the quote's, or worked out now
+  std::optional<std::string> quote_id;  // the quote that locked it, if any
   std::optional<std::string> recipient_json;
 };
 
