@@ -8,9 +8,7 @@
 
 #include "gateway/app/load_catalog.hpp"
 #include "gateway/pg/pool.hpp"
-#include "providers/sim/simulator.hpp"
-#include "tests/support/gateway.hpp"
-#include "tests/support/scratch_database.hpp"
+#include "tests/support/feed_world.hpp"
 
 namespace rgw::test {
 namespace {
@@ -34,17 +32,11 @@ class Catalog : public ::testing::Test {
  protected:
   void SetUp() override {
     RGW_REQUIRE_DATABASE();
-    db = std::make_unique<ScratchDatabase>();
-    sim = std::make_unique<sim::Simulator>(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true, .tls = std::nullopt});
-    gateway = std::make_unique<Gateway>([&](app::Config& c) {
-      c.database_url = c.db.conninfo = db->url;
-      c.fx = rates::RefreshConfig{sim->url("/fx/ecb/daily.xml"), 600s, std::nullopt};
-      c.settings.providers = {"sandbox", "acme"};
-    });
+    world = std::make_unique<FeedWorld>();
+    gateway = world->gateway("/fx/ecb/daily.xml", 600s, [](app::Config& c) { c.settings.providers = {"sandbox", "acme"}; });
     client = gateway->client();
     tenant = make_tenant(client, gateway->bootstrap_key);
-    for (auto until = std::chrono::steady_clock::now() + 15s; client.request("GET", "/v1/fx/rates", std::nullopt, bearer(tenant.cabinet)).status != 200;)
-      ASSERT_LT(std::chrono::steady_clock::now(), until) << "rates never loaded";
+    ASSERT_TRUE(rates_loaded(client, tenant.cabinet)) << "rates never loaded";
   }
 
   Reply put(const std::string& sku, const nlohmann::json& doc, const std::string& key = {}) const {
@@ -64,8 +56,7 @@ class Catalog : public ::testing::Test {
     return client.request("POST", "/v1/quotes", body.dump(), bearer(key.empty() ? tenant.cabinet : key));
   }
 
-  std::unique_ptr<ScratchDatabase> db;
-  std::unique_ptr<sim::Simulator> sim;
+  std::unique_ptr<FeedWorld> world;
   std::unique_ptr<Gateway> gateway;
   Client client;
   Tenant tenant;
@@ -113,7 +104,7 @@ TEST_F(Catalog, EtagAndNotModified) {
 TEST_F(Catalog, FiveThousandProductsAreServedFromTheSnapshot) {
   // Written straight into the database: 5,000 products in one statement.
   asio::io_context io;
-  auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{db->url});
+  auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{world->db.url});
   static const pg::Query bulk{"t_bulk_products",
                               "INSERT INTO products (program_id, sku, document)"
                               " SELECT $1, 'SKU-' || lpad(n::text, 5, '0'), jsonb_set($2::jsonb, '{sku}', to_jsonb('SKU-' || lpad(n::text, 5, '0')))"
@@ -206,15 +197,13 @@ TEST_F(Catalog, QuotesLockAPriceAndApplyTheTierDiscount) {
   const std::string short_lived = discounted.json()["id"];
   auto quote_status = [&] { return client.request("GET", "/v1/quotes/" + short_lived, std::nullopt, bearer(cabinet)).status; };
   EXPECT_EQ(quote_status(), 200u);
-  unsigned last = 200;
-  for (auto until = std::chrono::steady_clock::now() + 15s; last == 200 && std::chrono::steady_clock::now() < until;) last = quote_status();
-  EXPECT_EQ(last, 410u);
+  EXPECT_EQ(eventually(quote_status, 410u), 410u);
   EXPECT_EQ(client.request("GET", "/v1/quotes/" + short_lived, std::nullopt, bearer(tenant.cabinet)).status, 404u) << "another program's quote";
 }
 
 TEST_F(Catalog, TheBulkLoaderLoadsTheDemoCatalogOrNothing) {
   auto config = app::config_from_environment([this](const char* name) -> const char* {
-    return std::string_view(name) == "REWARDGW_DATABASE_URL" ? db->url.c_str() : nullptr;
+    return std::string_view(name) == "REWARDGW_DATABASE_URL" ? world->db.url.c_str() : nullptr;
   });
   const auto bad = std::filesystem::temp_directory_path() / ("rgw-catalog-" + unique_suffix() + ".json");
   auto broken = amazon_de;
@@ -227,10 +216,9 @@ TEST_F(Catalog, TheBulkLoaderLoadsTheDemoCatalogOrNothing) {
   EXPECT_EQ(app::load_catalog(config, "prg_missing", RGW_SOURCE_DIR "/catalog/demo-catalog.json"), 1);
   ASSERT_EQ(app::load_catalog(config, tenant.program_id, RGW_SOURCE_DIR "/catalog/demo-catalog.json"), 0);
   // The running gateway hears of the change by NOTIFY, a moment later.
-  auto items = get("/v1/catalog?locale=ms")["items"];
-  for (auto until = std::chrono::steady_clock::now() + 10s; items.size() != 7 && std::chrono::steady_clock::now() < until;)
-    items = get("/v1/catalog?locale=ms")["items"];
-  ASSERT_EQ(items.size(), 7u);
+  auto count = [&] { return get("/v1/catalog?locale=ms")["items"].size(); };
+  ASSERT_EQ(eventually(count, std::size_t{7}), 7u);
+  const auto items = get("/v1/catalog?locale=ms")["items"];
   std::set<std::string> currencies, types;
   for (const auto& item : items) currencies.insert(item["face_currency"]), types.insert(item["type"]);
   EXPECT_EQ(currencies, (std::set<std::string>{"EUR", "GBP", "MYR", "RUB", "USD"}));
@@ -249,7 +237,7 @@ TEST(CatalogRates, PricesFollowTheRatesAndQuotesKeepTheirs) {
   };
   publish("0.86355");
   Gateway gateway([&](app::Config& c) {
-    c.database_url = c.db.conninfo = db.url;
+    db.configure(c);
     c.fx = rates::RefreshConfig{path.string(), 1s, std::nullopt};
   });
   auto client = gateway.client();
@@ -259,7 +247,7 @@ TEST(CatalogRates, PricesFollowTheRatesAndQuotesKeepTheirs) {
     auto r = client.request("GET", "/v1/catalog/JL-GB", std::nullopt, bearer(t.cabinet));
     return r.status == 200 ? r.json()["prices"][0]["points"].get<std::int64_t>() : std::int64_t{-1};
   };
-  for (auto until = std::chrono::steady_clock::now() + 15s; points() != 2939;) ASSERT_LT(std::chrono::steady_clock::now(), until);
+  ASSERT_EQ(eventually(points, std::int64_t{2939}), 2939);
   auto q = client.request("POST", "/v1/quotes",
                           nlohmann::json{{"account_id", t.account_id}, {"sku", "JL-GB"}, {"face_value", {{"amount", "25.00"}, {"currency", "GBP"}}}}.dump(),
                           bearer(t.cabinet));
@@ -267,9 +255,7 @@ TEST(CatalogRates, PricesFollowTheRatesAndQuotesKeepTheirs) {
   EXPECT_EQ(q.json()["points"], 2939);
 
   publish("0.90000");  // the pound weakens: 25 / 0.9 × 1.015 = 28.194 EUR -> 2820 points
-  std::int64_t now_points = points();
-  for (auto until = std::chrono::steady_clock::now() + 15s; now_points == 2939 && std::chrono::steady_clock::now() < until;) now_points = points();
-  EXPECT_EQ(now_points, 2820);
+  EXPECT_EQ(eventually(points, std::int64_t{2820}), 2820);
   EXPECT_EQ(points(), 2820) << "and stays while the rates do";
   EXPECT_EQ(client.request("GET", "/v1/quotes/" + q.json()["id"].get<std::string>(), std::nullopt, bearer(t.cabinet)).json()["points"], 2939)
       << "a quote's price does not move with the rates";

@@ -5,9 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "providers/sim/simulator.hpp"
-#include "tests/support/gateway.hpp"
-#include "tests/support/scratch_database.hpp"
+#include "tests/support/feed_world.hpp"
 
 namespace rgw::test {
 namespace {
@@ -18,35 +16,20 @@ class Fx : public ::testing::Test {
  protected:
   void SetUp() override {
     RGW_REQUIRE_DATABASE();
-    db = std::make_unique<ScratchDatabase>();
-    sim = std::make_unique<sim::Simulator>(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true, .tls = std::nullopt});
+    world = std::make_unique<FeedWorld>();
   }
 
-  // A gateway on this test's database reading `feed` from the simulator every `refresh`.
   std::unique_ptr<Gateway> start_gateway(const std::string& feed, std::chrono::seconds refresh, std::chrono::seconds ready_age = 172800s) {
-    return std::make_unique<Gateway>([&](app::Config& c) {
-      c.database_url = c.db.conninfo = db->url;
-      c.fx = rates::RefreshConfig{sim->url(feed), refresh, std::nullopt};
-      c.settings.fx_readiness_max_age = ready_age;
-    });
+    return world->gateway(feed, refresh, [&](app::Config& c) { c.settings.fx_readiness_max_age = ready_age; });
   }
 
   void set_feed(const std::string& mode) const {
     ASSERT_EQ(sim_client().request("POST", "/admin/fx", nlohmann::json{{"mode", mode}}.dump()).status, 200u);
   }
   long feed_requests() const { return sim_client().request("GET", "/admin/stats").json()["fx_requests"]; }
-  Client sim_client() const { return Client{sim->port(), std::nullopt}; }
+  Client sim_client() const { return Client{world->sim.port(), std::nullopt}; }
 
-  // Polls `probe` until it returns `want` or `bound` passes; returns the last value.
-  template <class Probe>
-  static auto eventually(Probe probe, decltype(probe()) want, std::chrono::seconds bound = 15s) {
-    auto got = probe();
-    for (auto until = std::chrono::steady_clock::now() + bound; got != want && std::chrono::steady_clock::now() < until;) got = probe();
-    return got;
-  }
-
-  std::unique_ptr<ScratchDatabase> db;
-  std::unique_ptr<sim::Simulator> sim;
+  std::unique_ptr<FeedWorld> world;
 };
 
 TEST_F(Fx, RatesAndConversionFromTheLiveFeed) {
@@ -149,7 +132,7 @@ TEST_F(Fx, HttpsFeedsAreVerifiedAgainstTheConfiguredCa) {
   sim::Simulator secure(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true, .tls = http::TlsFiles{tls.cert, tls.key}});
   auto start = [&](std::optional<std::string> ca) {
     return std::make_unique<Gateway>([&](app::Config& c) {
-      c.database_url = c.db.conninfo = db->url;
+      world->db.configure(c);
       c.fx = rates::RefreshConfig{secure.url("/fx/ecb/daily.xml"), 1s, ca};
       c.settings.fx_readiness_max_age = 172800s;
     });
@@ -172,7 +155,7 @@ TEST_F(Fx, AFileSourceForAirGappedInstalls) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::ofstream(path) << R"({"base": "USD", "timestamp": )" << now << R"(, "rates": {"EUR": "0.5", "JPY": 150}})";
   auto gateway = std::make_unique<Gateway>([&](app::Config& c) {
-    c.database_url = c.db.conninfo = db->url;
+    world->db.configure(c);
     c.fx = rates::RefreshConfig{path.string(), 600s, std::nullopt};
     c.settings.fx_readiness_max_age = 3600s;
   });

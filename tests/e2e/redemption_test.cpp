@@ -6,9 +6,7 @@
 #include <thread>
 
 #include "gateway/pg/pool.hpp"
-#include "providers/sim/simulator.hpp"
-#include "tests/support/gateway.hpp"
-#include "tests/support/scratch_database.hpp"
+#include "tests/support/feed_world.hpp"
 
 namespace rgw::test {
 namespace {
@@ -32,17 +30,12 @@ class Redemptions : public ::testing::Test {
  protected:
   void SetUp() override {
     RGW_REQUIRE_DATABASE();
-    db = std::make_unique<ScratchDatabase>();
-    sim = std::make_unique<sim::Simulator>(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .redate_today = true, .tls = std::nullopt});
-    gateway = std::make_unique<Gateway>([&](app::Config& c) {
-      c.database_url = c.db.conninfo = db->url;
-      c.fx = rates::RefreshConfig{sim->url("/fx/ecb/daily.xml"), 600s, std::nullopt};
-    });
+    world = std::make_unique<FeedWorld>();
+    gateway = world->gateway();
     client = gateway->client();
     tenant = make_tenant(client, gateway->bootstrap_key);
     ASSERT_EQ(client.request("PUT", "/v1/catalog/AMZ", voucher.dump(), bearer(tenant.admin)).status, 201u);
-    for (auto until = std::chrono::steady_clock::now() + 15s; client.request("GET", "/v1/fx/rates", std::nullopt, bearer(tenant.cabinet)).status != 200;)
-      ASSERT_LT(std::chrono::steady_clock::now(), until) << "rates never loaded";
+    ASSERT_TRUE(rates_loaded(client, tenant.cabinet)) << "rates never loaded";
   }
 
   void credit(std::int64_t points, std::optional<std::string> expires_at = std::nullopt) const {
@@ -58,14 +51,13 @@ class Redemptions : public ::testing::Test {
   }
   pg::Row totals() const {
     asio::io_context io;
-    auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{db->url});
+    auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{world->db.url});
     auto rows = run(io, [](pg::Pool& p, std::string id) -> asio::awaitable<pg::Result> { co_return co_await p.exec(pg::statement(ledger_totals, id)); }(
                             *pool, tenant.account_id));
     return rows.front();
   }
 
-  std::unique_ptr<ScratchDatabase> db;
-  std::unique_ptr<sim::Simulator> sim;
+  std::unique_ptr<FeedWorld> world;
   std::unique_ptr<Gateway> gateway;
   Client client;
   Tenant tenant;

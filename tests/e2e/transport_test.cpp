@@ -112,7 +112,7 @@ TEST_F(Transport, TlsWithAVerifiedCertificateAndNoOldProtocols) {
 TEST_F(Transport, LostDatabaseAnswers503AndNotReady) {
   ScratchDatabase db;
   Gateway gateway([&](app::Config& c) {
-    c.database_url = c.db.conninfo = db.url;
+    db.configure(c);
     c.db.acquire_timeout = 500ms;
     c.db.connect_timeout = 500ms;
   });

@@ -1,5 +1,6 @@
 #pragma once
 // A real gateway (the same App as the binary) on a free loopback port, against the test database.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +42,14 @@ struct Tenant {
 };
 
 Tenant make_tenant(const Client& client, const std::string& bootstrap_key);
+
+// Polls `probe` until it returns `want` or `bound` passes; returns the last value (so a test can assert on it).
+template <class Probe>
+auto eventually(Probe probe, decltype(probe()) want, std::chrono::seconds bound = std::chrono::seconds(15)) {
+  auto got = probe();
+  for (auto until = std::chrono::steady_clock::now() + bound; got != want && std::chrono::steady_clock::now() < until;) got = probe();
+  return got;
+}
 std::string unique_suffix();
 
 // A self-signed certificate for 127.0.0.1 (its own CA), made with the openssl CLI in a fresh directory.
