@@ -138,7 +138,7 @@ asio::awaitable<Result> Transaction::exec(const Statement& statement) {
 }
 
 asio::awaitable<std::vector<Result>> Transaction::pipeline(std::vector<Statement> statements) {
-  if (done_) throw std::logic_error("transaction already committed");
+  if (done_) throw std::logic_error("transaction already ended (committed or rolled back)");
   if (!begun_) statements.insert(statements.begin(), statement(begin_query));
   auto results = co_await lease_.pipeline(statements);
   if (!begun_) {
