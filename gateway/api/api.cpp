@@ -47,7 +47,8 @@ Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, Services services, Settin
       limiter_(settings.rate_limit_per_second, settings.rate_limit_burst),
       routes_(all_routes()) {}
 
-boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal) {
+boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
+                                                     const std::string& request_id) {
   const auto target = request.target();
   const auto path = target.substr(0, target.find('?'));
   auto match = routes_.match(request.method(), path);
@@ -65,8 +66,8 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
       throw Failure(errc::rate_limited, "too many requests for this API key",
                     std::chrono::ceil<std::chrono::seconds>(*wait));
   }
-  Call call{request,           std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
-            *services_.catalog, settings_};
+  Call call{request,           request_id, std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
+            *services_.catalog, *services_.sealer, settings_};
   co_return co_await match.route->handler(call);
 }
 
@@ -77,7 +78,7 @@ boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::
   http::Response response;
   std::string error;
   try {
-    response = co_await dispatch(request, shard, principal);
+    response = co_await dispatch(request, shard, principal, id);
   } catch (const Failure& f) {
     response = http::problem_response(to_problem(f.code(), f.what()));
     if (f.retry_after()) response.set(http::beast::http::field::retry_after, std::to_string(f.retry_after()->count()));

@@ -19,7 +19,8 @@ class Api {
   boost::asio::awaitable<http::Response> handle(http::Request& request, std::size_t shard);
 
  private:
-  boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal);
+  boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
+                                                 const std::string& request_id);
 
   std::vector<std::shared_ptr<pg::Pool>> pools_;
   Services services_;

@@ -10,6 +10,7 @@
 
 #include "gateway/api/errc.hpp"
 #include "gateway/auth/keys.hpp"
+#include "gateway/crypto/sealer.hpp"
 #include "gateway/http/message.hpp"
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/pg/pool.hpp"
@@ -35,10 +36,12 @@ struct Services {
   std::shared_ptr<rates::RateStore> rates;
   std::shared_ptr<rates::RefreshStatus> fx_status;
   std::shared_ptr<products::CatalogCache> catalog;
+  std::shared_ptr<const crypto::Sealer> sealer;
 };
 
 struct Call {
   http::Request& request;
+  const std::string& request_id;  // as logged and echoed in X-Request-Id
   std::vector<std::string> params;  // "{name}" path segments, in order
   auth::Principal principal;
   pg::Pool& db;
@@ -46,6 +49,7 @@ struct Call {
   const rates::RateStore& rates;
   const rates::RefreshStatus& fx_status;
   products::CatalogCache& catalog;
+  const crypto::Sealer& sealer;
   const Settings& settings;
 
   nlohmann::json body() const;

@@ -4,6 +4,7 @@
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/programs/programs.hpp"
+#include "providers/http/client.hpp"
 
 namespace rgw::api {
 namespace {
@@ -21,12 +22,13 @@ nlohmann::json to_json(const programs::Program& p) {
           {"quote_ttl_s", p.quote_ttl_s},
           {"tier_discounts", p.tier_discounts},
           {"default_locale", p.default_locale},
+          {"webhook_url", or_null(p.webhook_url)},
           {"created_at", p.created_at}};
 }
 
 programs::Program program_from(const nlohmann::json& body) {
   only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale", "fx_max_age_s",
-                     "quote_ttl_s", "tier_discounts"});
+                     "quote_ttl_s", "tier_discounts", "webhook_url"});
   programs::Program p;
   p.name = required_string(body, "name");
   auto base = fx::Currency::from_code(required_string(body, "base_currency", 3));
@@ -57,12 +59,17 @@ programs::Program program_from(const nlohmann::json& body) {
     for (const auto& [tier, bps] : tiers->items())
       p.tier_discounts[tier] = static_cast<int>(required_integer(*tiers, tier, 0, 10'000));
   }
+  p.webhook_url = optional_string(body, "webhook_url", 2000);
+  if (p.webhook_url && !providers::http::Url::parse(*p.webhook_url))
+    throw Failure(errc::invalid_request, "'webhook_url' must be an http:// or https:// URL");
   return p;
 }
 
 boost::asio::awaitable<http::Response> create_program(Call& call) {
-  auto program = co_await programs::create(call.db, program_from(call.body()));
-  co_return json_response(http::Status::created, to_json(program));
+  auto created = co_await programs::create(call.db, program_from(call.body()), call.sealer);
+  auto body = to_json(created.program);
+  if (created.webhook_secret) body["webhook_secret"] = *created.webhook_secret;  // the only time it is shown
+  co_return json_response(http::Status::created, body);
 }
 
 boost::asio::awaitable<http::Response> create_api_key(Call& call) {

@@ -1,9 +1,10 @@
-// POST /v1/redemptions (accept) and GET /v1/redemptions/{id}. Dispatch to providers comes with the rest of #5.
+// POST /v1/redemptions (accept), GET /v1/redemptions[/{id}] (rewards masked) and POST /v1/redemptions/{id}/reveal.
 #include "gateway/api/input.hpp"
 #include "gateway/api/offer.hpp"
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/quotes/quotes.hpp"
+#include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
 #include "gateway/redemptions/store.hpp"
 
@@ -80,29 +81,29 @@ boost::asio::awaitable<http::Response> create_redemption(Call& call) {
   co_return http::make_response(http::Status::accepted, text, "application/json");
 }
 
-nlohmann::json to_json(const redemptions::Redemption* r) {
+nlohmann::json to_json(const redemptions::Redemption& r) {
   nlohmann::json failure = nullptr;
-  if (r->failure_code) failure = {{"code", *r->failure_code}, {"detail", or_null(r->failure_detail)}};
-  return {{"id", r->id},
-                                             {"status", r->status},
-                                             {"account_id", r->account_id},
-                                             {"sku", r->sku},
-                                             {"face_value", money_json(r->face)},
-                                             {"points", r->points},
-                                             {"fx", {{"rate", r->applied_rate}, {"mid_rate", r->mid_rate}, {"as_of", r->rates_as_of}, {"source", r->rates_source}}},
-                                             {"provider", or_null(r->provider)},
-                                             {"attempts", r->attempts},
-                                             {"reward", nullptr},
-                                             {"failure", failure},
-                                             {"created_at", r->created_at},
-                                             {"updated_at", r->updated_at},
-                                             {"issued_at", or_null(r->issued_at)}};
+  if (r.failure_code) failure = {{"code", *r.failure_code}, {"detail", or_null(r.failure_detail)}};
+  return {{"id", r.id},
+          {"status", r.status},
+          {"account_id", r.account_id},
+          {"sku", r.sku},
+          {"face_value", money_json(r.face)},
+          {"points", r.points},
+          {"fx", {{"rate", r.applied_rate}, {"mid_rate", r.mid_rate}, {"as_of", r.rates_as_of}, {"source", r.rates_source}}},
+          {"provider", or_null(r.provider)},
+          {"attempts", r.attempts},
+          {"reward", r.reward_masked ? nlohmann::json::parse(*r.reward_masked) : nlohmann::json(nullptr)},
+          {"failure", failure},
+          {"created_at", r.created_at},
+          {"updated_at", r.updated_at},
+          {"issued_at", or_null(r.issued_at)}};
 }
 
 boost::asio::awaitable<http::Response> get_redemption(Call& call) {
   const auto r = co_await redemptions::find(call.db, call.program(), call.params[0]);
   if (!r) throw Failure(errc::not_found, "no such redemption");
-  co_return json_response(http::Status::ok, to_json(&*r));
+  co_return json_response(http::Status::ok, to_json(*r));
 }
 
 boost::asio::awaitable<http::Response> list_redemptions(Call& call) {
@@ -115,8 +116,21 @@ boost::asio::awaitable<http::Response> list_redemptions(Call& call) {
   if (auto to = query_param(target, "to")) filter.to = format_timestamp(parse_timestamp(*to, "to"));
   const auto page = co_await redemptions::list(call.db, call.program(), filter);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : page.items) items.push_back(to_json(&r));
+  for (const auto& r : page.items) items.push_back(to_json(r));
   co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next_cursor(page.next_before)}});
+}
+
+// The unmasked reward, for the cabinet showing it to its owner; every reveal is in the audit log.
+boost::asio::awaitable<http::Response> reveal_reward(Call& call) {
+  const auto& id = call.params[0];
+  const auto sealed = co_await redemptions::reveal(call.db, call.program(), id, call.principal.key_id, call.request_id);
+  if (!sealed) throw Failure(errc::not_found, "no such redemption");
+  if (!sealed->blob) throw Failure(errc::conflict, "the reward is not issued (yet); nothing to reveal");
+  auto reward = redemptions::open_reward(call.sealer, id, *sealed->key_id, *sealed->blob);
+  reward["id"] = id;
+  auto response = json_response(http::Status::ok, reward);
+  response.set(http::beast::http::field::cache_control, "no-store");
+  co_return response;
 }
 
 }  // namespace
@@ -125,6 +139,7 @@ void add_redemption_routes(Routes& routes) {
   using http::beast::http::verb;
   routes.add(verb::post, "/v1/redemptions", {create_redemption, Access::keys(false, {Role::cabinet, Role::admin})});
   routes.add(verb::get, "/v1/redemptions", {list_redemptions, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin})});
+  routes.add(verb::post, "/v1/redemptions/{redemption_id}/reveal", {reveal_reward, Access::keys(false, {Role::cabinet})});
   routes.add(verb::get, "/v1/redemptions/{redemption_id}",
              {get_redemption, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin})});
 }

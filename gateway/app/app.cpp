@@ -15,9 +15,12 @@
 
 #include "gateway/api/api.hpp"
 #include "gateway/db/schema.hpp"
+#include "gateway/dispatch/dispatcher.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/pg/listener.hpp"
 #include "gateway/rates/refresher.hpp"
+#include "gateway/webhooks/outbox.hpp"
+#include "providers/registry.hpp"
 
 namespace rgw::app {
 
@@ -52,6 +55,8 @@ struct App::impl {
   explicit impl(Config c) : config(std::move(c)) {}
 
   Config config;
+  // Before the shards: coroutines still parked on a stopped io_context may hold permits of these providers.
+  std::shared_ptr<const providers::Registry> providers;
   std::vector<std::unique_ptr<asio::io_context>> shards;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::shared_ptr<pg::Pool>> pools;
@@ -59,11 +64,14 @@ struct App::impl {
   std::shared_ptr<rates::RateStore> rates = std::make_shared<rates::RateStore>();
   std::shared_ptr<rates::RefreshStatus> fx_status = std::make_shared<rates::RefreshStatus>();
   std::shared_ptr<products::CatalogCache> catalog = std::make_shared<products::CatalogCache>();
+  std::shared_ptr<dispatch::Dispatcher> dispatcher;  // null when this process does not dispatch
   std::shared_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
   asio::cancellation_signal stop_listener;
   asio::cancellation_signal stop_housekeeping;
   asio::cancellation_signal stop_rates;
+  asio::cancellation_signal stop_dispatch;
+  asio::cancellation_signal stop_webhooks;
   std::vector<std::thread> threads;
 };
 
@@ -85,7 +93,8 @@ void App::start() {
     s.pools.push_back(pg::Pool::create(s.shards.back()->get_executor(), s.config.db));
   }
   s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl);
-  s.api = std::make_shared<api::Api>(s.pools, api::Services{s.keys, s.rates, s.fx_status, s.catalog}, s.config.settings);
+  s.providers = providers::Registry::from_json(s.config.providers);
+  s.api = std::make_shared<api::Api>(s.pools, api::Services{s.keys, s.rates, s.fx_status, s.catalog, s.config.sealer}, s.config.settings);
 
   std::vector<asio::io_context*> contexts;
   for (auto& c : s.shards) contexts.push_back(c.get());
@@ -98,19 +107,25 @@ void App::start() {
   auto db = s.pools.front();
   auto& loop = *s.shards.front();
   auto catalog = s.catalog;
-  auto on_notify = [keys, rates, catalog, db, &loop](const pg::Notification& n) {
+  if (s.config.dispatch.concurrency > 0)
+    s.dispatcher = std::make_shared<dispatch::Dispatcher>(loop.get_executor(), db, s.providers, s.catalog, s.config.sealer, s.config.dispatch);
+  auto dispatcher = s.dispatcher;
+  auto on_notify = [keys, rates, catalog, dispatcher, db, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
     else if (n.channel == rates::notify_channel) asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
     else if (n.channel == products::notify_channel) catalog->forget_notified(n.payload);
+    else if (n.channel == dispatch::notify_channel && dispatcher) dispatcher->wake();
   };
   // Whatever was announced while disconnected may have been missed: forget cached keys and catalogs, reload
-  // the rates.
-  auto on_connected = [keys, rates, catalog, db, &loop] {
+  // the rates, look for due jobs.
+  auto on_connected = [keys, rates, catalog, dispatcher, db, &loop] {
     keys->forget_all();
     catalog->forget_all();
     asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
+    if (dispatcher) dispatcher->wake();
   };
-  const std::vector<std::string> channels{auth::KeyStore::revocation_channel, rates::notify_channel, products::notify_channel};
+  const std::vector<std::string> channels{auth::KeyStore::revocation_channel, rates::notify_channel, products::notify_channel,
+                                          dispatch::notify_channel};
   asio::co_spawn(loop, pg::listen(s.config.database_url, channels, on_notify, on_connected),
                  asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
   if (s.config.fx)
@@ -118,6 +133,10 @@ void App::start() {
                    asio::bind_cancellation_slot(s.stop_rates.slot(), asio::detached));
   asio::co_spawn(*s.shards.front(), housekeeping(s.pools.front()),
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
+  if (s.dispatcher) {
+    asio::co_spawn(loop, s.dispatcher->run(), asio::bind_cancellation_slot(s.stop_dispatch.slot(), asio::detached));
+    asio::co_spawn(loop, webhooks::deliver(db, s.config.sealer, s.config.webhooks), asio::bind_cancellation_slot(s.stop_webhooks.slot(), asio::detached));
+  }
 
   s.server->start();
   for (auto& c : s.shards) s.threads.emplace_back([ctx = c.get()] { ctx->run(); });
@@ -136,6 +155,8 @@ void App::stop() {
     s.stop_listener.emit(asio::cancellation_type::terminal);
     s.stop_housekeeping.emit(asio::cancellation_type::terminal);
     s.stop_rates.emit(asio::cancellation_type::terminal);
+    s.stop_dispatch.emit(asio::cancellation_type::terminal);
+    s.stop_webhooks.emit(asio::cancellation_type::terminal);
   });
   s.guards.clear();
   const auto drain = std::chrono::steady_clock::now() + 2s;

@@ -1,8 +1,15 @@
 #include "gateway/app/config.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "providers/registry.hpp"
 
 namespace rgw::app {
 namespace {
@@ -30,6 +37,19 @@ class reader {
  private:
   const Environment& env_;
 };
+
+std::string read_file(const std::string& path, const char* variable) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(std::string(variable) + ": cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string host_name() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("localhost");
+}
 
 void parse_listen(const std::string& listen, http::ServerConfig& http) {
   const auto colon = listen.rfind(':');
@@ -90,17 +110,33 @@ Config config_from_environment(const Environment& getenv) {
   }
   c.settings.rate_limit_per_second = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_RPS", 50, 1, 1'000'000));
   c.settings.rate_limit_burst = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_BURST", 100, 1, 1'000'000));
-  if (auto names = env.text("REWARDGW_PROVIDERS")) {
-    c.settings.providers.clear();
-    std::string_view rest = *names;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      const auto name = rest.substr(0, comma);
-      if (name.empty()) throw std::invalid_argument("REWARDGW_PROVIDERS must be comma-separated provider names");
-      c.settings.providers.emplace(name);
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  c.providers = providers::default_provider_config(env.text("REWARDGW_SANDBOX_DIR").value_or((std::filesystem::temp_directory_path() / "rewardgw-sandbox").string()));
+  if (auto file = env.text("REWARDGW_PROVIDERS_FILE")) {
+    try {
+      c.providers = nlohmann::json::parse(read_file(*file, "REWARDGW_PROVIDERS_FILE"));
+    } catch (const nlohmann::json::exception& e) {
+      throw std::invalid_argument("REWARDGW_PROVIDERS_FILE is not JSON: " + std::string(e.what()));
     }
   }
+  c.settings.providers.clear();
+  for (const auto& [name, _] : c.providers.items()) c.settings.providers.insert(name);
+
+  auto keys = env.text("REWARDGW_SECRETS_KEYS");
+  if (auto file = env.text("REWARDGW_SECRETS_KEYS_FILE")) keys = read_file(*file, "REWARDGW_SECRETS_KEYS_FILE");
+  if (!keys)
+    throw std::invalid_argument("REWARDGW_SECRETS_KEYS or REWARDGW_SECRETS_KEYS_FILE is required: ID:BASE64 of 32 random bytes (openssl rand -base64 32)");
+  c.sealer = std::make_shared<const crypto::Sealer>(crypto::Sealer::from_text(*keys));
+
+  c.dispatch.worker = host_name() + ":" + std::to_string(::getpid());
+  c.dispatch.concurrency = static_cast<std::size_t>(env.number("REWARDGW_DISPATCH_CONCURRENCY", 32, 0, 10'000));
+  c.dispatch.lease = seconds(env.number("REWARDGW_DISPATCH_LEASE_S", 60, 2, 3600));
+  c.dispatch.poll = milliseconds(env.number("REWARDGW_DISPATCH_POLL_MS", 1000, 10, 60'000));
+  c.dispatch.retry.base = milliseconds(env.number("REWARDGW_RETRY_BASE_MS", 1000, 1, 3'600'000));
+  c.dispatch.retry.cap = milliseconds(env.number("REWARDGW_RETRY_CAP_MS", 300'000, 1, 86'400'000));
+  c.dispatch.retry.deadline = seconds(env.number("REWARDGW_RETRY_DEADLINE_S", 86'400, 1, 30 * 86'400));
+  c.webhooks.ca_file = env.text("REWARDGW_WEBHOOK_CA_FILE");
+  c.webhooks.retry_base = milliseconds(env.number("REWARDGW_WEBHOOK_RETRY_BASE_MS", 1000, 1, 3'600'000));
+  c.webhooks.retry_cap = milliseconds(env.number("REWARDGW_WEBHOOK_RETRY_CAP_MS", 600'000, 1, 86'400'000));
   c.key_cache_ttl = seconds(env.number("REWARDGW_KEY_CACHE_TTL_S", 5, 0, 5));
   c.shutdown_grace = seconds(env.number("REWARDGW_SHUTDOWN_GRACE_S", 10, 0, 600));
   return c;

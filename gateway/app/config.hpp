@@ -6,10 +6,15 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/api/call.hpp"
+#include "gateway/crypto/sealer.hpp"
+#include "gateway/dispatch/dispatcher.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/rates/refresher.hpp"
+#include "gateway/webhooks/outbox.hpp"
 
 namespace rgw::app {
 
@@ -21,6 +26,10 @@ struct Config {
   pg::PoolConfig db;  // per thread; conninfo is database_url
   api::Settings settings;
   std::optional<rates::RefreshConfig> fx;  // nullopt: no rate source, FX endpoints answer fx_unavailable
+  nlohmann::json providers;                    // name → {"kind", options} (providers/registry.hpp)
+  std::shared_ptr<const crypto::Sealer> sealer;  // reward and webhook secrets at rest
+  dispatch::DispatchConfig dispatch;          // concurrency 0: this process dispatches nothing
+  webhooks::SenderConfig webhooks;
   std::chrono::seconds key_cache_ttl{5};
   std::chrono::seconds shutdown_grace{10};
 };

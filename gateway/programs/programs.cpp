@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/crypto/digest.hpp"
 #include "gateway/ids.hpp"
 
 namespace rgw::programs {
@@ -10,25 +11,35 @@ namespace {
 const pg::Query insert_program{
     "programs_insert",
     "INSERT INTO programs (id, name, base_currency, point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s,"
-    "                      quote_ttl_s, tier_discounts)"
-    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7, $8::int, $9::int, $10::jsonb) RETURNING rgw_ts(created_at) AS created_at"};
+    "                      quote_ttl_s, tier_discounts, webhook_url, webhook_secret_sealed, webhook_key_id)"
+    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7, $8::int, $9::int, $10::jsonb, $11, $12, $13) RETURNING rgw_ts(created_at) AS created_at"};
 
 const pg::Query select_program{
     "programs_select",
     "SELECT id, name, base_currency, point_value::text AS point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s,"
-    "       quote_ttl_s, tier_discounts::text AS tier_discounts, rgw_ts(created_at) AS created_at FROM programs WHERE id = $1"};
+    "       quote_ttl_s, tier_discounts::text AS tier_discounts, webhook_url, rgw_ts(created_at) AS created_at FROM programs WHERE id = $1"};
 
 const pg::Query program_exists{"programs_exists", "SELECT 1 FROM programs WHERE id = $1"};
 
 }  // namespace
 
-boost::asio::awaitable<Program> create(pg::Pool& db, Program p) {
+boost::asio::awaitable<Created> create(pg::Pool& db, Program p, const crypto::Sealer& sealer) {
   p.id = new_id("prg");
-  auto rows = co_await db.exec(pg::statement(insert_program, p.id, p.name, p.base_currency.code(), p.point_value.to_string(),
-                                             p.timezone, p.fx_markup_bps, p.default_locale, p.fx_max_age_s, p.quote_ttl_s,
-                                             nlohmann::json(p.tier_discounts).dump()));
+  Created created;
+  std::optional<std::string> sealed_secret, key_id;
+  if (p.webhook_url) {
+    created.webhook_secret = "whsec_" + crypto::random_token(32);
+    auto sealed = sealer.seal(*created.webhook_secret, p.id);
+    sealed_secret = std::move(sealed.blob);
+    key_id = std::move(sealed.key_id);
+  }
+  const auto insert = pg::statement(insert_program, p.id, p.name, p.base_currency.code(), p.point_value.to_string(), p.timezone, p.fx_markup_bps,
+                                    p.default_locale, p.fx_max_age_s, p.quote_ttl_s, nlohmann::json(p.tier_discounts).dump(), p.webhook_url,
+                                    sealed_secret, key_id);
+  auto rows = co_await db.exec(insert);
   p.created_at = rows.front().text("created_at");
-  co_return p;
+  created.program = std::move(p);
+  co_return created;
 }
 
 boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id) {
@@ -51,6 +62,7 @@ boost::asio::awaitable<Program> find(pg::Pool& db, const std::string& program_id
   p.fx_max_age_s = row.int64("fx_max_age_s");
   p.quote_ttl_s = static_cast<int>(row.int64("quote_ttl_s"));
   p.tier_discounts = nlohmann::json::parse(row.text("tier_discounts")).get<std::map<std::string, int>>();
+  p.webhook_url = row.optional_string("webhook_url");
   p.created_at = row.text("created_at");
   co_return p;
 }

@@ -7,6 +7,7 @@
 
 #include "fx/currency.hpp"
 #include "fx/decimal.hpp"
+#include "gateway/crypto/sealer.hpp"
 #include "gateway/pg/pool.hpp"
 
 namespace rgw::programs {
@@ -22,10 +23,15 @@ struct Program {
   int quote_ttl_s = 60;                  // how long a quote locks its price
   std::map<std::string, int> tier_discounts;  // account tier -> discount on points prices, in basis points
   std::string default_locale;
+  std::optional<std::string> webhook_url;  // where final statuses are POSTed, signed
   std::string created_at;
 };
 
-boost::asio::awaitable<Program> create(pg::Pool& db, Program program);  // assigns id and created_at
+struct Created {
+  Program program;                          // with id and created_at
+  std::optional<std::string> webhook_secret;  // generated when there is a webhook_url; shown once, stored sealed
+};
+boost::asio::awaitable<Created> create(pg::Pool& db, Program program, const crypto::Sealer& sealer);
 boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id);
 // Throws std::logic_error if the program is missing: callers hold a key of it, so it exists.
 boost::asio::awaitable<Program> find(pg::Pool& db, const std::string& program_id);

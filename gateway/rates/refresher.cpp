@@ -6,11 +6,11 @@
 #include <date/date.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "fx/feeds.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/rates/history.hpp"
+#include "providers/core/retry.hpp"
 #include "providers/http/client.hpp"
 
 namespace rgw::rates {
@@ -32,13 +32,6 @@ constexpr int fetch_attempts = 3;
 asio::awaitable<void> pause(duration<double> d) {
   asio::steady_timer timer(co_await asio::this_coro::executor, duration_cast<steady_clock::duration>(d));
   co_await timer.async_wait(asio::use_awaitable);
-}
-
-// Full jitter: a random wait in [0, min(cap, base * 2^attempt)], so processes that failed together spread out.
-duration<double> jitter(duration<double> base, duration<double> cap, int attempt) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  const double ceiling = std::min(cap.count(), base.count() * std::pow(2.0, attempt));
-  return duration<double>(std::uniform_real_distribution<double>(0, ceiling)(rng));
 }
 
 asio::awaitable<std::string> fetch_once(const RefreshConfig& config, providers::http::Client& client) {
@@ -64,7 +57,7 @@ asio::awaitable<std::vector<fx::RateSet>> fetch(const RefreshConfig& config, pro
       if (attempt + 1 == fetch_attempts) throw;
       log::write(log::level::warn, "rate fetch failed, retrying", {{"source", config.source}, {"attempt", attempt + 1}, {"detail", e.what()}});
     }
-    co_await pause(jitter(seconds(1), seconds(10), attempt));
+    co_await pause(providers::backoff(providers::RetryPolicy{seconds(1), seconds(10)}, attempt, providers::unit_random()));
   }
 }
 
@@ -126,7 +119,7 @@ asio::awaitable<void> keep_fresh(RefreshConfig config, std::shared_ptr<pg::Pool>
       wait = std::min<duration<double>>(wait, seconds(30));
     }
     // Spread processes out: each waits between 75% and 100% of the period.
-    co_await pause(wait * 0.75 + jitter(wait * 0.25, wait * 0.25, 0));
+    co_await pause(wait * (0.75 + 0.25 * providers::unit_random()));
   }
 }
 

@@ -29,14 +29,15 @@ bool can_move(Status from, Status to) {
     case Status::accepted: return to == Status::dispatching;
     case Status::dispatching: return to == Status::issued || to == Status::retrying || to == Status::unknown || to == Status::dispatching;
     case Status::retrying: return to == Status::dispatching;
-    case Status::unknown: return to == Status::issued || to == Status::dispatching;
+    // retrying: the provider said it has no order under the key, so issuing again with the same key is safe.
+    case Status::unknown: return to == Status::issued || to == Status::retrying;
     default: return false;
   }
 }
 
 namespace {
 Step known_failure(bool another_route) {
-  return another_route ? Step{Status::dispatching, Next::fail_over} : Step{Status::failed, Next::give_up};
+  return another_route ? Step{Status::retrying, Next::fail_over} : Step{Status::failed, Next::give_up};
 }
 }  // namespace
 
@@ -55,8 +56,8 @@ Step after_status(Outcome outcome, bool another_route) {
   switch (outcome) {
     case Outcome::issued: return {Status::issued, Next::done};
     case Outcome::rejected: return known_failure(another_route);
+    case Outcome::retryable: return {Status::retrying, Next::retry_issue};
     case Outcome::pending:
-    case Outcome::retryable:
     case Outcome::unknown: return {Status::unknown, Next::ask_status};
   }
   return {Status::unknown, Next::ask_status};

@@ -4,8 +4,11 @@
 // (`... WHERE status = $from`), so a stale worker cannot overwrite a newer state.
 //   accepted → dispatching → issued (final)
 //   dispatching → retrying → dispatching
-//   dispatching → unknown → (asked, never re-issued) → issued | failed | dispatching (next route)
+//   dispatching → unknown → (asked) → issued | retrying | failed
 //   any non-final → failed (final; the points are reversed in the same transaction)
+// An unknown outcome is never answered with a new order: it moves to retrying only when the provider says it
+// has no order under the key, and the next issue() carries the same key, so the provider cannot make two.
+// A known failure with a route left moves to retrying and fails over to that route.
 #include <optional>
 #include <string_view>
 
@@ -35,8 +38,8 @@ struct Step {
 
 // After issue() at the current route; `another_route` says whether a lower-priority route remains.
 Step after_issue(providers::Outcome outcome, bool another_route);
-// After status() for an order whose outcome was not known. A `rejected` answer means the provider has no order
-// and will make none (or it failed): a known failure. Anything unclear keeps asking.
+// After status() for an order whose outcome was not known. `rejected`: the order failed there, a known failure.
+// `retryable`: the provider has no order under the key, issue again with the same key. Anything unclear keeps asking.
 Step after_status(providers::Outcome outcome, bool another_route);
 
 }  // namespace rgw::redemptions

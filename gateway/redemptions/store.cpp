@@ -12,13 +12,14 @@ const pg::Query debit_account{
     "UPDATE accounts SET balance = balance - $3::bigint WHERE id = $2 AND program_id = $1 AND balance >= $3::bigint RETURNING balance"};
 
 // A statement of its own, after the debit: in READ COMMITTED it reads the lots with a snapshot taken after the
-// account lock was granted, so two debits never consume the same points.
+// account lock was granted, so two debits never consume the same points. What it took is remembered for a reversal.
 const pg::Query consume_lots{
     "redemptions_consume_lots",
     "WITH open AS (SELECT id, remaining, sum(remaining) OVER (ORDER BY expires_at NULLS LAST, id) AS running"
     "              FROM point_lots WHERE account_id = $1 AND remaining > 0),"
-    " take AS (SELECT id, least(remaining, $2::bigint - (running - remaining)) AS amount FROM open WHERE running - remaining < $2::bigint)"
-    " UPDATE point_lots l SET remaining = l.remaining - take.amount FROM take WHERE l.id = take.id"};
+    " take AS (SELECT id, least(remaining, $2::bigint - (running - remaining)) AS amount FROM open WHERE running - remaining < $2::bigint),"
+    " taken AS (UPDATE point_lots l SET remaining = l.remaining - take.amount FROM take WHERE l.id = take.id RETURNING l.id, take.amount)"
+    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT $3, id, amount FROM taken"};
 
 const pg::Query insert_redemption{
     "redemptions_insert",
@@ -40,7 +41,8 @@ const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dis
 #define RGW_REDEMPTION_COLUMNS                                                                                                    \
   "SELECT seq, id, status, account_id, sku, face_amount::text AS face_amount, face_currency, points, applied_rate::text AS applied_rate," \
   "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, attempts, failure_code,"                \
-  "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at"            \
+  "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at,"           \
+  "       reward_masked::text AS reward_masked"                                                                                      \
   " FROM redemptions "
 
 const pg::Query select_redemption{"redemptions_select", RGW_REDEMPTION_COLUMNS "WHERE id = $1 AND program_id = $2"};
@@ -53,6 +55,12 @@ const pg::Query list_redemptions{
     "  AND ($6::bigint IS NULL OR seq < $6::bigint)"
     " ORDER BY seq DESC LIMIT $7::int"};
 #undef RGW_REDEMPTION_COLUMNS
+
+const pg::Query select_sealed_reward{"redemptions_sealed_reward",
+                                     "SELECT reward_key_id, reward_sealed FROM redemptions WHERE id = $1 AND program_id = $2"};
+
+const pg::Query insert_reveal_audit{"redemptions_reveal_audit",
+                                    "INSERT INTO reveal_audit (program_id, redemption_id, api_key_id, request_id) VALUES ($1, $2, $3, $4)"};
 
 Redemption redemption_from(const pg::Row& r) {
   return Redemption{std::string(r.text("id")),
@@ -71,7 +79,8 @@ Redemption redemption_from(const pg::Row& r) {
                        r.optional_string("failure_detail"),
                        std::string(r.text("created_at")),
                        std::string(r.text("updated_at")),
-                       r.optional_string("issued_at")};
+                       r.optional_string("issued_at"),
+                       r.optional_string("reward_masked")};
 }
 
 }  // namespace
@@ -84,19 +93,34 @@ boost::asio::awaitable<std::optional<Accepted>> accept(pg::Transaction& tx, cons
   const auto balance_after = debited.front().int64("balance");
   Accepted accepted{new_id("red"), ""};
   std::vector<pg::Statement> writes;
-  writes.push_back(pg::statement(consume_lots, t.account_id, points));
   writes.push_back(pg::statement(insert_redemption, accepted.id, program_id, t.account_id, t.sku, t.face.amount_string(), t.face.currency().code(),
                                  points, t.price.base_value.amount_string(), t.price.base_value.currency().code(), t.price.mid_rate.to_string(),
                                  t.price.applied_rate.to_string(), t.markup_bps, t.tier_discount_bps, t.rates_source, t.rates_as_of, r.quote_id,
                                  new_id("rgw"), r.recipient_json));
+  writes.push_back(pg::statement(consume_lots, t.account_id, points, accepted.id));
   writes.push_back(pg::statement(insert_debit_entry, new_id("led"), program_id, t.account_id, points, balance_after, accepted.id));
   writes.push_back(pg::statement(insert_job, accepted.id));
   auto results = co_await tx.pipeline(std::move(writes));
-  accepted.created_at = results[1].front().text("created_at");
+  accepted.created_at = results[0].front().text("created_at");
   co_return accepted;
 }
 
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }
+
+boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const std::string& program_id, const std::string& id,
+                                                          const std::string& api_key_id, const std::optional<std::string>& request_id) {
+  auto tx = co_await pg::Transaction::begin(db);
+  auto rows = co_await tx.exec(pg::statement(select_sealed_reward, id, program_id));
+  if (rows.empty()) {
+    co_await tx.rollback();
+    co_return std::nullopt;
+  }
+  SealedReward sealed{rows.front().optional_string("reward_key_id"), rows.front().optional_string("reward_sealed")};
+  std::vector<pg::Statement> audit;
+  if (sealed.blob) audit.push_back(pg::statement(insert_reveal_audit, program_id, id, api_key_id, request_id));
+  co_await tx.commit(std::move(audit));
+  co_return sealed;
+}
 
 boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id) {
   auto rows = co_await db.exec(pg::statement(select_redemption, id, program_id));

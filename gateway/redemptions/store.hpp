@@ -39,9 +39,18 @@ struct Redemption {
   std::optional<std::string> failure_code, failure_detail;
   std::string created_at, updated_at;
   std::optional<std::string> issued_at;
+  std::optional<std::string> reward_masked;  // JSON, once issued
 };
 
 boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id);
+
+struct SealedReward {
+  std::optional<std::string> key_id, blob;  // both null until the order is issued
+};
+// The sealed reward of an order, for POST .../reveal; an issued one is written to the audit log (who, when) in the
+// same transaction. nullopt when there is no such redemption in the program.
+boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const std::string& program_id, const std::string& id,
+                                                          const std::string& api_key_id, const std::optional<std::string>& request_id);
 
 struct Filter {
   std::optional<std::string> account_id;

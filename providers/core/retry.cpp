@@ -2,8 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace rgw::providers {
+
+double unit_random() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0, 1)(rng);
+}
 
 std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt, double unit_random) {
   // 2^attempt grows past any cap quickly; clamp the exponent so the double stays finite.

@@ -12,6 +12,9 @@ struct RetryPolicy {
   std::chrono::seconds deadline{24 * 3600};  // from the order's acceptance
 };
 
+// A uniform draw in [0, 1) from a per-thread generator, for backoff().
+double unit_random();
+
 // The wait before attempt number `attempt` (0 for the first retry); `unit_random` is uniform in [0, 1).
 std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt, double unit_random);
 

@@ -50,7 +50,7 @@ Client::Client(ClientConfig config) : config_(std::move(config)) {
 namespace {
 
 template <class Stream>
-asio::awaitable<Reply> exchange(Stream& stream, beast::tcp_stream& lowest, const bhttp::request<bhttp::empty_body>& req,
+asio::awaitable<Reply> exchange(Stream& stream, beast::tcp_stream& lowest, const bhttp::request<bhttp::string_body>& req,
                                 const ClientConfig& config) {
   lowest.expires_after(config.response_timeout);
   co_await bhttp::async_write(stream, req, use_awaitable);
@@ -71,6 +71,14 @@ asio::awaitable<Reply> exchange(Stream& stream, beast::tcp_stream& lowest, const
 }  // namespace
 
 asio::awaitable<Reply> Client::get(const Url& url, const std::map<std::string, std::string>& headers) {
+  return send("GET", url, headers, {});
+}
+
+asio::awaitable<Reply> Client::post(const Url& url, std::string body, const std::map<std::string, std::string>& headers) {
+  return send("POST", url, headers, std::move(body));
+}
+
+asio::awaitable<Reply> Client::send(std::string_view method, const Url& url, const std::map<std::string, std::string>& headers, std::string body) {
   auto executor = co_await asio::this_coro::executor;
   asio::ip::tcp::resolver resolver(executor);
   const auto endpoints = co_await resolver.async_resolve(url.host, url.port, use_awaitable);
@@ -78,10 +86,14 @@ asio::awaitable<Reply> Client::get(const Url& url, const std::map<std::string, s
   tcp.expires_after(config_.connect_timeout);
   co_await tcp.async_connect(endpoints, use_awaitable);
 
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url.target, 11};
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), url.target, 11};
   req.set(bhttp::field::host, url.host);
   req.set(bhttp::field::user_agent, "rewardgw");
   for (const auto& [name, value] : headers) req.set(name, value);
+  if (req.method() != bhttp::verb::get) {
+    req.body() = std::move(body);
+    req.prepare_payload();
+  }
   if (!url.tls) co_return co_await exchange(tcp, tcp, req, config_);
 
   beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), *tls_);

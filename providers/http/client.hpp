@@ -45,8 +45,11 @@ class Client {
   // Throws boost::system::system_error for transport failures (refused, timed out, certificate not trusted,
   // response too large); any HTTP status is a Reply.
   boost::asio::awaitable<Reply> get(const Url& url, const std::map<std::string, std::string>& headers = {});
+  boost::asio::awaitable<Reply> post(const Url& url, std::string body, const std::map<std::string, std::string>& headers = {});
 
  private:
+  boost::asio::awaitable<Reply> send(std::string_view method, const Url& url, const std::map<std::string, std::string>& headers, std::string body);
+
   ClientConfig config_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
 };

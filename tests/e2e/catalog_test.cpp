@@ -202,9 +202,7 @@ TEST_F(Catalog, QuotesLockAPriceAndApplyTheTierDiscount) {
 }
 
 TEST_F(Catalog, TheBulkLoaderLoadsTheDemoCatalogOrNothing) {
-  auto config = app::config_from_environment([this](const char* name) -> const char* {
-    return std::string_view(name) == "REWARDGW_DATABASE_URL" ? world->db.url.c_str() : nullptr;
-  });
+  auto config = app::config_from_environment(test_environment(world->db.url.c_str()));
   const auto bad = std::filesystem::temp_directory_path() / ("rgw-catalog-" + unique_suffix() + ".json");
   auto broken = amazon_de;
   broken["face_currency"] = "EURO";

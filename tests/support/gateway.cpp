@@ -4,6 +4,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "providers/registry.hpp"
+
 namespace rgw::test {
 
 std::string unique_suffix() {
@@ -11,10 +13,31 @@ std::string unique_suffix() {
   return std::to_string(rng());
 }
 
-Gateway::Gateway(const std::function<void(app::Config&)>& adjust) : bootstrap_key("test-bootstrap-" + unique_suffix() + "-key") {
-  app::Config config = app::config_from_environment([](const char* name) -> const char* {
-    return std::string_view(name) == "REWARDGW_DATABASE_URL" ? std::getenv("REWARDGW_TEST_DATABASE_URL") : nullptr;
-  });
+// A key for sealing test rewards; it protects nothing.
+const char* const test_secrets_key = "test:/TEES0Vvav+eAACKeyZSow2bAuepbjcXIxzJ3pTwHG4=";
+
+app::Environment test_environment(const char* database_url) {
+  return [url = std::string(database_url ? database_url : "")](const char* name) -> const char* {
+    const std::string_view n(name);
+    if (n == "REWARDGW_DATABASE_URL") return url.empty() ? nullptr : url.c_str();
+    if (n == "REWARDGW_SECRETS_KEYS") return test_secrets_key;
+    return nullptr;
+  };
+}
+
+Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
+    : bootstrap_key("test-bootstrap-" + unique_suffix() + "-key"),
+      sandbox_dir((std::filesystem::temp_directory_path() / ("rgw-sandbox-" + unique_suffix())).string()) {
+  app::Config config = app::config_from_environment(test_environment(std::getenv("REWARDGW_TEST_DATABASE_URL")));
+  config.providers = providers::default_provider_config(sandbox_dir);
+  for (const auto& [name, _] : config.providers.items()) config.settings.providers.insert(name);
+  // Quick retries and short leases, so fault tests finish in seconds.
+  config.dispatch.retry = {std::chrono::milliseconds(20), std::chrono::milliseconds(400), std::chrono::seconds(120)};
+  config.dispatch.poll = std::chrono::milliseconds(200);
+  config.dispatch.lease = std::chrono::seconds(5);
+  config.webhooks.poll = std::chrono::milliseconds(100);
+  config.webhooks.retry_base = std::chrono::milliseconds(50);
+  config.webhooks.retry_cap = std::chrono::milliseconds(500);
   config.bootstrap_key = bootstrap_key;
   config.threads = 2;
   config.http.port = 0;
@@ -26,6 +49,12 @@ Gateway::Gateway(const std::function<void(app::Config&)>& adjust) : bootstrap_ke
   if (config.http.tls) ca_file = config.http.tls->certificate_chain;
   app_ = std::make_unique<app::App>(config);
   app_->start();
+}
+
+Gateway::~Gateway() {
+  app_->stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(sandbox_dir, ignored);
 }
 
 namespace {

@@ -18,16 +18,20 @@ inline Headers bearer(const std::string& key, Headers more = {}) {
   return more;
 }
 
+// The environment of a test gateway: this database, a test sealing key, defaults for the rest.
+app::Environment test_environment(const char* database_url);
+
 class Gateway {
  public:
   explicit Gateway(const std::function<void(app::Config&)>& adjust = {});
-  ~Gateway() { app_->stop(); }
+  ~Gateway();
 
   Client client() const { return Client{app_->port(), ca_file}; }
   unsigned short port() const { return app_->port(); }
   void stop() { app_->stop(); }
 
   std::string bootstrap_key;
+  std::string sandbox_dir;  // the default sandbox provider's record of what it issued
   std::optional<std::string> ca_file;
 
  private:

@@ -83,7 +83,8 @@ TEST(RedemptionStatus, LegalMovesFollowTheApi) {
   }
   EXPECT_FALSE(redemptions::can_move(Status::accepted, Status::issued));
   EXPECT_FALSE(redemptions::can_move(Status::retrying, Status::issued));
-  EXPECT_FALSE(redemptions::can_move(Status::unknown, Status::retrying)) << "an unknown outcome is never re-issued";
+  EXPECT_TRUE(redemptions::can_move(Status::unknown, Status::retrying)) << "only when the provider has no order under the key";
+  EXPECT_FALSE(redemptions::can_move(Status::unknown, Status::dispatching)) << "an unknown outcome is asked about, not issued again";
   EXPECT_FALSE(redemptions::parse_status("done"));
 }
 
@@ -95,16 +96,20 @@ TEST(RedemptionStatus, UnknownOutcomesAreAskedNeverReissuedAndFailoverNeedsAKnow
   EXPECT_TRUE(is(after_issue(Outcome::retryable, true), Status::retrying, Next::retry_issue));
   EXPECT_TRUE(is(after_issue(Outcome::unknown, true), Status::unknown, Next::ask_status)) << "no failover on a maybe";
   EXPECT_TRUE(is(after_issue(Outcome::pending, true), Status::unknown, Next::ask_status));
-  EXPECT_TRUE(is(after_issue(Outcome::rejected, true), Status::dispatching, Next::fail_over));
+  EXPECT_TRUE(is(after_issue(Outcome::rejected, true), Status::retrying, Next::fail_over));
   EXPECT_TRUE(is(after_issue(Outcome::rejected, false), Status::failed, Next::give_up));
   EXPECT_TRUE(is(after_status(Outcome::issued, false), Status::issued, Next::done));
-  EXPECT_TRUE(is(after_status(Outcome::retryable, true), Status::unknown, Next::ask_status)) << "a status hiccup is still unknown";
-  EXPECT_TRUE(is(after_status(Outcome::rejected, true), Status::dispatching, Next::fail_over));
+  EXPECT_TRUE(is(after_status(Outcome::unknown, true), Status::unknown, Next::ask_status)) << "a failed question is still unknown";
+  EXPECT_TRUE(is(after_status(Outcome::pending, true), Status::unknown, Next::ask_status));
+  EXPECT_TRUE(is(after_status(Outcome::retryable, true), Status::retrying, Next::retry_issue)) << "no order there: same key again";
+  EXPECT_TRUE(is(after_status(Outcome::rejected, true), Status::retrying, Next::fail_over));
   EXPECT_TRUE(is(after_status(Outcome::rejected, false), Status::failed, Next::give_up));
   for (auto o : {Outcome::issued, Outcome::pending, Outcome::rejected, Outcome::retryable, Outcome::unknown})
     for (bool more : {true, false}) {
       const auto s = after_issue(o, more);
       EXPECT_TRUE(redemptions::can_move(Status::dispatching, s.status)) << providers::outcome_name(o);
+      const auto asked = after_status(o, more);
+      EXPECT_TRUE(asked.status == Status::unknown || redemptions::can_move(Status::unknown, asked.status)) << providers::outcome_name(o);
     }
 }
 

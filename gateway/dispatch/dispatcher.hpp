@@ -1,0 +1,62 @@
+#pragma once
+// The dispatch engine: claims due jobs (woken by NOTIFY rgw_dispatch, polling as a fallback), asks the order's
+// provider, and moves the order by the state machine of redemptions/status.hpp. Any number of dispatchers, in
+// any number of processes, may share one database.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "gateway/crypto/sealer.hpp"
+#include "gateway/dispatch/jobs.hpp"
+#include "gateway/pg/pool.hpp"
+#include "gateway/products/catalog_cache.hpp"
+#include "providers/core/retry.hpp"
+#include "providers/registry.hpp"
+
+namespace rgw::dispatch {
+
+inline constexpr const char* notify_channel = "rgw_dispatch";
+
+struct DispatchConfig {
+  std::string worker;               // who holds the leases (host and pid), for ops
+  std::size_t concurrency = 32;     // jobs worked at once by this dispatcher
+  std::chrono::seconds lease{60};   // longer than any provider call; a dead worker's jobs wait this long
+  std::chrono::milliseconds poll{1000};
+  providers::RetryPolicy retry;     // backoff between calls, and the deadline for issuing
+};
+
+class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
+ public:
+  Dispatcher(boost::asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
+             std::shared_ptr<products::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer, DispatchConfig config);
+
+  // Works jobs until cancelled, then waits for the jobs in hand to finish their step.
+  boost::asio::awaitable<void> run();
+  // New work may be due (a NOTIFY arrived). Callable from any thread.
+  void wake();
+
+ private:
+  boost::asio::awaitable<void> work(Claim claim);
+  // accepted or retrying: issue at the bound route, or the first route that admits a call.
+  boost::asio::awaitable<void> issue(const Claim& claim, const Order& order);
+  // unknown (or dispatching, left by a worker that died mid-call): ask the provider, never issue.
+  boost::asio::awaitable<void> resolve(const Claim& claim, const Order& order);
+  boost::asio::awaitable<void> settle(const Claim& claim, const Order& order, Status from, const CallRecord& call, const std::string& provider,
+                                      redemptions::Step step, const providers::Result& result);
+  boost::asio::awaitable<void> fail(const Claim& claim, const Order& order, std::string code, std::string detail);
+
+  boost::asio::any_io_executor executor_;
+  std::shared_ptr<pg::Pool> db_;
+  std::shared_ptr<const providers::Registry> providers_;
+  std::shared_ptr<products::CatalogCache> catalog_;
+  std::shared_ptr<const crypto::Sealer> sealer_;
+  DispatchConfig config_;
+  boost::asio::steady_timer alarm_;
+  bool woken_ = false;
+  std::size_t active_ = 0;
+};
+
+}  // namespace rgw::dispatch

@@ -1,0 +1,120 @@
+#include "gateway/webhooks/outbox.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "gateway/crypto/digest.hpp"
+#include "gateway/ids.hpp"
+#include "gateway/log/log.hpp"
+#include "providers/core/retry.hpp"
+#include "providers/http/client.hpp"
+
+namespace rgw::webhooks {
+
+namespace asio = boost::asio;
+using namespace std::chrono;
+
+namespace {
+
+const pg::Query insert_event{
+    "webhook_enqueue",
+    "INSERT INTO webhook_events (id, program_id, redemption_id, event, body)"
+    " SELECT $1, id, $3, $4, $5 FROM programs WHERE id = $2 AND webhook_url IS NOT NULL"};
+
+const pg::Query claim_events{
+    "webhook_claim",
+    "UPDATE webhook_events e SET lease_token = nextval('dispatch_lease_tokens'), due_at = now() + make_interval(secs => $2::int)"
+    " FROM (SELECT seq FROM webhook_events WHERE delivered_at IS NULL AND due_at <= now() ORDER BY due_at LIMIT $1::int FOR UPDATE SKIP LOCKED) due,"
+    "      programs p"
+    " WHERE e.seq = due.seq AND p.id = e.program_id"
+    " RETURNING e.id, e.lease_token, e.body, e.tries, p.webhook_url, p.webhook_secret_sealed, p.webhook_key_id, p.id AS program_id"};
+
+const pg::Query record_delivery{
+    "webhook_record",
+    "WITH d AS (INSERT INTO webhook_deliveries (event_id, status, error, latency_ms) VALUES ($1, $3::int, $4, $5::int))"
+    " UPDATE webhook_events SET tries = tries + 1, lease_token = NULL,"
+    "        delivered_at = CASE WHEN $6::bool THEN now() END,"
+    "        due_at = now() + make_interval(secs => $7::double precision)"
+    " WHERE id = $1 AND lease_token = $2::bigint"};
+
+struct Delivery {
+  std::optional<unsigned> status;
+  std::string error;
+};
+
+asio::awaitable<Delivery> post(providers::http::Client& client, const std::string& url_text, const std::string& secret, const std::string& event_id,
+                               const std::string& body) {
+  const auto url = providers::http::Url::parse(url_text);
+  if (!url) {
+    Delivery d;
+    d.error = "webhook_url is not an http(s) URL";
+    co_return d;
+  }
+  const auto now = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  std::map<std::string, std::string> headers;  // named: GCC 12 mishandles braced lists in coroutines
+  headers["Content-Type"] = "application/json";
+  headers["Rewardgw-Event-Id"] = event_id;
+  headers["Rewardgw-Signature"] = signature(secret, now, body);
+  try {
+    auto reply = co_await client.post(*url, body, headers);
+    Delivery d;
+    d.status = reply.status;
+    if (reply.status / 100 != 2) d.error = "HTTP " + std::to_string(reply.status);
+    co_return d;
+  } catch (const std::exception& e) {
+    Delivery d;
+    d.error = e.what();
+    co_return d;
+  }
+}
+
+}  // namespace
+
+pg::Statement enqueue(const std::string& program_id, const std::string& redemption_id, std::string_view type, const nlohmann::json& data) {
+  const auto id = new_id("evt");
+  const nlohmann::json body = {{"id", id}, {"type", type}, {"data", data}};
+  return pg::statement(insert_event, id, program_id, redemption_id, type, body.dump());
+}
+
+std::string signature(std::string_view secret, std::int64_t unix_seconds, std::string_view body) {
+  const auto t = std::to_string(unix_seconds);
+  return "t=" + t + ",v1=" + crypto::hmac_sha256_hex(secret, t + "." + std::string(body));
+}
+
+asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<const crypto::Sealer> sealer, SenderConfig config) {
+  providers::http::ClientConfig client_config;
+  client_config.connect_timeout = client_config.response_timeout = config.timeout;
+  client_config.max_response_bytes = 64 * 1024;
+  client_config.ca_file = config.ca_file;
+  providers::http::Client client(client_config);
+  const providers::RetryPolicy backoff_policy{duration_cast<milliseconds>(config.retry_base), duration_cast<milliseconds>(config.retry_cap)};
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    std::size_t claimed = 0;
+    try {
+      auto events = co_await db->exec(pg::statement(claim_events, config.batch, config.lease.count()));
+      claimed = static_cast<std::size_t>(events.size());
+      for (int i = 0; i < events.size(); ++i) {
+        const auto& e = events[i];
+        const std::string id(e.text("id"));
+        const auto secret = sealer->open(e.text("webhook_key_id"), e.text("webhook_secret_sealed"), e.text("program_id"));
+        const auto started = steady_clock::now();
+        const auto delivery = co_await post(client, std::string(e.text("webhook_url")), secret, id, std::string(e.text("body")));
+        const bool delivered = delivery.status && *delivery.status / 100 == 2;
+        const auto wait = providers::backoff(backoff_policy, static_cast<int>(e.int64("tries")), providers::unit_random());
+        if (!delivered) log::write(log::level::warn, "webhook delivery failed", {{"event", id}, {"detail", delivery.error}});
+        co_await db->exec(pg::statement(record_delivery, id, e.int64("lease_token"), delivery.status, delivery.error,
+                                        duration_cast<milliseconds>(steady_clock::now() - started).count(), delivered,
+                                        static_cast<double>(wait.count()) / 1000.0));
+      }
+    } catch (const std::exception& e) {
+      log::write(log::level::warn, "webhook sender failed; retrying", {{"detail", e.what()}});
+    }
+    if (claimed == config.batch) continue;
+    timer.expires_after(config.poll);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+}  // namespace rgw::webhooks

@@ -1,0 +1,122 @@
+#pragma once
+// The Provider interface (DESIGN.md "Providers"): issue, status and balance, each answering an Outcome. The public
+// entry points are the same for every adapter and own what every call needs — the deadline, the circuit breaker,
+// the concurrency limit and the health figures — and call one private virtual per operation, which is all an
+// adapter implements (spdlog's base_sink shape).
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "fx/money.hpp"
+#include "providers/core/breaker.hpp"
+#include "providers/core/outcome.hpp"
+
+namespace rgw::providers {
+
+// A reward secret (code, PIN, card number). It has no stream operator and no implicit conversion, so it cannot
+// end up in a log line by accident; reveal() is the one way to read it.
+class Secret {
+ public:
+  explicit Secret(std::string value) : value_(std::move(value)) {}
+  const std::string& reveal() const { return value_; }
+
+ private:
+  std::string value_;
+};
+
+struct IssueRequest {
+  std::string idempotency_key;  // the same on every attempt of an order at this provider
+  std::string provider_sku;
+  fx::Money face;
+  std::optional<std::string> recipient_email, recipient_name;
+};
+
+struct Reward {
+  Secret code;
+  std::optional<Secret> pin;
+  std::optional<Secret> card_number;  // prepaid cards
+  std::optional<std::string> url;     // a redemption link, itself a bearer secret
+  std::optional<std::string> expires_on;
+};
+
+struct Result {
+  Outcome outcome = Outcome::unknown;
+  std::optional<Reward> reward;  // with `issued`
+  std::string provider_ref;      // the provider's order id, when it said one
+  std::string detail;            // why, for anything but `issued`; never a secret
+};
+// From status(): `retryable` means the provider has no order under the key and nothing in progress, so issuing
+// again with the same key cannot make a second one; `unknown` means the question itself failed.
+
+struct Limits {
+  std::chrono::milliseconds timeout{10'000};  // per call; an issue() past it is `unknown`
+  std::size_t max_in_flight = 64;
+  BreakerPolicy breaker;
+};
+
+struct Health {
+  std::string_view state;  // healthy | degraded | open
+  std::size_t in_flight = 0;
+  std::map<std::string, std::uint64_t> calls;  // by outcome name
+  std::optional<std::string> last_error;
+  std::chrono::system_clock::time_point last_error_at;
+};
+
+class Provider {
+ public:
+  Provider(std::string name, Limits limits);
+  virtual ~Provider() = default;
+  Provider(const Provider&) = delete;
+  Provider& operator=(const Provider&) = delete;
+
+  const std::string& name() const { return name_; }
+  virtual std::string_view kind() const = 0;
+
+  // A reserved place among the provider's concurrent calls; released when destroyed.
+  class Permit {
+   public:
+    explicit Permit(Provider* p) : provider_(p) {}
+    Permit(Permit&& other) noexcept : provider_(std::exchange(other.provider_, nullptr)) {}
+    Permit& operator=(Permit&&) = delete;
+    ~Permit();
+
+   private:
+    Provider* provider_;
+  };
+  // A permit when a call may go out now: the breaker is closed (or this caller is its one probe) and the
+  // concurrency limit has room. nullopt: wait and come back.
+  std::optional<Permit> admit();
+
+  // Never throw for provider trouble: a call past its deadline or failing in a way the adapter did not classify
+  // is `unknown` (for issue: it may have created an order).
+  boost::asio::awaitable<Result> issue(const Permit&, const IssueRequest& request);
+  boost::asio::awaitable<Result> status(const Permit&, const IssueRequest& request);
+  // The funding balance, or nullopt when the provider has none or did not answer in time.
+  boost::asio::awaitable<std::optional<fx::Money>> balance();
+
+  Health health() const;
+
+ private:
+  virtual boost::asio::awaitable<Result> issue_at_provider(const IssueRequest& request) = 0;
+  virtual boost::asio::awaitable<Result> status_at_provider(const IssueRequest& request) = 0;
+  virtual boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() = 0;
+
+  boost::asio::awaitable<Result> guarded(boost::asio::awaitable<Result> call);
+  void record(const Result& result);
+
+  const std::string name_;
+  const Limits limits_;
+  mutable std::mutex mutex_;  // the dispatcher may call from several threads
+  CircuitBreaker breaker_;
+  std::size_t in_flight_ = 0;
+  std::map<std::string, std::uint64_t> calls_;
+  std::optional<std::string> last_error_;
+  std::chrono::system_clock::time_point last_error_at_;
+};
+
+}  // namespace rgw::providers

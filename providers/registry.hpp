@@ -1,0 +1,30 @@
+#pragma once
+// The providers of a process, built from configuration: a JSON object of name → {"kind": ..., options}.
+// Adding a kind is one adapter file plus one line in the kinds table of registry.cpp.
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "providers/provider.hpp"
+
+namespace rgw::providers {
+
+class Registry {
+ public:
+  // Throws std::invalid_argument naming the provider and what is wrong with its entry.
+  static std::shared_ptr<Registry> from_json(const nlohmann::json& config);
+
+  Provider* find(std::string_view name) const;  // null when not configured
+  std::set<std::string> names() const;
+  const std::vector<std::unique_ptr<Provider>>& all() const { return providers_; }
+
+ private:
+  std::vector<std::unique_ptr<Provider>> providers_;
+};
+
+// The configuration when none is given: one fault-free sandbox named "sandbox", recording under `record_dir`.
+nlohmann::json default_provider_config(const std::string& record_dir);
+
+}  // namespace rgw::providers
