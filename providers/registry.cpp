@@ -1,5 +1,6 @@
 #include "providers/registry.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -95,6 +96,10 @@ std::shared_ptr<Registry> Registry::from_json(const json& config) {
   auto registry = std::make_shared<Registry>();
   for (const auto& [name, entry] : config.items()) {
     const options o(name, entry);
+    // Names appear in catalog routes, metrics labels and the orders' failed-provider lists.
+    const bool plain = !name.empty() && name.size() <= 64 &&
+                       std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
+    if (!plain) o.fail("a provider name is 1-64 characters of a-z, 0-9, '_' and '-'");
     if (!entry.is_object()) o.fail("must be an object with a 'kind'");
     const auto kind = o.text("kind");
     const auto factory = kinds().find(kind);

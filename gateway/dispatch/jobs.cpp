@@ -46,7 +46,7 @@ const pg::Query record_call{
 
 const pg::Query reschedule{
     "dispatch_reschedule",
-    "UPDATE dispatch_jobs SET due_at = now() + make_interval(secs => $3::double precision), tries = tries + $4::int, reason = $5,"
+    "UPDATE dispatch_jobs SET due_at = now() + $3::bigint * interval '1 millisecond', tries = tries + $4::int, reason = $5,"
     "       lease_token = NULL, lease_owner = NULL, lease_until = NULL"
     " WHERE redemption_id = $1 AND lease_token = $2::bigint"};
 
@@ -74,8 +74,6 @@ std::vector<std::string> split(std::string_view list) {
   }
   return out;
 }
-
-double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
 
 nlohmann::json event_data(const std::string& id, Status status, const pg::Row& r, const Move& move) {
   nlohmann::json failure = nullptr;
@@ -165,14 +163,14 @@ boost::asio::awaitable<bool> finish(pg::Pool& db, const Claim& c, Status from, c
     writes.push_back(webhooks::enqueue(std::string(row.text("program_id")), c.redemption_id,
                                        failed ? "redemption.failed" : "redemption.issued", event_data(c.redemption_id, m.to, row, m)));
   } else {
-    writes.push_back(pg::statement(reschedule, c.redemption_id, c.token, seconds(m.due_in), call ? 1 : 0, m.reason));
+    writes.push_back(pg::statement(reschedule, c.redemption_id, c.token, m.due_in.count(), call ? 1 : 0, m.reason));
   }
   co_await tx.commit(std::move(writes));
   co_return true;
 }
 
 boost::asio::awaitable<void> postpone(pg::Pool& db, const Claim& c, std::chrono::milliseconds due_in, const std::string& reason) {
-  co_await db.exec(pg::statement(reschedule, c.redemption_id, c.token, seconds(due_in), 0, reason));
+  co_await db.exec(pg::statement(reschedule, c.redemption_id, c.token, due_in.count(), 0, reason));
 }
 
 }  // namespace jobs

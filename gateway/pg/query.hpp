@@ -24,6 +24,8 @@ inline Param to_param(std::nullopt_t) { return std::nullopt; }
 template <std::integral T>
   requires(!std::same_as<T, bool>)
 Param to_param(T v) { return std::to_string(v); }
+// No floating point in parameters: say how a fraction travels (decimal text, or integer units).
+Param to_param(double) = delete;
 template <class T>
 Param to_param(const std::optional<T>& v) { return v ? to_param(*v) : std::nullopt; }
 

@@ -35,7 +35,7 @@ const pg::Query record_delivery{
     "WITH d AS (INSERT INTO webhook_deliveries (event_id, status, error, latency_ms) VALUES ($1, $3::int, $4, $5::int))"
     " UPDATE webhook_events SET tries = tries + 1, lease_token = NULL,"
     "        delivered_at = CASE WHEN $6::bool THEN now() END,"
-    "        due_at = now() + make_interval(secs => $7::double precision)"
+    "        due_at = now() + $7::bigint * interval '1 millisecond'"
     " WHERE id = $1 AND lease_token = $2::bigint"};
 
 struct Delivery {
@@ -106,7 +106,7 @@ asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<cons
         if (!delivered) log::write(log::level::warn, "webhook delivery failed", {{"event", id}, {"detail", delivery.error}});
         co_await db->exec(pg::statement(record_delivery, id, e.int64("lease_token"), delivery.status, delivery.error,
                                         duration_cast<milliseconds>(steady_clock::now() - started).count(), delivered,
-                                        static_cast<double>(wait.count()) / 1000.0));
+                                        wait.count()));
       }
     } catch (const std::exception& e) {
       log::write(log::level::warn, "webhook sender failed; retrying", {{"detail", e.what()}});

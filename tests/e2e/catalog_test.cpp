@@ -33,7 +33,9 @@ class Catalog : public ::testing::Test {
   void SetUp() override {
     RGW_REQUIRE_DATABASE();
     world = std::make_unique<FeedWorld>();
-    gateway = world->gateway("/fx/ecb/daily.xml", 600s, [](app::Config& c) { c.settings.providers = {"sandbox", "acme"}; });
+    gateway = world->gateway("/fx/ecb/daily.xml", 600s, [](app::Config& c) {
+      c.providers["acme"] = c.providers["sandbox"];  // a second configured provider for routes to name
+    });
     client = gateway->client();
     tenant = make_tenant(client, gateway->bootstrap_key);
     ASSERT_TRUE(rates_loaded(client, tenant.cabinet)) << "rates never loaded";

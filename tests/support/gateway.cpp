@@ -27,10 +27,9 @@ app::Environment test_environment(const char* database_url) {
 
 Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
     : bootstrap_key("test-bootstrap-" + unique_suffix() + "-key"),
-      sandbox_dir((std::filesystem::temp_directory_path() / ("rgw-sandbox-" + unique_suffix())).string()) {
+      records_dir((std::filesystem::temp_directory_path() / ("rgw-records-" + unique_suffix())).string()) {
   app::Config config = app::config_from_environment(test_environment(std::getenv("REWARDGW_TEST_DATABASE_URL")));
-  config.providers = providers::default_provider_config(sandbox_dir);
-  for (const auto& [name, _] : config.providers.items()) config.settings.providers.insert(name);
+  config.providers = providers::default_provider_config(records("sandbox"));
   // Quick retries and short leases, so fault tests finish in seconds.
   config.dispatch.retry = {std::chrono::milliseconds(20), std::chrono::milliseconds(400), std::chrono::seconds(120)};
   config.dispatch.poll = std::chrono::milliseconds(200);
@@ -46,6 +45,8 @@ Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
   // Tests hammer and poll with one key; the rate limit has its own test.
   config.settings.rate_limit_per_second = config.settings.rate_limit_burst = 1e6;
   if (adjust) adjust(config);
+  config.settings.providers.clear();
+  for (const auto& [name, _] : config.providers.items()) config.settings.providers.insert(name);
   if (config.http.tls) ca_file = config.http.tls->certificate_chain;
   app_ = std::make_unique<app::App>(config);
   app_->start();
@@ -54,7 +55,7 @@ Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
 Gateway::~Gateway() {
   app_->stop();
   std::error_code ignored;
-  std::filesystem::remove_all(sandbox_dir, ignored);
+  std::filesystem::remove_all(records_dir, ignored);
 }
 
 namespace {

@@ -31,7 +31,8 @@ class Gateway {
   void stop() { app_->stop(); }
 
   std::string bootstrap_key;
-  std::string sandbox_dir;  // the default sandbox provider's record of what it issued
+  std::string records_dir;  // sandbox providers keep their records of what they issued below this
+  std::string records(const std::string& provider) const { return records_dir + "/" + provider; }
   std::optional<std::string> ca_file;
 
  private:

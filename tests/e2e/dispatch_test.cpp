@@ -1,0 +1,273 @@
+// After the 202: the dispatcher takes each order to a final status through the sandbox provider — rewards sealed
+// and masked, refusals reversed exactly once, failover only after a known failure, webhooks signed and retried,
+// and a thousand orders through every fault kind ending final with the books balanced.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "gateway/crypto/digest.hpp"
+#include "gateway/http/server.hpp"
+#include "providers/sandbox/sandbox.hpp"
+#include "tests/e2e/redemption_fixture.hpp"
+
+namespace rgw::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+const pg::Query order_row{"t_order_row",
+                          "SELECT status, provider, provider_key, reward_sealed, reward_key_id, reward_masked::text AS masked,"
+                          "       array_to_string(failed_providers, ',') AS failed_providers,"
+                          "       (SELECT count(*) FROM dispatch_attempts a WHERE a.redemption_id = r.id) AS attempts,"
+                          "       (SELECT string_agg(a.provider || ':' || a.call || ':' || coalesce(a.outcome, '-'), ' ' ORDER BY a.id)"
+                          "          FROM dispatch_attempts a WHERE a.redemption_id = r.id) AS history,"
+                          "       (SELECT count(*) FROM reveal_audit v WHERE v.redemption_id = r.id) AS reveals"
+                          " FROM redemptions r WHERE id = $1"};
+
+class Dispatch : public RedemptionFixture {
+ protected:
+  std::string status_of(const std::string& id) const {
+    return client.request("GET", "/v1/redemptions/" + id, std::nullopt, bearer(tenant.cabinet)).json()["status"];
+  }
+  // Waits for a final status and returns it.
+  std::string final_status(const std::string& id) const {
+    auto status = [&] {
+      const auto s = status_of(id);
+      return s == "issued" || s == "failed" ? s : std::string("pending");
+    };
+    return eventually([&] { return status() != "pending"; }, true, 30s) ? status() : "not final";
+  }
+  pg::Row order(const std::string& id) const { return query(order_row, id).front(); }
+};
+
+TEST_F(Dispatch, AnIssuedRewardIsSealedMaskedAndRevealedOnlyToTheCabinetWithAnAuditEntry) {
+  credit(5'000);
+  const std::string id = redeem("r1").json()["id"];
+  ASSERT_EQ(final_status(id), "issued");
+  const auto shown = client.request("GET", "/v1/redemptions/" + id, std::nullopt, bearer(tenant.ops)).json();
+  EXPECT_EQ(shown["provider"], "sandbox");
+  EXPECT_GE(shown["attempts"], 1);
+  EXPECT_FALSE(shown["issued_at"].is_null());
+  const std::string masked = shown["reward"]["code"];
+  EXPECT_TRUE(masked.starts_with("****-")) << masked;
+  EXPECT_EQ(shown["reward"]["url"], "https://sandbox.rewardgw.invalid/****");
+
+  const auto row = order(id);
+  const auto issued_by_sandbox = providers::sandbox_issued(gateway->records("sandbox"));
+  ASSERT_EQ(issued_by_sandbox.count(std::string(row.text("provider_key"))), 1u);
+  const auto& code = issued_by_sandbox.at(std::string(row.text("provider_key")));
+  EXPECT_EQ(std::string(row.text("reward_sealed")).find(code), std::string::npos) << "sealed at rest";
+  EXPECT_EQ(row.text("reward_key_id"), "test");
+  EXPECT_EQ(row.int64("reveals"), 0);
+
+  EXPECT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.ops)).status, 403u);
+  EXPECT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.finance)).status, 403u);
+  const auto revealed = client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.cabinet));
+  ASSERT_EQ(revealed.status, 200u) << revealed.body;
+  EXPECT_EQ(revealed.header("cache-control"), "no-store");
+  EXPECT_EQ(revealed.json()["code"], code) << "what the provider issued";
+  EXPECT_EQ(masked, "****-" + code.substr(code.size() - 4));
+  EXPECT_EQ(revealed.json()["pin"].get<std::string>().size(), 4u);
+  EXPECT_EQ(order(id).int64("reveals"), 1) << "audited";
+  const Tenant other = make_tenant(client, gateway->bootstrap_key);
+  EXPECT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(other.cabinet)).status, 404u);
+  EXPECT_EQ(order(id).int64("reveals"), 1) << "a refused reveal is not a reveal";
+}
+
+TEST_F(Dispatch, ARefusedOrderFailsAndItsPointsComeBackExactlyOnce) {
+  auto refused = voucher;
+  refused["routes"] = {{{"provider", "sandbox"}, {"provider_sku", "SBX-REFUSED-AMZ"}}};
+  ASSERT_EQ(client.request("PUT", "/v1/catalog/GONE", refused.dump(), bearer(tenant.admin)).status, 201u);
+  credit(3'000, "2030-01-01T00:00:00Z");
+  const std::string id = redeem("gone", {{"account_id", tenant.account_id}, {"sku", "GONE"}, {"face_value", ten_eur}}).json()["id"];
+  ASSERT_EQ(final_status(id), "failed");
+  const auto shown = client.request("GET", "/v1/redemptions/" + id, std::nullopt, bearer(tenant.cabinet)).json();
+  EXPECT_EQ(shown["failure"]["code"], "rejected");
+  EXPECT_TRUE(shown["reward"].is_null());
+  EXPECT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.cabinet)).status, 409u);
+  const auto t = totals();
+  EXPECT_EQ(t.int64("balance"), 3'000) << "the points are back";
+  EXPECT_EQ(t.int64("lots"), 3'000) << "in the lot they came from";
+  EXPECT_EQ(t.int64("ledger"), 3'000);
+  EXPECT_EQ(t.int64("reversals"), 1);
+  EXPECT_EQ(t.int64("jobs"), 0);
+  const auto ledger = client.request("GET", "/v1/accounts/" + tenant.account_id + "/ledger", std::nullopt, bearer(tenant.cabinet)).json()["items"];
+  EXPECT_EQ(ledger[0]["kind"], "reversal");
+  EXPECT_EQ(ledger[0]["points"], 1000);
+  EXPECT_EQ(ledger[0]["redemption_id"], id);
+  EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).empty());
+}
+
+class Failover : public Dispatch {
+ protected:
+  // Three sandboxes: `sandbox` (well), `flaky` (every answer lost after the order is made), `backup` (well).
+  void adjust(app::Config& c) override {
+    const std::string sandbox_dir = c.providers["sandbox"]["record_dir"];
+    const auto dir = sandbox_dir.substr(0, sandbox_dir.rfind('/'));
+    c.providers["flaky"] = {{"kind", "sandbox"}, {"record_dir", dir + "/flaky"}, {"faults", {{"lost", 1.0}}}};
+    c.providers["backup"] = {{"kind", "sandbox"}, {"record_dir", dir + "/backup"}};
+  }
+};
+
+TEST_F(Failover, MovesToTheNextRouteOnlyAfterAKnownFailure) {
+  auto refused_first = voucher;
+  refused_first["routes"] = {{{"provider", "sandbox"}, {"provider_sku", "SBX-REFUSED-1"}, {"priority", 1}},
+                             {{"provider", "backup"}, {"provider_sku", "BK-1"}, {"priority", 2}}};
+  auto unknown_first = voucher;
+  unknown_first["routes"] = {{{"provider", "flaky"}, {"provider_sku", "FL-1"}, {"priority", 1}},
+                             {{"provider", "backup"}, {"provider_sku", "BK-1"}, {"priority", 2}}};
+  ASSERT_EQ(client.request("PUT", "/v1/catalog/REFUSED-FIRST", refused_first.dump(), bearer(tenant.admin)).status, 201u);
+  ASSERT_EQ(client.request("PUT", "/v1/catalog/UNKNOWN-FIRST", unknown_first.dump(), bearer(tenant.admin)).status, 201u);
+  credit(5'000);
+  const std::string a = redeem("a", {{"account_id", tenant.account_id}, {"sku", "REFUSED-FIRST"}, {"face_value", ten_eur}}).json()["id"];
+  const std::string b = redeem("b", {{"account_id", tenant.account_id}, {"sku", "UNKNOWN-FIRST"}, {"face_value", ten_eur}}).json()["id"];
+  ASSERT_EQ(final_status(a), "issued");
+  ASSERT_EQ(final_status(b), "issued");
+
+  const auto refused = order(a);
+  EXPECT_EQ(refused.text("provider"), "backup");
+  EXPECT_EQ(refused.text("failed_providers"), "sandbox");
+  EXPECT_EQ(refused.text("history"), "sandbox:issue:rejected backup:issue:issued");
+
+  const auto lost = order(b);
+  EXPECT_EQ(lost.text("provider"), "flaky") << "a lost answer is asked about, never failed over";
+  EXPECT_EQ(lost.text("history"), "flaky:issue:unknown flaky:status:issued");
+  const auto backup_record = providers::sandbox_issued(gateway->records("backup"));
+  EXPECT_EQ(backup_record.size(), 1u) << "only the refused order reached the backup";
+  EXPECT_EQ(backup_record.count(std::string(refused.text("provider_key"))), 1u);
+  EXPECT_EQ(providers::sandbox_issued(gateway->records("flaky")).size(), 1u);
+}
+
+// A program's webhook endpoint: answers 500 to the first `failures` deliveries, then 204.
+class WebhookReceiver {
+ public:
+  explicit WebhookReceiver(int failures) : failures_(failures) {
+    http::ServerConfig config;
+    config.port = 0;
+    server_ = std::make_unique<http::Server>(std::vector<asio::io_context*>{&io_}, config,
+                                             [this](http::Request& r, std::size_t) { return receive(r); });
+    server_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~WebhookReceiver() {
+    server_->stop();
+    io_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hooks"; }
+  std::vector<http::Request> received() {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+
+ private:
+  asio::awaitable<http::Response> receive(http::Request& request) {
+    std::lock_guard lock(mutex_);
+    received_.push_back(request);
+    const bool fail = static_cast<int>(received_.size()) <= failures_;
+    co_return http::make_response(fail ? http::Status::internal_server_error : http::Status::no_content, "", "text/plain");
+  }
+
+  asio::io_context io_{1};
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<http::Request> received_;
+  int failures_;
+};
+
+TEST_F(Dispatch, FinalStatusesReachTheWebhookSignedAndRetriedUntilAccepted) {
+  WebhookReceiver receiver(2);
+  const nlohmann::json program = {{"name", "Hooked " + unique_suffix()},
+                                  {"base_currency", "EUR"},
+                                  {"point_value", {{"amount", "0.01"}, {"currency", "EUR"}}},
+                                  {"timezone", "Europe/Berlin"},
+                                  {"webhook_url", receiver.url()}};
+  const auto created = client.request("POST", "/v1/programs", program.dump(), bearer(gateway->bootstrap_key));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const std::string secret = created.json()["webhook_secret"];
+  EXPECT_TRUE(secret.starts_with("whsec_"));
+  const std::string program_id = created.json()["id"];
+  EXPECT_EQ(client.request("POST", "/v1/programs", nlohmann::json{{"webhook_url", "ftp://x"}}.dump(), bearer(gateway->bootstrap_key)).status, 400u);
+  auto key = [&](const char* role) -> std::string {
+    return client.request("POST", "/v1/programs/" + program_id + "/api-keys", nlohmann::json{{"role", role}}.dump(), bearer(gateway->bootstrap_key))
+        .json()["key"];
+  };
+  const auto admin = key("admin"), cabinet = key("cabinet");
+  const std::string account = client.request("POST", "/v1/accounts", nlohmann::json{{"external_ref", "x"}, {"name", "X"}}.dump(), bearer(admin)).json()["id"];
+  ASSERT_EQ(client.request("PUT", "/v1/catalog/AMZ", voucher.dump(), bearer(admin)).status, 201u);
+  ASSERT_EQ(client.request("POST", "/v1/accounts/" + account + "/credits", nlohmann::json{{"points", 1000}, {"reason", "test"}}.dump(),
+                           bearer(admin, {{"Idempotency-Key", "c1"}})).status,
+            201u);
+  const auto accepted = client.request("POST", "/v1/redemptions", nlohmann::json{{"account_id", account}, {"sku", "AMZ"}, {"face_value", ten_eur}}.dump(),
+                                       bearer(cabinet, {{"Idempotency-Key", "r1"}}));
+  ASSERT_EQ(accepted.status, 202u) << accepted.body;
+  const std::string id = accepted.json()["id"];
+
+  ASSERT_EQ(eventually([&] { return receiver.received().size(); }, std::size_t{3}), 3u) << "two 500s, then accepted";
+  const auto deliveries = receiver.received();
+  for (const auto& d : deliveries) {
+    EXPECT_EQ(d.body(), deliveries.front().body()) << "the same event every time";
+    const std::string header(d["Rewardgw-Signature"]);
+    const auto comma = header.find(",v1=");
+    ASSERT_TRUE(header.starts_with("t=") && comma != std::string::npos) << header;
+    const auto t = header.substr(2, comma - 2);
+    EXPECT_EQ(header.substr(comma + 4), crypto::hmac_sha256_hex(secret, t + "." + d.body())) << "verifiable with the program's secret";
+  }
+  const auto event = nlohmann::json::parse(deliveries.front().body());
+  EXPECT_EQ(event["type"], "redemption.issued");
+  EXPECT_EQ(event["data"]["id"], id);
+  EXPECT_EQ(event["data"]["status"], "issued");
+  EXPECT_TRUE(event["data"]["reward"]["code"].get<std::string>().starts_with("****-")) << "webhooks carry the masked reward";
+  const pg::Query delivery_log{"t_deliveries",
+                               "SELECT count(*) AS n, count(*) FILTER (WHERE status = 204) AS ok,"
+                               "       (SELECT count(*) FROM webhook_events WHERE redemption_id = $1 AND delivered_at IS NOT NULL) AS delivered"
+                               " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE e.redemption_id = $1"};
+  const auto log = eventually([&] { return query(delivery_log, id).front().int64("delivered"); }, 1);
+  EXPECT_EQ(log, 1);
+  EXPECT_EQ(query(delivery_log, id).front().int64("n"), 3) << "every delivery attempt recorded";
+  EXPECT_EQ(query(delivery_log, id).front().int64("ok"), 1);
+  EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).size() == 1u);
+}
+
+class FaultStorm : public Dispatch {
+ protected:
+  // The sandbox injects every fault kind; timeouts are cut at 100 ms.
+  void adjust(app::Config& c) override {
+    auto& sandbox = c.providers["sandbox"];
+    sandbox["latency_ms"] = 2;
+    sandbox["timeout_ms"] = 100;
+    sandbox["pending_ms"] = 50;
+    sandbox["breaker_failures"] = 1000;  // this test is about outcomes; the breaker has its own tests
+    sandbox["faults"] = {{"retryable", 0.15}, {"rejected", 0.05}, {"timeout", 0.03}, {"unknown", 0.1}, {"lost", 0.1}, {"pending", 0.1}};
+    c.dispatch.concurrency = 64;
+  }
+};
+
+TEST_F(FaultStorm, AThousandRedemptionsThroughEveryFaultEndFinalIssuedAtMostOnceAndBalanced) {
+  constexpr int orders = 1000;
+  credit(orders * 1000);
+  std::vector<std::thread> threads;
+  std::atomic<int> accepted{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = t; i < orders; i += 8)
+        if (redeem("storm-" + std::to_string(i)).status == 202) ++accepted;
+    });
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(accepted, orders);
+
+  const auto books = expect_final_and_balanced(gateway->records("sandbox"));
+  EXPECT_EQ(books.issued + books.failed, orders);
+  EXPECT_GT(books.failed, 0) << "the rejected fault makes some fail";
+  EXPECT_GT(books.issued, books.failed);
+  EXPECT_EQ(books.outcomes, 5) << "issued, pending, rejected, retryable and unknown all happened";
+  EXPECT_EQ(totals().int64("balance"), books.failed * 1000) << "exactly the failed orders' points came back";
+}
+
+}  // namespace
+}  // namespace rgw::test
