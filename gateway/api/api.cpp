@@ -45,7 +45,9 @@ Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, Services services, Settin
       services_(std::move(services)),
       settings_(settings),
       limiter_(settings.rate_limit_per_second, settings.rate_limit_burst),
-      routes_(all_routes()) {}
+      routes_(all_routes()) {
+  for (const auto& pool : pools_) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool));
+}
 
 boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
                                                      const std::string& request_id) {
@@ -67,8 +69,12 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
                     std::chrono::ceil<std::chrono::seconds>(*wait));
   }
   Call call{request,           request_id, std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
-            *services_.catalog, *services_.sealer, settings_};
+            *services_.catalog, *services_.sealer, *accepts_[shard], settings_};
   co_return co_await match.route->handler(call);
+}
+
+void Api::stop() {
+  for (auto& batcher : accepts_) batcher->stop();
 }
 
 boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::size_t shard) {

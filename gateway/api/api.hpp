@@ -17,12 +17,15 @@ class Api {
 
   // Never throws: every failure becomes a problem response.
   boost::asio::awaitable<http::Response> handle(http::Request& request, std::size_t shard);
+  // Background work of the API (the redemption batch writers) ends once idle; call when stopping.
+  void stop();
 
  private:
   boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
                                                  const std::string& request_id);
 
   std::vector<std::shared_ptr<pg::Pool>> pools_;
+  std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools
   Services services_;
   Settings settings_;
   auth::RateLimiter limiter_;

@@ -21,16 +21,24 @@ std::string idempotency_key(const http::Request& request) {
   return key;
 }
 
+std::string request_fingerprint(const Call& call, const nlohmann::json& body) {
+  const std::string path(call.request.target().substr(0, call.request.target().find('?')));
+  return idempotency::fingerprint(call.request.method_string(), path, body.dump());
+}
+
 boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& call, pg::Transaction& tx, const std::string& key,
                                                                         const nlohmann::json& body) {
-  const std::string path(call.request.target().substr(0, call.request.target().find('?')));
-  const auto fp = idempotency::fingerprint(call.request.method_string(), path, body.dump());
-  auto claim = co_await idempotency::claim(tx, call.program(), key, fp, call.settings.idempotency_ttl);
+  auto claim = co_await idempotency::claim(tx, call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl);
   // Not ours to do: let go of the key's lock before answering, or a request right behind would see it held.
   if (claim.state != idempotency::claim_state::claimed) co_await tx.rollback();
+  if (claim.state == idempotency::claim_state::claimed) co_return std::nullopt;
+  co_return answer_refused_claim(std::move(claim));
+}
+
+http::Response answer_refused_claim(idempotency::Claim claim) {
   switch (claim.state) {
     case idempotency::claim_state::claimed:
-      co_return std::nullopt;
+      throw std::logic_error("a claimed key is not refused");
     case idempotency::claim_state::in_progress:
       throw Failure(errc::idempotency_in_progress, "a request with this Idempotency-Key is still being processed");
     case idempotency::claim_state::reuse:
@@ -40,7 +48,7 @@ boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& ca
   }
   auto response = http::make_response(static_cast<http::Status>(claim.status), std::move(claim.body), "application/json");
   response.set("Idempotent-Replayed", "true");
-  co_return response;
+  return response;
 }
 
 }  // namespace rgw::api

@@ -17,6 +17,7 @@
 #include "gateway/products/catalog_cache.hpp"
 #include "gateway/rates/rate_store.hpp"
 #include "gateway/rates/refresher.hpp"
+#include "gateway/redemptions/accept_batcher.hpp"
 
 namespace rgw::api {
 
@@ -50,6 +51,7 @@ struct Call {
   const rates::RefreshStatus& fx_status;
   products::CatalogCache& catalog;
   const crypto::Sealer& sealer;
+  redemptions::AcceptBatcher& accepts;  // this shard's group commit for redemptions
   const Settings& settings;
 
   nlohmann::json body() const;
@@ -67,6 +69,11 @@ nlohmann::json or_null(const std::optional<T>& v) {
 
 // The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters.
 std::string idempotency_key(const http::Request& request);
+// What makes two requests with one key "the same" (idempotency::fingerprint of this request).
+std::string request_fingerprint(const Call& call, const nlohmann::json& body);
+// The answer to a request whose key is not its own to use: the stored response (replay), or throws Failure
+// (in progress, reused with another request).
+http::Response answer_refused_claim(idempotency::Claim claim);
 // Claims the key in `tx` for this request. Returns the response to send instead of doing the work (a replay),
 // throws Failure for reuse and in-progress (both after rolling `tx` back), or returns nullopt: go ahead, then
 // remember() before commit, or roll back explicitly before failing.

@@ -1,6 +1,7 @@
 #include "gateway/api/offer.hpp"
 
 #include "gateway/api/pricing_inputs.hpp"
+#include "gateway/ledger/ledger.hpp"
 
 namespace rgw::api {
 
@@ -14,7 +15,7 @@ boost::asio::awaitable<std::shared_ptr<const products::ProgramCatalog>> checked_
 }
 
 boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account_id, const std::string& sku, const fx::Money& face) {
-  auto account = co_await ledger::find_account(call.db, call.program(), account_id);
+  auto account = co_await ledger::find_pricing_account(call.db, call.program(), account_id);
   if (!account) throw Failure(errc::not_found, "no such account");
   auto snapshot = co_await checked_product(call, sku, face);
 
@@ -29,7 +30,7 @@ boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account
   if (!price) throw Failure(errc::fx_unavailable, "the rate source quotes no rate for " + std::string(face.currency().code()));
   const int markup = face.currency() == program.base_currency ? 0 : program.fx_markup_bps;
   quotes::Terms terms{account_id, sku, face, *price, markup, discount, rates->set().source, rfc3339(rates->set().as_of)};
-  co_return Offer{std::move(*account), snapshot, std::move(terms)};
+  co_return Offer{snapshot, std::move(terms)};
 }
 
 nlohmann::json fx_json(const quotes::Terms& t) {

@@ -7,13 +7,11 @@
 
 #include "catalog/pricing.hpp"
 #include "gateway/api/call.hpp"
-#include "gateway/ledger/ledger.hpp"
 #include "gateway/quotes/quotes.hpp"
 
 namespace rgw::api {
 
 struct Offer {
-  ledger::Account account;
   std::shared_ptr<const products::ProgramCatalog> catalog;
   quotes::Terms terms;
 };

@@ -3,6 +3,7 @@
 #include "gateway/api/offer.hpp"
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/ids.hpp"
 #include "gateway/quotes/quotes.hpp"
 #include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
@@ -52,33 +53,29 @@ boost::asio::awaitable<http::Response> create_redemption(Call& call) {
   auto order = co_await priced(call, account_id, sku, face, quote_id);
   order.recipient_json = recipient(body);
 
-  auto tx = co_await pg::Transaction::begin(call.db);
-  if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
-  std::optional<redemptions::Accepted> accepted;
-  bool quote_taken = false;
-  try {
-    accepted = co_await redemptions::accept(tx, call.program(), order);
-  } catch (const pg::Error& e) {
-    if (e.code() != pg::sqlstate::unique_violation) throw;
-    quote_taken = true;  // redemptions.quote_id is unique: one quote prices one redemption
-  }
-  if (quote_taken || !accepted) co_await tx.rollback();
-  if (quote_taken) throw Failure(errc::conflict, "the quote has been used by another redemption");
-  const auto& terms = order.terms;
-  if (!accepted) throw Failure(errc::insufficient_points, "the account's balance is lower than " + std::to_string(terms.price.points) + " points");
-
-  const nlohmann::json response = {{"id", accepted->id},
+  const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), new_id("red"),
+                               format_timestamp(now), ""};
+  const auto& terms = work.order.terms;
+  const nlohmann::json response = {{"id", work.id},
                                    {"status", "accepted"},
                                    {"points", terms.price.points},
                                    {"face_value", money_json(terms.face)},
                                    {"fx", fx_json(terms)},
-                                   {"created_at", accepted->created_at}};
-  const auto text = http::to_text(response);
-  std::vector<pg::Statement> last;
-  last.push_back(idempotency::remember(call.program(), key, 202, text));
-  last.push_back(redemptions::wake_dispatchers());
-  co_await tx.commit(std::move(last));
-  co_return http::make_response(http::Status::accepted, text, "application/json");
+                                   {"created_at", format_timestamp(std::chrono::floor<std::chrono::seconds>(now))}};
+  work.response_body = http::to_text(response);
+  const auto points = terms.price.points;
+  redemptions::AcceptResult result;
+  try {
+    result = co_await call.accepts.submit(work);
+  } catch (const pg::Error& e) {
+    // redemptions.quote_id is unique: one quote prices one redemption
+    if (e.code() == pg::sqlstate::unique_violation) throw Failure(errc::conflict, "the quote has been used by another redemption");
+    throw;
+  }
+  if (result.claim.state != idempotency::claim_state::claimed) co_return answer_refused_claim(std::move(result.claim));
+  if (!result.accepted) throw Failure(errc::insufficient_points, "the account's balance is lower than " + std::to_string(points) + " points");
+  co_return http::make_response(http::Status::accepted, work.response_body, "application/json");
 }
 
 nlohmann::json to_json(const redemptions::Redemption& r) {

@@ -151,6 +151,7 @@ void App::stop() {
   const auto deadline = std::chrono::steady_clock::now() + s.config.shutdown_grace;
   // This thread is no I/O thread: a plain wait for in-flight requests to drain is fine here.
   while (s.server->open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  s.api->stop();
   asio::post(*s.shards.front(), [&s] {
     s.stop_listener.emit(asio::cancellation_type::terminal);
     s.stop_housekeeping.emit(asio::cancellation_type::terminal);

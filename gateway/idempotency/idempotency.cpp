@@ -11,10 +11,10 @@ const pg::Query claim_key{
     "idem_claim",
     "WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 7260311)) AS got),"
     " fresh AS ("
-    "  INSERT INTO idempotency_keys (program_id, idem_key, fingerprint, expires_at)"
-    "  SELECT $1, $2, $3, now() + make_interval(hours => $4::int) FROM lock WHERE got"
+    "  INSERT INTO idempotency_keys (program_id, idem_key, fingerprint, expires_at, response_body)"
+    "  SELECT $1, $2, $3, now() + make_interval(hours => $4::int), $5 FROM lock WHERE got"
     "  ON CONFLICT (program_id, idem_key) DO UPDATE"
-    "    SET fingerprint = EXCLUDED.fingerprint, response_status = NULL, response_body = NULL,"
+    "    SET fingerprint = EXCLUDED.fingerprint, response_status = NULL, response_body = EXCLUDED.response_body,"
     "        created_at = now(), expires_at = EXCLUDED.expires_at"
     "    WHERE idempotency_keys.expires_at < now()"
     "  RETURNING 1)"
@@ -33,17 +33,26 @@ std::string fingerprint(std::string_view method, std::string_view path, std::str
   return crypto::sha256_hex(material);
 }
 
+pg::Statement claim_statement(const std::string& program_id, const std::string& key, const std::string& fingerprint, std::chrono::hours keep_for,
+                              const std::optional<std::string>& marker) {
+  return pg::statement(claim_key, program_id, key, fingerprint, keep_for.count(), marker);
+}
+
+Claim claim_from(const pg::Result& result, const std::string& fingerprint) {
+  const auto row = result.front();
+  if (!row.boolean("got")) return Claim{claim_state::in_progress, 0, {}};
+  if (row.boolean("claimed")) return Claim{claim_state::claimed, 0, {}};
+  // The row was committed by a request that finished after this statement's snapshot began: it is not
+  // visible yet, but asking again will see it. (Or it is another request's claim in this same transaction.)
+  if (row.is_null("fingerprint") || row.is_null("response_status")) return Claim{claim_state::in_progress, 0, {}};
+  if (row.text("fingerprint") != fingerprint) return Claim{claim_state::reuse, 0, {}};
+  return Claim{claim_state::replay, static_cast<unsigned>(row.int64("response_status")), std::string(row.text("response_body"))};
+}
+
 boost::asio::awaitable<Claim> claim(pg::Transaction& tx, const std::string& program_id, const std::string& key,
                                     const std::string& fingerprint, std::chrono::hours keep_for) {
-  auto rows = co_await tx.exec(pg::statement(claim_key, program_id, key, fingerprint, keep_for.count()));
-  const auto row = rows.front();
-  if (!row.boolean("got")) co_return Claim{claim_state::in_progress};
-  if (row.boolean("claimed")) co_return Claim{claim_state::claimed};
-  // The row was committed by a request that finished after this statement's snapshot began: it is not
-  // visible yet, but asking again will see it.
-  if (row.is_null("fingerprint") || row.is_null("response_status")) co_return Claim{claim_state::in_progress};
-  if (row.text("fingerprint") != fingerprint) co_return Claim{claim_state::reuse};
-  co_return Claim{claim_state::replay, static_cast<unsigned>(row.int64("response_status")), std::string(row.text("response_body"))};
+  auto rows = co_await tx.exec(claim_statement(program_id, key, fingerprint, keep_for, std::nullopt));
+  co_return claim_from(rows, fingerprint);
 }
 
 pg::Statement remember(const std::string& program_id, const std::string& key, unsigned status, const std::string& body) {

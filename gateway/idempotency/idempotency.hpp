@@ -4,6 +4,7 @@
 // exists exactly when its work was committed.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "gateway/pg/pool.hpp"
@@ -25,6 +26,13 @@ struct Claim {
 
 // Fingerprint of what makes two requests "the same": method, path and the canonical (re-serialised) body.
 std::string fingerprint(std::string_view method, std::string_view path, std::string_view canonical_body);
+
+// The claim as a statement, for callers that pipeline it with their work (the redemption batches): `marker`,
+// stored as the response body while the claim is open, lets later statements of the same transaction check
+// "this claim is mine" in SQL. claim_from() reads its result.
+pg::Statement claim_statement(const std::string& program_id, const std::string& key, const std::string& fingerprint, std::chrono::hours keep_for,
+                              const std::optional<std::string>& marker);
+Claim claim_from(const pg::Result& result, const std::string& fingerprint);
 
 // Never waits on a concurrent holder of the key: that is reported as in_progress.
 boost::asio::awaitable<Claim> claim(pg::Transaction& tx, const std::string& program_id, const std::string& key,

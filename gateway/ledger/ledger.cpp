@@ -16,6 +16,8 @@ const pg::Query select_account{
     "SELECT id, external_ref, name, tier, balance, rgw_ts(created_at) AS created_at"
     " FROM accounts WHERE id = $1 AND program_id = $2"};
 
+const pg::Query select_tier{"ledger_select_tier", "SELECT tier FROM accounts WHERE id = $1 AND program_id = $2"};
+
 const pg::Query select_expiring{
     "ledger_select_expiring",
     "SELECT remaining AS points, rgw_ts(expires_at) AS expires_at FROM point_lots"
@@ -58,6 +60,12 @@ boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, cons
   auto rows = co_await db.exec(pg::statement(insert_account, new_id("acc"), program_id, a.external_ref, a.name, a.tier));
   if (rows.empty()) co_return std::nullopt;
   co_return account_from(rows.front());
+}
+
+boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const std::string& program_id, const std::string& account_id) {
+  auto rows = co_await db.exec(pg::statement(select_tier, account_id, program_id));
+  if (rows.empty()) co_return std::nullopt;
+  co_return PricingAccount{rows.front().optional_string("tier")};
 }
 
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const std::string& program_id, const std::string& account_id) {

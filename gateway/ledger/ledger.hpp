@@ -57,6 +57,12 @@ struct Page {
 // nullopt when the program already has an account with this external_ref.
 boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const std::string& program_id, const NewAccount& account);
 // nullopt when there is no such account in this program.
+// What pricing needs of an account (its tier), in one indexed read; nullopt when the program has no such account.
+struct PricingAccount {
+  std::optional<std::string> tier;
+};
+boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const std::string& program_id, const std::string& account_id);
+
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const std::string& program_id, const std::string& account_id);
 // Adds points (a new lot, expiring or not) inside the caller's transaction; nullopt when there is no such account.
 boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const std::string& program_id,

@@ -53,6 +53,7 @@ class Lease {
 class Pool : public std::enable_shared_from_this<Pool> {
  public:
   static std::shared_ptr<Pool> create(asio::any_io_executor executor, PoolConfig config);
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
 
   // Throws Error(pool_timeout) when none frees up in time, Error(connection_failure) when the database is down.
   asio::awaitable<Lease> acquire();

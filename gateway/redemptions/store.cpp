@@ -1,40 +1,50 @@
 #include "gateway/redemptions/store.hpp"
 
+#include "gateway/idempotency/idempotency.hpp"
 #include "gateway/ids.hpp"
 
 namespace rgw::redemptions {
 namespace {
 
-// The balance check and the debit are one conditional update; the row lock it takes serialises every change
-// to this account's points until commit.
-const pg::Query debit_account{
-    "redemptions_debit",
-    "UPDATE accounts SET balance = balance - $3::bigint WHERE id = $2 AND program_id = $1 AND balance >= $3::bigint RETURNING balance"};
+// One request's accept inside a shared transaction (a batch): each statement acts only if the one before it
+// succeeded for this request, so batched requests stay all-or-nothing each. The claim stores `marker` as the
+// key's response body; "the claim is mine" is that marker still being there.
+//
+// The debit, the order, its ledger entry and its job are one statement: the balance check and the debit are
+// one conditional update whose row lock serialises every change to the account's points; no row, no writes.
+const pg::Query accept_order{
+    "redemptions_accept",
+    "WITH mine AS (SELECT 1 FROM idempotency_keys WHERE program_id = $2 AND idem_key = $19 AND response_status IS NULL AND response_body = $20),"
+    " debit AS (UPDATE accounts SET balance = balance - $7::bigint"
+    "           WHERE id = $3 AND program_id = $2 AND balance >= $7::bigint AND EXISTS (SELECT 1 FROM mine) RETURNING balance),"
+    " made AS (INSERT INTO redemptions (id, program_id, account_id, sku, status, face_amount, face_currency, points, base_amount, base_currency,"
+    "                                   mid_rate, applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key,"
+    "                                   recipient, created_at, updated_at)"
+    "          SELECT $1, $2, $3, $4, 'accepted', $5::numeric, $6, $7::bigint, $8::numeric, $9, $10::numeric, $11::numeric, $12::int, $13::int,"
+    "                 $14, $15::timestamptz, $16, $17, $18::jsonb, $21::timestamptz, $21::timestamptz FROM debit RETURNING id),"
+    " entry AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, created_at)"
+    "           SELECT $22, $2, $3, 'debit', -$7::bigint, debit.balance, $1, $21::timestamptz FROM debit)"
+    " INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made RETURNING redemption_id"};
 
 // A statement of its own, after the debit: in READ COMMITTED it reads the lots with a snapshot taken after the
 // account lock was granted, so two debits never consume the same points. What it took is remembered for a reversal.
 const pg::Query consume_lots{
     "redemptions_consume_lots",
     "WITH open AS (SELECT id, remaining, sum(remaining) OVER (ORDER BY expires_at NULLS LAST, id) AS running"
-    "              FROM point_lots WHERE account_id = $1 AND remaining > 0),"
+    "              FROM point_lots WHERE account_id = $1 AND remaining > 0 AND EXISTS (SELECT 1 FROM redemptions WHERE id = $3)),"
     " take AS (SELECT id, least(remaining, $2::bigint - (running - remaining)) AS amount FROM open WHERE running - remaining < $2::bigint),"
     " taken AS (UPDATE point_lots l SET remaining = l.remaining - take.amount FROM take WHERE l.id = take.id RETURNING l.id, take.amount)"
     " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT $3, id, amount FROM taken"};
 
-const pg::Query insert_redemption{
-    "redemptions_insert",
-    "INSERT INTO redemptions (id, program_id, account_id, sku, status, face_amount, face_currency, points, base_amount, base_currency,"
-    "                         mid_rate, applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key, recipient)"
-    " VALUES ($1, $2, $3, $4, 'accepted', $5::numeric, $6, $7::bigint, $8::numeric, $9, $10::numeric, $11::numeric, $12::int, $13::int,"
-    "         $14, $15::timestamptz, $16, $17, $18::jsonb)"
-    " RETURNING rgw_ts(created_at) AS created_at"};
+const pg::Query remember_accepted{
+    "redemptions_remember",
+    "UPDATE idempotency_keys SET response_status = 202, response_body = $4"
+    " WHERE program_id = $1 AND idem_key = $2 AND response_body = $5 AND EXISTS (SELECT 1 FROM redemptions WHERE id = $3)"};
 
-const pg::Query insert_debit_entry{
-    "redemptions_ledger_debit",
-    "INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id)"
-    " VALUES ($1, $2, $3, 'debit', -$4::bigint, $5::bigint, $6)"};
-
-const pg::Query insert_job{"redemptions_job", "INSERT INTO dispatch_jobs (redemption_id) VALUES ($1)"};
+// Refused (short of points): the claim is let go, as if the request had never come.
+const pg::Query release_claim{
+    "redemptions_release_claim",
+    "DELETE FROM idempotency_keys WHERE program_id = $1 AND idem_key = $2 AND response_status IS NULL AND response_body = $3"};
 
 const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dispatch', '')"};
 
@@ -85,24 +95,24 @@ Redemption redemption_from(const pg::Row& r) {
 
 }  // namespace
 
-boost::asio::awaitable<std::optional<Accepted>> accept(pg::Transaction& tx, const std::string& program_id, const NewRedemption& r) {
-  const auto& t = r.terms;
+std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
+  const auto& t = w.order.terms;
   const auto points = t.price.points;
-  auto debited = co_await tx.exec(pg::statement(debit_account, program_id, t.account_id, points));
-  if (debited.empty()) co_return std::nullopt;
-  const auto balance_after = debited.front().int64("balance");
-  Accepted accepted{new_id("red"), ""};
-  std::vector<pg::Statement> writes;
-  writes.push_back(pg::statement(insert_redemption, accepted.id, program_id, t.account_id, t.sku, t.face.amount_string(), t.face.currency().code(),
-                                 points, t.price.base_value.amount_string(), t.price.base_value.currency().code(), t.price.mid_rate.to_string(),
-                                 t.price.applied_rate.to_string(), t.markup_bps, t.tier_discount_bps, t.rates_source, t.rates_as_of, r.quote_id,
-                                 new_id("rgw"), r.recipient_json));
-  writes.push_back(pg::statement(consume_lots, t.account_id, points, accepted.id));
-  writes.push_back(pg::statement(insert_debit_entry, new_id("led"), program_id, t.account_id, points, balance_after, accepted.id));
-  writes.push_back(pg::statement(insert_job, accepted.id));
-  auto results = co_await tx.pipeline(std::move(writes));
-  accepted.created_at = results[0].front().text("created_at");
-  co_return accepted;
+  const auto marker = "pending:" + w.id;
+  std::vector<pg::Statement> out;
+  out.push_back(idempotency::claim_statement(w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker));
+  out.push_back(pg::statement(accept_order, w.id, w.program_id, t.account_id, t.sku, t.face.amount_string(), t.face.currency().code(), points,
+                              t.price.base_value.amount_string(), t.price.base_value.currency().code(), t.price.mid_rate.to_string(),
+                              t.price.applied_rate.to_string(), t.markup_bps, t.tier_discount_bps, t.rates_source, t.rates_as_of, w.order.quote_id,
+                              new_id("rgw"), w.order.recipient_json, w.idempotency_key, marker, w.created_at, new_id("led")));
+  out.push_back(pg::statement(consume_lots, t.account_id, points, w.id));
+  out.push_back(pg::statement(remember_accepted, w.program_id, w.idempotency_key, w.id, w.response_body, marker));
+  out.push_back(pg::statement(release_claim, w.program_id, w.idempotency_key, marker));
+  return out;
+}
+
+AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& w) {
+  return AcceptResult{idempotency::claim_from(results[0], w.fingerprint), !results[1].empty()};
 }
 
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }

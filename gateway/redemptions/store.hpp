@@ -1,11 +1,14 @@
 #pragma once
-// Redemptions in PostgreSQL: the accept transaction (debit, order, ledger entry, dispatch job, stored response,
-// all or nothing) and reads.
+// Redemptions in PostgreSQL: the accept statements (debit, order, ledger entry, dispatch job, stored response,
+// all or nothing), the reads and the audited reveal.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "gateway/idempotency/idempotency.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/quotes/quotes.hpp"
 
@@ -17,15 +20,29 @@ struct NewRedemption {
   std::optional<std::string> recipient_json;
 };
 
-struct Accepted {
-  std::string id;
-  std::string created_at;
+// One redemption's accept, ready to run in a transaction shared with other requests (AcceptBatcher): the
+// idempotency claim, the debit with the order, its ledger entry and dispatch job, the lots, the stored response.
+// Each statement acts only if the previous one succeeded for this request, so every request stays all or nothing.
+struct AcceptWork {
+  std::string program_id;
+  std::string idempotency_key, fingerprint;
+  std::chrono::hours keep_for{72};
+  NewRedemption order;
+  std::string id;             // the new redemption's id
+  std::string created_at;     // when it was accepted (RFC 3339)
+  std::string response_body;  // the 202 body, stored under the key
 };
 
-// Inside `tx` (which has claimed the request's idempotency key): debits the points — oldest-expiring lots first —
-// and writes the order, its ledger entry and its dispatch job. nullopt when the balance is short (nothing
-// written; roll back). The caller stores the response and commits.
-boost::asio::awaitable<std::optional<Accepted>> accept(pg::Transaction& tx, const std::string& program_id, const NewRedemption& r);
+std::vector<pg::Statement> accept_statements(const AcceptWork& work);
+inline constexpr std::size_t statements_per_accept = 5;
+
+struct AcceptResult {
+  idempotency::Claim claim;  // not `claimed`: nothing was written, answer per the claim
+  bool accepted = false;     // claimed but not accepted: the balance was short, nothing was written
+};
+// Reads the results of accept_statements(work), in order.
+AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& work);
+
 // The statement that wakes dispatchers; send it with the commit.
 pg::Statement wake_dispatchers();
 

@@ -1,0 +1,95 @@
+#include "gateway/redemptions/accept_batcher.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace rgw::redemptions {
+
+namespace asio = boost::asio;
+
+struct AcceptBatcher::Pending {
+  explicit Pending(AcceptWork w, const asio::any_io_executor& executor) : work(std::move(w)), done(executor, asio::steady_timer::time_point::max()) {}
+  AcceptWork work;
+  asio::steady_timer done;  // cancelled when the result (or error) is set
+  AcceptResult result;
+  std::exception_ptr error;
+};
+
+AcceptBatcher::AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch, std::size_t writers)
+    : db_(std::move(db)), max_batch_(max_batch), writers_(writers) {}
+
+asio::awaitable<AcceptResult> AcceptBatcher::submit(AcceptWork work) {
+  const auto executor = co_await asio::this_coro::executor;
+  if (!started_) {
+    started_ = true;
+    work_arrived_ = std::make_unique<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+    for (std::size_t i = 0; i < writers_; ++i) asio::co_spawn(executor, write_batches(shared_from_this()), asio::detached);
+  }
+  auto pending = std::make_shared<Pending>(std::move(work), executor);
+  queue_.push_back(pending);
+  work_arrived_->cancel();
+  co_await pending->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (pending->error) std::rethrow_exception(pending->error);
+  co_return std::move(pending->result);
+}
+
+void AcceptBatcher::stop() {
+  asio::post(db_->executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    if (self->work_arrived_) self->work_arrived_->cancel();
+  });
+}
+
+// The writers hold the batcher (self) so it outlives them however the process stops.
+asio::awaitable<void> AcceptBatcher::write_batches(std::shared_ptr<AcceptBatcher> self) {
+  for (;;) {
+    while (queue_.empty()) {
+      if (stopping_) co_return;
+      work_arrived_->expires_at(asio::steady_timer::time_point::max());
+      co_await work_arrived_->async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    std::vector<std::shared_ptr<Pending>> batch;
+    while (!queue_.empty() && batch.size() < max_batch_) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    co_await write(std::move(batch));
+  }
+}
+
+asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>> batch) {
+  std::stable_sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a->work.order.terms.account_id < b->work.order.terms.account_id; });
+  std::exception_ptr failure;
+  try {
+    std::vector<pg::Statement> statements;
+    for (const auto& p : batch)
+      for (auto& s : accept_statements(p->work)) statements.push_back(std::move(s));
+    statements.push_back(wake_dispatchers());
+    auto tx = co_await pg::Transaction::begin(*db_);
+    const auto results = co_await tx.commit(std::move(statements));
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      batch[i]->result = accept_result(std::span(results).subspan(i * statements_per_accept, statements_per_accept), batch[i]->work);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure && batch.size() > 1) {
+    // Someone's statement failed and took the batch with it: each request again, alone, so the error is its own.
+    for (auto& p : batch) {
+      std::vector<std::shared_ptr<Pending>> alone;  // named: GCC 12 mishandles braced lists in coroutines
+      alone.push_back(p);
+      co_await write(std::move(alone));
+    }
+    co_return;
+  }
+  for (auto& p : batch) {
+    p->error = failure;
+    p->done.cancel();
+  }
+}
+
+}  // namespace rgw::redemptions

@@ -1,0 +1,41 @@
+#pragma once
+// Group commit for redemptions. Requests arriving while a batch is being written wait for the next one; a batch
+// is one transaction and one round trip — BEGIN, each request's accept statements, one NOTIFY, COMMIT — so many
+// requests share a commit (one WAL flush) while each stays all or nothing (store.hpp). Requests are ordered by
+// account in a batch, so two batches lock accounts in the same order and cannot deadlock. If a batch fails (a
+// quote used twice, the database gone), its requests are run again one per transaction, so one request's error
+// is its own. One batcher per shard (io_context thread); not thread-safe.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <memory>
+
+#include "gateway/pg/pool.hpp"
+#include "gateway/redemptions/store.hpp"
+
+namespace rgw::redemptions {
+
+class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
+ public:
+  // At most `max_batch` requests per transaction, and `writers` transactions at once.
+  AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch = 64, std::size_t writers = 4);
+
+  // Runs `work` in the next batch. Throws pg::Error if its own transaction failed (then nothing was written).
+  boost::asio::awaitable<AcceptResult> submit(AcceptWork work);
+  // Lets the writers end once the queue is empty (at shutdown). Callable from any thread.
+  void stop();
+
+ private:
+  struct Pending;
+  boost::asio::awaitable<void> write_batches(std::shared_ptr<AcceptBatcher> self);
+  boost::asio::awaitable<void> write(std::vector<std::shared_ptr<Pending>> batch);
+
+  std::shared_ptr<pg::Pool> db_;
+  const std::size_t max_batch_, writers_;
+  bool started_ = false;
+  bool stopping_ = false;
+  std::deque<std::shared_ptr<Pending>> queue_;
+  std::unique_ptr<boost::asio::steady_timer> work_arrived_;
+};
+
+}  // namespace rgw::redemptions
