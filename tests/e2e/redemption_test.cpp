@@ -5,7 +5,11 @@
 #include <set>
 #include <thread>
 
+#include <boost/asio/detached.hpp>
+
+#include "gateway/ids.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/redemptions/accept_batcher.hpp"
 #include "tests/e2e/redemption_fixture.hpp"
 
 namespace rgw::test {
@@ -163,6 +167,92 @@ TEST_F(Redemptions, ListedNewestFirstWithFiltersAndCursors) {
   EXPECT_EQ(list("?from=yesterday").status, 400u);
   const Tenant other = make_tenant(client, gateway->bootstrap_key);
   EXPECT_EQ(client.request("GET", "/v1/redemptions", std::nullopt, bearer(other.ops)).json()["items"].size(), 0u) << "another program's orders";
+}
+
+}  // namespace
+}  // namespace rgw::test
+
+namespace rgw::test {
+namespace {
+
+// Terms for 10.00 EUR at 1000 points, as the API would price them for the fixture's voucher.
+redemptions::AcceptWork work_for(const Tenant& tenant, const std::string& key, std::optional<std::string> quote_id = std::nullopt) {
+  const auto eur = fx::Money::parse("10.00", "EUR").value();
+  quotes::Terms terms{tenant.account_id, "AMZ", eur, catalog::Price{1000, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value()},
+                      0, 0, "ecb", "2026-11-20T14:00:00Z"};
+  const auto id = new_id("red");
+  return redemptions::AcceptWork{tenant.program_id, key, "fp-" + key, std::chrono::hours(72),
+                                 redemptions::NewRedemption{terms, std::move(quote_id), std::nullopt}, id, "2026-11-22T10:00:00Z",
+                                 "{\"id\": \"" + id + "\"}"};
+}
+
+const pg::Query shared_commits{"t_shared_commits",
+                               "SELECT count(*) AS orders, count(DISTINCT xmin::text) AS transactions FROM redemptions WHERE account_id = $1"};
+
+// Submits `works` to a fresh batcher before it writes anything, so they go out as one batch; returns each outcome.
+std::vector<std::string> submit_together(const std::string& db_url, const std::vector<redemptions::AcceptWork>& works) {
+  asio::io_context io;
+  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pg::Pool::create(io.get_executor(), pg::PoolConfig{db_url}), 64, 1);
+  std::vector<std::string> outcomes(works.size());
+  auto submit = [&](std::size_t i) -> asio::awaitable<void> {
+    try {
+      const auto r = co_await batcher->submit(works[i]);
+      outcomes[i] = r.claim.state != idempotency::claim_state::claimed ? "refused" : r.accepted ? "accepted" : "short";
+    } catch (const pg::Error& e) {
+      outcomes[i] = e.code() == pg::sqlstate::unique_violation ? "quote taken" : e.what();
+    }
+  };
+  for (std::size_t i = 0; i < works.size(); ++i) asio::co_spawn(io, submit(i), asio::detached);
+  auto all_answered = [&] { return std::none_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.empty(); }); };
+  while (!all_answered() && io.run_one_for(10s) > 0) {
+  }
+  return outcomes;
+}
+
+TEST_F(Redemptions, RequestsSharingACommitStayAllOrNothingEach) {
+  credit(3'500);
+  const std::string quote_id = client.request("POST", "/v1/quotes", nlohmann::json{{"account_id", tenant.account_id}, {"sku", "AMZ"}, {"face_value", ten_eur}}.dump(),
+                                              bearer(tenant.cabinet))
+                                   .json()["id"];
+  // One transaction: three accepted, a repeated key refused, one the balance no longer covers.
+  std::vector<redemptions::AcceptWork> first;
+  for (const auto& [key, quote] : std::vector<std::pair<std::string, std::optional<std::string>>>{
+           {"plain-1", std::nullopt}, {"plain-1", std::nullopt}, {"plain-2", std::nullopt}, {"quoted-1", quote_id}, {"plain-3", std::nullopt}})
+    first.push_back(work_for(tenant, key, quote));
+  EXPECT_EQ(submit_together(world->db.url, first), (std::vector<std::string>{"accepted", "refused", "accepted", "accepted", "short"}));
+  const auto commits = query(shared_commits, tenant.account_id).front();
+  EXPECT_EQ(commits.int64("orders"), 3);
+  EXPECT_EQ(commits.int64("transactions"), 1) << "they shared one commit";
+  EXPECT_EQ(redeem("plain-3").status, 422u) << "the short request's key was let go, not stored";
+
+  // The quote again breaks its batch (unique violation): each request is run alone, the other one still succeeds.
+  credit(1'000);
+  std::vector<redemptions::AcceptWork> second;
+  second.push_back(work_for(tenant, "quoted-2", quote_id));
+  second.push_back(work_for(tenant, "plain-4"));
+  EXPECT_EQ(submit_together(world->db.url, second), (std::vector<std::string>{"quote taken", "accepted"}));
+  const auto t = totals();
+  EXPECT_EQ(t.int64("orders"), 4);
+  EXPECT_EQ(t.int64("balance"), 500);
+  EXPECT_EQ(t.int64("ledger"), 500);
+  EXPECT_EQ(t.int64("lots"), 500);
+  EXPECT_EQ(t.int64("jobs"), 4);
+}
+
+TEST_F(Redemptions, ConcurrentRequestsShareCommits) {
+  credit(1'000'000);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) EXPECT_EQ(redeem("c-" + std::to_string(t) + "-" + std::to_string(i)).status, 202u);
+    });
+  for (auto& t : threads) t.join();
+  const auto commits = query(shared_commits, tenant.account_id).front();
+  EXPECT_EQ(commits.int64("orders"), 320);
+  EXPECT_LT(commits.int64("transactions"), 320) << "some requests shared a transaction (group commit)";
+  const auto t = totals();
+  EXPECT_EQ(t.int64("balance"), 1'000'000 - 320'000);
+  EXPECT_EQ(t.int64("ledger"), t.int64("balance"));
 }
 
 }  // namespace
