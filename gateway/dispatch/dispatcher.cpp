@@ -136,14 +136,10 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
     co_return co_await jobs::postpone(*db_, claim, busy_wait(), reason);
   }
 
-  const auto attempt = co_await jobs::begin_call(*db_, claim, order.status, Status::dispatching, provider->name(), "issue", config_.worker);
-  if (!attempt) co_return;
-  const auto started = steady_clock::now();
-  const auto result = co_await provider->issue(*permit, request_for(order, provider_sku));
-  permit.reset();
-  const CallRecord call{*attempt, result.outcome, duration_cast<milliseconds>(steady_clock::now() - started).count(), result.detail};
-  co_await settle(claim, order, Status::dispatching, call, provider->name(), redemptions::after_issue(result.outcome, another_route(routes, provider->name())),
-                  result);
+  const auto answer = co_await call(claim, order, Status::dispatching, *provider, std::move(*permit), provider_sku);
+  if (!answer) co_return;
+  const auto step = redemptions::after_issue(answer->result.outcome, another_route(routes, provider->name()));
+  co_await settle(claim, order, Status::dispatching, answer->record, provider->name(), step, answer->result);
 }
 
 asio::awaitable<void> Dispatcher::resolve(const Claim& claim, const Order& order) {
@@ -164,15 +160,27 @@ asio::awaitable<void> Dispatcher::resolve(const Claim& claim, const Order& order
   if (product)
     for (const auto& r : product->routes)
       if (r.provider == provider->name()) provider_sku = r.provider_sku;
-  const auto attempt = co_await jobs::begin_call(*db_, claim, order.status, Status::unknown, provider->name(), "status", config_.worker);
-  if (!attempt) co_return;
-  const auto started = steady_clock::now();
-  const auto result = co_await provider->status(*permit, request_for(order, provider_sku));
-  permit.reset();
-  const CallRecord call{*attempt, result.outcome, duration_cast<milliseconds>(steady_clock::now() - started).count(), result.detail};
+  const auto answer = co_await call(claim, order, Status::unknown, *provider, std::move(*permit), provider_sku);
+  if (!answer) co_return;
   const auto routes = open_routes(product, order, *providers_);
-  co_await settle(claim, order, Status::unknown, call, provider->name(), redemptions::after_status(result.outcome, another_route(routes, provider->name())),
-                  result);
+  const auto step = redemptions::after_status(answer->result.outcome, another_route(routes, provider->name()));
+  co_await settle(claim, order, Status::unknown, answer->record, provider->name(), step, answer->result);
+}
+
+asio::awaitable<std::optional<Dispatcher::Answer>> Dispatcher::call(const Claim& claim, const Order& order, Status to, providers::Provider& provider,
+                                                                   providers::Provider::Permit permit, const std::string& provider_sku) {
+  // Moving to `dispatching` means issuing; staying `unknown` means asking.
+  const bool issuing = to == Status::dispatching;
+  const auto attempt = co_await jobs::begin_call(*db_, claim, order.status, to, provider.name(), issuing ? "issue" : "status", config_.worker);
+  if (!attempt) co_return std::nullopt;
+  const auto started = steady_clock::now();
+  const auto request = request_for(order, provider_sku);
+  providers::Result result;
+  if (issuing) result = co_await provider.issue(permit, request);
+  else result = co_await provider.status(permit, request);
+  const auto latency = duration_cast<milliseconds>(steady_clock::now() - started).count();
+  Answer answer{CallRecord{*attempt, result.outcome, latency, result.detail}, std::move(result)};
+  co_return answer;
 }
 
 asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order, Status from, const CallRecord& call, const std::string& provider,

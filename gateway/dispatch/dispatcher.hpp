@@ -44,6 +44,14 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   boost::asio::awaitable<void> issue(const Claim& claim, const Order& order);
   // unknown (or dispatching, left by a worker that died mid-call): ask the provider, never issue.
   boost::asio::awaitable<void> resolve(const Claim& claim, const Order& order);
+  struct Answer {
+    CallRecord record;
+    providers::Result result;
+  };
+  // Records the attempt (moving the order to `to`: dispatching to issue, unknown to ask), calls and times it.
+  // nullopt when the order or the lease changed meanwhile (no call made).
+  boost::asio::awaitable<std::optional<Answer>> call(const Claim& claim, const Order& order, Status to, providers::Provider& provider,
+                                                     providers::Provider::Permit permit, const std::string& provider_sku);
   boost::asio::awaitable<void> settle(const Claim& claim, const Order& order, Status from, const CallRecord& call, const std::string& provider,
                                       redemptions::Step step, const providers::Result& result);
   boost::asio::awaitable<void> fail(const Claim& claim, const Order& order, std::string code, std::string detail);
