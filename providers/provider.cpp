@@ -4,7 +4,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <variant>
+#include <vector>
 
 namespace rgw::providers {
 
@@ -39,11 +41,12 @@ asio::awaitable<Result> classified(asio::awaitable<Result> call) {
 }  // namespace
 
 asio::awaitable<Result> Provider::guarded(asio::awaitable<Result> call) {
+  const auto started = steady::now();
   asio::steady_timer deadline(co_await asio::this_coro::executor, limits_.timeout);
   auto first = co_await (classified(std::move(call)) || deadline.async_wait(asio::use_awaitable));
   Result result = first.index() == 0 ? std::move(std::get<0>(first))
                                      : Result{Outcome::unknown, std::nullopt, "", "no answer within " + std::to_string(limits_.timeout.count()) + " ms"};
-  record(result);
+  record(result, steady::now() - started);
   co_return result;
 }
 
@@ -58,9 +61,23 @@ asio::awaitable<std::optional<fx::Money>> Provider::balance() {
   co_return std::nullopt;
 }
 
-void Provider::record(const Result& result) {
+namespace {
+constexpr std::chrono::seconds health_window{300};
+constexpr std::size_t max_samples = 20'000;
+
+double percentile(std::vector<double>& sorted_in_place, double p) {
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(sorted_in_place.size() - 1) + 0.5);
+  std::nth_element(sorted_in_place.begin(), sorted_in_place.begin() + static_cast<std::ptrdiff_t>(i), sorted_in_place.end());
+  return sorted_in_place[i];
+}
+}  // namespace
+
+void Provider::record(const Result& result, std::chrono::steady_clock::duration latency) {
   std::lock_guard lock(mutex_);
   ++calls_[std::string(outcome_name(result.outcome))];
+  const auto now = steady::now();
+  recent_.push_back({now, std::chrono::duration<double, std::milli>(latency).count(), !counts_against_health(result.outcome)});
+  while (!recent_.empty() && (recent_.size() > max_samples || recent_.front().at < now - health_window)) recent_.pop_front();
   if (counts_against_health(result.outcome)) {
     breaker_.record_failure(steady::now());
     last_error_ = result.detail;
@@ -72,7 +89,21 @@ void Provider::record(const Result& result) {
 
 Health Provider::health() const {
   std::lock_guard lock(mutex_);
-  return Health{breaker_.health(steady::now()), in_flight_, calls_, last_error_, last_error_at_};
+  const auto now = steady::now();
+  Health h{breaker_.health(now), in_flight_, calls_, last_error_, last_error_at_, health_window, 0, std::nullopt, std::nullopt, std::nullopt};
+  std::vector<double> latencies;
+  std::size_t ok = 0;
+  for (const auto& s : recent_) {
+    if (s.at < now - health_window) continue;
+    latencies.push_back(s.latency_ms);
+    ok += s.ok ? 1 : 0;
+  }
+  h.window_calls = latencies.size();
+  if (latencies.empty()) return h;
+  h.success_rate = static_cast<double>(ok) / static_cast<double>(latencies.size());
+  h.p50_ms = percentile(latencies, 0.50);
+  h.p99_ms = percentile(latencies, 0.99);
+  return h;
 }
 
 }  // namespace rgw::providers

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,9 +63,14 @@ struct Limits {
 struct Health {
   std::string_view state;  // healthy | degraded | open
   std::size_t in_flight = 0;
-  std::map<std::string, std::uint64_t> calls;  // by outcome name
+  std::map<std::string, std::uint64_t> calls;  // by outcome name, since start
   std::optional<std::string> last_error;
   std::chrono::system_clock::time_point last_error_at;
+  // Over the last `window` (this process's calls): the share that was not retryable or unknown, and latency.
+  std::chrono::seconds window{300};
+  std::size_t window_calls = 0;
+  std::optional<double> success_rate;  // nullopt without calls in the window
+  std::optional<double> p50_ms, p99_ms;
 };
 
 class Provider {
@@ -107,7 +113,13 @@ class Provider {
   virtual boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() = 0;
 
   boost::asio::awaitable<Result> guarded(boost::asio::awaitable<Result> call);
-  void record(const Result& result);
+  void record(const Result& result, std::chrono::steady_clock::duration latency);
+
+  struct Sample {
+    std::chrono::steady_clock::time_point at;
+    double latency_ms;
+    bool ok;
+  };
 
   const std::string name_;
   const Limits limits_;
@@ -117,6 +129,7 @@ class Provider {
   std::map<std::string, std::uint64_t> calls_;
   std::optional<std::string> last_error_;
   std::chrono::system_clock::time_point last_error_at_;
+  std::deque<Sample> recent_;  // the health window, oldest first, bounded
 };
 
 }  // namespace rgw::providers

@@ -4,6 +4,7 @@
 
 #include "gateway/ids.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/families.hpp"
 
 namespace rgw::api {
 namespace {
@@ -50,10 +51,11 @@ Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, Services services, Settin
 }
 
 boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
-                                                     const std::string& request_id) {
+                                                     const std::string& request_id, std::string_view& route) {
   const auto target = request.target();
   const auto path = target.substr(0, target.find('?'));
   auto match = routes_.match(request.method(), path);
+  route = match.route ? match.pattern : "unmatched";
   if (!match.route) {
     if (match.path_known) throw Failure(errc::method_not_allowed, "method not allowed on this path");
     throw Failure(errc::not_found, "no such endpoint");
@@ -69,7 +71,7 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
                     std::chrono::ceil<std::chrono::seconds>(*wait));
   }
   Call call{request,           request_id, std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
-            *services_.catalog, *services_.sealer, *accepts_[shard], settings_};
+            *services_.catalog, *services_.sealer, *accepts_[shard], services_, settings_};
   co_return co_await match.route->handler(call);
 }
 
@@ -81,10 +83,11 @@ boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::
   const auto started = std::chrono::steady_clock::now();
   const std::string id = request_id(request);
   auth::Principal principal;
+  std::string_view route = "unmatched";  // a pattern, not the path: bounded label values
   http::Response response;
   std::string error;
   try {
-    response = co_await dispatch(request, shard, principal, id);
+    response = co_await dispatch(request, shard, principal, id, route);
   } catch (const Failure& f) {
     response = http::problem_response(to_problem(f.code(), f.what()));
     if (f.retry_after()) response.set(http::beast::http::field::retry_after, std::to_string(f.retry_after()->count()));
@@ -100,6 +103,9 @@ boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::
   }
   response.set("X-Request-Id", id);
 
+  const std::string method(request.method_string());
+  services_.metrics->counter(metrics::http_requests, {{"route", std::string(route)}, {"method", method}, {"status", std::to_string(response.result_int())}}).add();
+  services_.metrics->histogram(metrics::http_duration, {{"route", std::string(route)}, {"method", method}}).observe(std::chrono::steady_clock::now() - started);
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   nlohmann::json fields = {{"request_id", id},
                            {"method", request.method_string()},

@@ -22,7 +22,7 @@ class Api {
 
  private:
   boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
-                                                 const std::string& request_id);
+                                                 const std::string& request_id, std::string_view& route);
 
   std::vector<std::shared_ptr<pg::Pool>> pools_;
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools

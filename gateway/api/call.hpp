@@ -13,11 +13,13 @@
 #include "gateway/crypto/sealer.hpp"
 #include "gateway/http/message.hpp"
 #include "gateway/idempotency/idempotency.hpp"
+#include "gateway/metrics/metrics.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/products/catalog_cache.hpp"
 #include "gateway/rates/rate_store.hpp"
 #include "gateway/rates/refresher.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
+#include "providers/registry.hpp"
 
 namespace rgw::api {
 
@@ -38,6 +40,9 @@ struct Services {
   std::shared_ptr<rates::RefreshStatus> fx_status;
   std::shared_ptr<products::CatalogCache> catalog;
   std::shared_ptr<const crypto::Sealer> sealer;
+  std::shared_ptr<metrics::Registry> metrics;
+  std::shared_ptr<const providers::Registry> providers;
+  std::vector<std::shared_ptr<pg::Pool>> pools;  // every shard's, for the pool gauges
 };
 
 struct Call {
@@ -52,6 +57,7 @@ struct Call {
   products::CatalogCache& catalog;
   const crypto::Sealer& sealer;
   redemptions::AcceptBatcher& accepts;  // this shard's group commit for redemptions
+  const Services& services;
   const Settings& settings;
 
   nlohmann::json body() const;

@@ -1,22 +1,118 @@
-// GET /metrics: Prometheus text format. A first few counters; the full set comes with the operations issue.
+// GET /metrics (Prometheus text format) and GET /v1/providers (ops): provider health, queues, balances.
+#include <boost/asio/co_spawn.hpp>
+#include <cmath>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "gateway/api/input.hpp"
+#include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/metrics/families.hpp"
 
 namespace rgw::api {
 namespace {
 
-void counter(std::string& out, const char* name, const char* help, std::uint64_t value) {
-  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + std::to_string(value) + "\n";
+using metrics::Labels;
+
+// Open orders by status and provider (the dispatch queue) and undelivered webhook events, in one read.
+const pg::Query backlog{"metrics_backlog",
+                       "SELECT 'order' AS kind, r.status AS status, coalesce(r.provider, '') AS provider, count(*) AS n"
+                       "  FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id GROUP BY r.status, r.provider"
+                       " UNION ALL SELECT 'webhook', '', '', count(*) FROM webhook_events WHERE delivered_at IS NULL"};
+
+std::string counter(const char* name, const char* help, std::uint64_t value) {
+  return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + std::to_string(value) + "\n";
 }
 
-boost::asio::awaitable<http::Response> metrics(Call& call) {
-  std::string out;
-  counter(out, "rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
-  counter(out, "rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.catalog.renders());
+double breaker_level(std::string_view state) { return state == "open" ? 2 : state == "degraded" ? 1 : 0; }
+
+// A pool belongs to its shard's thread: its figures are read there.
+boost::asio::awaitable<pg::PoolStats> stats_of(std::shared_ptr<pg::Pool> pool) {
+  co_return co_await boost::asio::co_spawn(pool->executor(), [pool]() -> boost::asio::awaitable<pg::PoolStats> { co_return pool->stats(); },
+                                           boost::asio::use_awaitable);
+}
+
+boost::asio::awaitable<http::Response> metrics_text(Call& call) {
+  const auto& s = call.services;
+  std::string out = s.metrics->render();
+  out += counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
+  out += counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.catalog.renders());
+
+  std::vector<std::pair<Labels, double>> breaker, in_flight;
+  for (const auto& p : s.providers->all()) {
+    const auto h = p->health();
+    breaker.push_back({{{"provider", p->name()}}, breaker_level(h.state)});
+    in_flight.push_back({{{"provider", p->name()}}, static_cast<double>(h.in_flight)});
+  }
+  out += metrics::render_gauge("rewardgw_provider_breaker_state", "Circuit breaker per provider: 0 closed, 1 degraded (recent failures or probing), 2 open.", breaker);
+  out += metrics::render_gauge("rewardgw_provider_in_flight", "Provider calls in flight in this process.", in_flight);
+
+  std::vector<std::pair<Labels, double>> age;
+  if (const auto rates = call.rates.current())
+    age.push_back({{}, std::chrono::duration<double>(std::chrono::system_clock::now() - rates->set().as_of).count()});
+  out += metrics::render_gauge("rewardgw_fx_rates_age_seconds", "Age of the rates in force (since the source's as_of); absent before the first set.", age);
+
+  std::vector<std::pair<Labels, double>> connections, waiting;
+  for (std::size_t i = 0; i < s.pools.size(); ++i) {
+    const auto st = co_await stats_of(s.pools[i]);
+    const auto shard = std::to_string(i);
+    connections.push_back({{{"shard", shard}, {"state", "busy"}}, static_cast<double>(st.size - st.idle)});
+    connections.push_back({{{"shard", shard}, {"state", "idle"}}, static_cast<double>(st.idle)});
+    waiting.push_back({{{"shard", shard}}, static_cast<double>(st.waiting)});
+  }
+  out += metrics::render_gauge("rewardgw_db_pool_connections", "Database connections per shard, busy or idle.", connections);
+  out += metrics::render_gauge("rewardgw_db_pool_waiting", "Requests waiting for a database connection, per shard.", waiting);
+
+  std::vector<std::pair<Labels, double>> open_orders, webhooks;
+  const auto rows = co_await call.db.exec(pg::statement(backlog));
+  for (int i = 0; i < rows.size(); ++i) {
+    const auto n = static_cast<double>(rows[i].int64("n"));
+    if (rows[i].text("kind") == "webhook") webhooks.push_back({{}, n});
+    else open_orders.push_back({{{"status", std::string(rows[i].text("status"))}, {"provider", std::string(rows[i].text("provider"))}}, n});
+  }
+  out += metrics::render_gauge("rewardgw_dispatch_queue", "Orders not final yet (all processes), by status and provider (empty: not routed yet).", open_orders);
+  out += metrics::render_gauge("rewardgw_webhook_backlog", "Webhook events not delivered yet (all processes).", webhooks);
   co_return http::make_response(http::Status::ok, std::move(out), "text/plain; version=0.0.4");
+}
+
+const pg::Query queued_by_provider{"providers_queued",
+                                   "SELECT r.provider, count(*) AS n FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id"
+                                   " WHERE r.program_id = $1 AND r.provider IS NOT NULL GROUP BY r.provider"};
+
+// `v` with `decimals` decimals (as a JSON number), or null.
+nlohmann::json rounded(const std::optional<double>& v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return v ? nlohmann::json(std::round(*v * scale) / scale) : nlohmann::json(nullptr);
+}
+
+boost::asio::awaitable<http::Response> list_providers(Call& call) {
+  std::map<std::string, std::int64_t> queued;
+  const auto rows = co_await call.db.exec(pg::statement(queued_by_provider, call.program()));
+  for (int i = 0; i < rows.size(); ++i) queued[std::string(rows[i].text("provider"))] = rows[i].int64("n");
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& p : call.services.providers->all()) {
+    const auto h = p->health();
+    const auto balance = co_await p->balance();
+    nlohmann::json last_error = nullptr;
+    if (h.last_error) last_error = {{"at", format_timestamp(std::chrono::time_point_cast<std::chrono::microseconds>(h.last_error_at))}, {"detail", *h.last_error}};
+    items.push_back({{"name", p->name()},
+                     {"kind", p->kind()},
+                     {"state", h.state},
+                     {"success_rate", {{"window_s", h.window.count()}, {"value", rounded(h.success_rate, 4)}, {"calls", h.window_calls}}},
+                     {"latency_ms", {{"p50", rounded(h.p50_ms, 1)}, {"p99", rounded(h.p99_ms, 1)}}},
+                     {"in_flight", h.in_flight},
+                     {"queued", queued[p->name()]},
+                     {"last_error", last_error},
+                     {"balance", balance ? money_json(*balance) : nlohmann::json(nullptr)}});
+  }
+  co_return json_response(http::Status::ok, {{"items", items}});
 }
 
 }  // namespace
 
-void add_metrics_routes(Routes& routes) { routes.add(boost::beast::http::verb::get, "/metrics", {metrics, Access::public_route()}); }
+void add_metrics_routes(Routes& routes) {
+  using boost::beast::http::verb;
+  routes.add(verb::get, "/metrics", {metrics_text, Access::public_route()});
+  routes.add(verb::get, "/v1/providers", {list_providers, Access::keys(false, {auth::Role::ops, auth::Role::admin})});
+}
 
 }  // namespace rgw::api

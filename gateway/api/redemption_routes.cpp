@@ -4,6 +4,7 @@
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/ids.hpp"
+#include "gateway/metrics/families.hpp"
 #include "gateway/quotes/quotes.hpp"
 #include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
@@ -75,6 +76,7 @@ boost::asio::awaitable<http::Response> create_redemption(Call& call) {
   }
   if (result.claim.state != idempotency::claim_state::claimed) co_return answer_refused_claim(std::move(result.claim));
   if (!result.accepted) throw Failure(errc::insufficient_points, "the account's balance is lower than " + std::to_string(points) + " points");
+  call.services.metrics->counter(metrics::redemptions, {{"status", "accepted"}}).add();
   co_return http::make_response(http::Status::accepted, work.response_body, "application/json");
 }
 

@@ -11,11 +11,12 @@ template <class Route>
 class Router {
  public:
   void add(boost::beast::http::verb method, std::string_view pattern, Route route) {
-    entries_.push_back({method, split(pattern), std::move(route)});
+    entries_.push_back({method, split(pattern), std::string(pattern), std::move(route)});
   }
 
   struct Match {
     const Route* route = nullptr;     // null: no route for this path and method
+    std::string_view pattern;         // the route's pattern, e.g. "/v1/redemptions/{redemption_id}"
     bool path_known = false;          // the path exists with another method (405, not 404)
     std::vector<std::string> params;  // captured "{name}" segments, in order
   };
@@ -23,11 +24,7 @@ class Router {
   // Every (method, pattern), in the order added.
   std::vector<std::pair<boost::beast::http::verb, std::string>> list() const {
     std::vector<std::pair<boost::beast::http::verb, std::string>> out;
-    for (const auto& e : entries_) {
-      std::string pattern;
-      for (const auto& segment : e.pattern) pattern += "/" + segment;
-      out.emplace_back(e.method, pattern);
-    }
+    for (const auto& e : entries_) out.emplace_back(e.method, e.text);
     return out;
   }
 
@@ -40,6 +37,7 @@ class Router {
       m.path_known = true;
       if (e.method != method) continue;
       m.route = &e.route;
+      m.pattern = e.text;
       m.params = std::move(params);
       return m;
     }
@@ -50,6 +48,7 @@ class Router {
   struct Entry {
     boost::beast::http::verb method;
     std::vector<std::string> pattern;
+    std::string text;
     Route route;
   };
 

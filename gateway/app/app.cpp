@@ -16,6 +16,7 @@
 #include "gateway/api/api.hpp"
 #include "gateway/db/schema.hpp"
 #include "gateway/dispatch/dispatcher.hpp"
+#include "gateway/metrics/families.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/pg/listener.hpp"
 #include "gateway/rates/refresher.hpp"
@@ -64,6 +65,7 @@ struct App::impl {
   std::shared_ptr<rates::RateStore> rates = std::make_shared<rates::RateStore>();
   std::shared_ptr<rates::RefreshStatus> fx_status = std::make_shared<rates::RefreshStatus>();
   std::shared_ptr<products::CatalogCache> catalog = std::make_shared<products::CatalogCache>();
+  std::shared_ptr<metrics::Registry> metrics = metrics::gateway_registry();
   std::shared_ptr<dispatch::Dispatcher> dispatcher;  // null when this process does not dispatch
   std::shared_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
@@ -94,7 +96,8 @@ void App::start() {
   }
   s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl);
   s.providers = providers::Registry::from_json(s.config.providers);
-  s.api = std::make_shared<api::Api>(s.pools, api::Services{s.keys, s.rates, s.fx_status, s.catalog, s.config.sealer}, s.config.settings);
+  s.api = std::make_shared<api::Api>(s.pools, api::Services{s.keys, s.rates, s.fx_status, s.catalog, s.config.sealer, s.metrics, s.providers, s.pools},
+                                     s.config.settings);
 
   std::vector<asio::io_context*> contexts;
   for (auto& c : s.shards) contexts.push_back(c.get());
@@ -108,7 +111,8 @@ void App::start() {
   auto& loop = *s.shards.front();
   auto catalog = s.catalog;
   if (s.config.dispatch.concurrency > 0)
-    s.dispatcher = std::make_shared<dispatch::Dispatcher>(loop.get_executor(), db, s.providers, s.catalog, s.config.sealer, s.config.dispatch);
+    s.dispatcher = std::make_shared<dispatch::Dispatcher>(loop.get_executor(), db, s.providers, s.catalog, s.config.sealer, s.metrics,
+                                                           s.config.dispatch);
   auto dispatcher = s.dispatcher;
   auto on_notify = [keys, rates, catalog, dispatcher, db, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
@@ -135,7 +139,7 @@ void App::start() {
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
   if (s.dispatcher) {
     asio::co_spawn(loop, s.dispatcher->run(), asio::bind_cancellation_slot(s.stop_dispatch.slot(), asio::detached));
-    asio::co_spawn(loop, webhooks::deliver(db, s.config.sealer, s.config.webhooks), asio::bind_cancellation_slot(s.stop_webhooks.slot(), asio::detached));
+    asio::co_spawn(loop, webhooks::deliver(db, s.config.sealer, s.metrics, s.config.webhooks), asio::bind_cancellation_slot(s.stop_webhooks.slot(), asio::detached));
   }
 
   s.server->start();

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/families.hpp"
 #include "gateway/redemptions/rewards.hpp"
 
 namespace rgw::dispatch {
@@ -43,12 +44,14 @@ milliseconds busy_wait() { return milliseconds(500 + static_cast<int>(1500 * pro
 }  // namespace
 
 Dispatcher::Dispatcher(asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
-                       std::shared_ptr<products::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer, DispatchConfig config)
+                       std::shared_ptr<products::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer,
+                       std::shared_ptr<metrics::Registry> metrics, DispatchConfig config)
     : executor_(std::move(executor)),
       db_(std::move(db)),
       providers_(std::move(providers)),
       catalog_(std::move(catalog)),
       sealer_(std::move(sealer)),
+      metrics_(std::move(metrics)),
       config_(std::move(config)),
       alarm_(executor_) {}
 
@@ -178,7 +181,11 @@ asio::awaitable<std::optional<Dispatcher::Answer>> Dispatcher::call(const Claim&
   providers::Result result;
   if (issuing) result = co_await provider.issue(permit, request);
   else result = co_await provider.status(permit, request);
-  const auto latency = duration_cast<milliseconds>(steady_clock::now() - started).count();
+  const auto elapsed = steady_clock::now() - started;
+  const auto latency = duration_cast<milliseconds>(elapsed).count();
+  const std::string call_name = issuing ? "issue" : "status";
+  metrics_->counter(metrics::dispatch_attempts, {{"provider", provider.name()}, {"call", call_name}, {"outcome", std::string(providers::outcome_name(result.outcome))}}).add();
+  metrics_->histogram(metrics::provider_duration, {{"provider", provider.name()}, {"call", call_name}}).observe(elapsed);
   Answer answer{CallRecord{*attempt, result.outcome, latency, result.detail}, std::move(result)};
   co_return answer;
 }
@@ -221,9 +228,11 @@ asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order,
       m.reason = provider + " refused the order: " + result.detail;
       break;
   }
-  if (co_await jobs::finish(*db_, claim, from, call, m) && redemptions::is_final(m.to))
+  if (co_await jobs::finish(*db_, claim, from, call, m) && redemptions::is_final(m.to)) {
+    metrics_->counter(metrics::redemptions, {{"status", std::string(redemptions::status_name(m.to))}}).add();
     log::write(log::level::info, "redemption final",
                {{"redemption", order.id}, {"status", redemptions::status_name(m.to)}, {"provider", provider}, {"outcome", providers::outcome_name(result.outcome)}});
+  }
 }
 
 asio::awaitable<void> Dispatcher::fail(const Claim& claim, const Order& order, std::string code, std::string detail) {
@@ -231,8 +240,10 @@ asio::awaitable<void> Dispatcher::fail(const Claim& claim, const Order& order, s
   m.to = Status::failed;
   m.failure_code = std::move(code);
   m.reason = std::move(detail);
-  if (co_await jobs::finish(*db_, claim, order.status, std::nullopt, m))
+  if (co_await jobs::finish(*db_, claim, order.status, std::nullopt, m)) {
+    metrics_->counter(metrics::redemptions, {{"status", "failed"}}).add();
     log::write(log::level::info, "redemption final", {{"redemption", order.id}, {"status", "failed"}, {"code", m.failure_code}});
+  }
 }
 
 }  // namespace rgw::dispatch

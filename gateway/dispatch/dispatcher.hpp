@@ -11,6 +11,7 @@
 
 #include "gateway/crypto/sealer.hpp"
 #include "gateway/dispatch/jobs.hpp"
+#include "gateway/metrics/metrics.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/products/catalog_cache.hpp"
 #include "providers/core/retry.hpp"
@@ -31,7 +32,7 @@ struct DispatchConfig {
 class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
  public:
   Dispatcher(boost::asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
-             std::shared_ptr<products::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer, DispatchConfig config);
+             std::shared_ptr<products::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> metrics, DispatchConfig config);
 
   // Works jobs until cancelled, then waits for the jobs in hand to finish their step.
   boost::asio::awaitable<void> run();
@@ -61,6 +62,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   std::shared_ptr<const providers::Registry> providers_;
   std::shared_ptr<products::CatalogCache> catalog_;
   std::shared_ptr<const crypto::Sealer> sealer_;
+  std::shared_ptr<metrics::Registry> metrics_;
   DispatchConfig config_;
   boost::asio::steady_timer alarm_;
   bool woken_ = false;

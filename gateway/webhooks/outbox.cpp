@@ -7,6 +7,7 @@
 #include "gateway/crypto/digest.hpp"
 #include "gateway/ids.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/metrics/families.hpp"
 #include "providers/core/retry.hpp"
 #include "providers/http/client.hpp"
 
@@ -82,7 +83,8 @@ std::string signature(std::string_view secret, std::int64_t unix_seconds, std::s
   return "t=" + t + ",v1=" + crypto::hmac_sha256_hex(secret, t + "." + std::string(body));
 }
 
-asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<const crypto::Sealer> sealer, SenderConfig config) {
+asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> registry,
+                              SenderConfig config) {
   providers::http::ClientConfig client_config;
   client_config.connect_timeout = client_config.response_timeout = config.timeout;
   client_config.max_response_bytes = 64 * 1024;
@@ -103,6 +105,7 @@ asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<cons
         const auto delivery = co_await post(client, std::string(e.text("webhook_url")), secret, id, std::string(e.text("body")));
         const bool delivered = delivery.status && *delivery.status / 100 == 2;
         const auto wait = providers::backoff(backoff_policy, static_cast<int>(e.int64("tries")), providers::unit_random());
+        registry->counter(metrics::webhook_deliveries, {{"result", delivered ? "delivered" : "failed"}}).add();
         if (!delivered) log::write(log::level::warn, "webhook delivery failed", {{"event", id}, {"detail", delivery.error}});
         co_await db->exec(pg::statement(record_delivery, id, e.int64("lease_token"), delivery.status, delivery.error,
                                         duration_cast<milliseconds>(steady_clock::now() - started).count(), delivered,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "gateway/crypto/sealer.hpp"
+#include "gateway/metrics/metrics.hpp"
 #include "gateway/pg/pool.hpp"
 
 namespace rgw::webhooks {
@@ -32,6 +33,7 @@ struct SenderConfig {
 
 // Delivers due events until cancelled: claims them with SKIP LOCKED, POSTs each, records the delivery, and
 // schedules a failed one again with full-jitter backoff.
-boost::asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<const crypto::Sealer> sealer, SenderConfig config);
+boost::asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> registry,
+                                     SenderConfig config);
 
 }  // namespace rgw::webhooks

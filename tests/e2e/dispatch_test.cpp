@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -267,6 +270,79 @@ TEST_F(FaultStorm, AThousandRedemptionsThroughEveryFaultEndFinalIssuedAtMostOnce
   EXPECT_GT(books.issued, books.failed);
   EXPECT_EQ(books.outcomes, 5) << "issued, pending, rejected, retryable and unknown all happened";
   EXPECT_EQ(totals().int64("balance"), books.failed * 1000) << "exactly the failed orders' points came back";
+}
+
+}  // namespace
+}  // namespace rgw::test
+
+namespace rgw::test {
+namespace {
+
+// `sandbox` refuses everything for now (retryable), its breaker opens after three; `backup` is well.
+class Breaker : public Dispatch {
+ protected:
+  void adjust(app::Config& c) override {
+    const std::string sandbox_dir = c.providers["sandbox"]["record_dir"];
+    auto& sandbox = c.providers["sandbox"];
+    sandbox["faults"] = {{"retryable", 1.0}};
+    sandbox["breaker_failures"] = 3;
+    sandbox["breaker_open_ms"] = 600'000;
+    c.providers["backup"] = {{"kind", "sandbox"}, {"record_dir", sandbox_dir.substr(0, sandbox_dir.rfind('/')) + "/backup"}};
+  }
+};
+
+// Runs promtool's linter over a /metrics body; returns its output, empty when it passes.
+std::string promtool_check(const std::string& text) {
+  const auto file = std::filesystem::temp_directory_path() / ("rgw-metrics-" + unique_suffix() + ".txt");
+  std::ofstream(file) << text;
+  const std::string command = "promtool check metrics < " + file.string() + " 2>&1; echo \"exit=$?\"";
+  std::string out;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    ::pclose(pipe);
+  }
+  std::filesystem::remove(file);
+  return out == "exit=0\n" ? "" : out;
+}
+
+TEST_F(Breaker, AFailingProviderOpensItsBreakerAndNewOrdersTakeTheNextRoute) {
+  auto routed = voucher;
+  routed["routes"] = {{{"provider", "sandbox"}, {"provider_sku", "SB-1"}, {"priority", 1}}, {{"provider", "backup"}, {"provider_sku", "BK-1"}, {"priority", 2}}};
+  ASSERT_EQ(client.request("PUT", "/v1/catalog/AMZ", routed.dump(), bearer(tenant.admin)).status, 200u);
+  credit(20'000);
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(redeem("b-" + std::to_string(i)).status, 202u);
+  const auto issued_at_backup = eventually([&] { return providers::sandbox_issued(gateway->records("backup")).size() >= 5; }, true);
+  EXPECT_TRUE(issued_at_backup) << "new orders moved to the next route while the breaker is open";
+  EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).empty());
+
+  const auto listed = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops));
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  std::map<std::string, nlohmann::json> by_name;
+  const auto body = listed.json();  // named: a loop over a temporary's member would dangle
+  for (const auto& p : body["items"]) by_name[p["name"].get<std::string>()] = p;
+  ASSERT_EQ(by_name.size(), 2u) << listed.body;
+  EXPECT_EQ(by_name["sandbox"]["state"], "open");
+  EXPECT_EQ(by_name["sandbox"]["kind"], "sandbox");
+  EXPECT_EQ(by_name["sandbox"]["success_rate"]["value"], 0.0);
+  EXPECT_EQ(by_name["sandbox"]["last_error"]["detail"], "sandbox: try again later");
+  EXPECT_GE(by_name["sandbox"]["queued"], 1) << "orders bound to it wait for it";
+  EXPECT_EQ(by_name["backup"]["state"], "healthy");
+  EXPECT_EQ(by_name["backup"]["success_rate"]["value"], 1.0);
+  EXPECT_FALSE(by_name["backup"]["latency_ms"]["p99"].is_null());
+  EXPECT_EQ(client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.cabinet)).status, 403u);
+
+  const auto text = client.request("GET", "/metrics").body;
+  EXPECT_NE(text.find("rewardgw_provider_breaker_state{provider=\"sandbox\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_provider_breaker_state{provider=\"backup\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_dispatch_attempts_total{provider=\"sandbox\",call=\"issue\",outcome=\"retryable\"}"), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_redemptions_total{status=\"accepted\"} 10\n"), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_http_requests_total{route=\"/v1/redemptions\",method=\"POST\",status=\"202\"} 10\n"), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_provider_call_duration_seconds_bucket{provider=\"backup\",call=\"issue\",le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_fx_rates_age_seconds "), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_db_pool_connections{shard=\"0\",state=\"idle\"}"), std::string::npos);
+  EXPECT_NE(text.find("rewardgw_dispatch_queue{status=\"retrying\",provider=\"sandbox\"}"), std::string::npos);
+  EXPECT_EQ(promtool_check(text), "") << "promtool check metrics";
 }
 
 }  // namespace
