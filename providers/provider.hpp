@@ -50,6 +50,7 @@ struct Result {
   std::optional<Reward> reward;  // with `issued`
   std::string provider_ref;      // the provider's order id, when it said one
   std::string detail;            // why, for anything but `issued`; never a secret
+  std::optional<std::chrono::milliseconds> retry_after;  // the provider asked to wait this long (429)
 };
 // From status(): `retryable` means the provider has no order under the key and nothing in progress, so issuing
 // again with the same key cannot make a second one; `unknown` means the question itself failed.

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "providers/adapters/raas.hpp"
+#include "providers/options.hpp"
 #include "providers/sandbox/sandbox.hpp"
 
 namespace rgw::providers {
@@ -13,47 +15,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// Reads one provider's options, naming the provider in every complaint.
-class options {
- public:
-  options(const std::string& name, const json& entry) : name_(name), entry_(entry) {}
-
-  [[noreturn]] void fail(const std::string& what) const { throw std::invalid_argument("provider '" + name_ + "': " + what); }
-
-  std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t min, std::int64_t max) const {
-    if (!entry_.contains(key)) return fallback;
-    const auto& v = entry_.at(key);
-    if (!v.is_number_integer() || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max)
-      fail(std::string("'") + key + "' must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    return v.get<std::int64_t>();
-  }
-  double probability(const json& object, const char* key) const {
-    if (!object.contains(key)) return 0;
-    const auto& v = object.at(key);
-    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) fail(std::string("fault '") + key + "' must be a number from 0 to 1");
-    return v.get<double>();
-  }
-  std::string text(const char* key) const {
-    if (!entry_.contains(key) || !entry_.at(key).is_string() || entry_.at(key).get<std::string>().empty()) fail(std::string("'") + key + "' is required");
-    return entry_.at(key).get<std::string>();
-  }
-  const json& entry() const { return entry_; }
-
- private:
-  const std::string& name_;
-  const json& entry_;
-};
-
-Limits common_limits(const options& o) {
-  Limits limits;
-  limits.timeout = std::chrono::milliseconds(o.integer("timeout_ms", 10'000, 1, 600'000));
-  limits.max_in_flight = static_cast<std::size_t>(o.integer("max_in_flight", 64, 1, 100'000));
-  limits.breaker.failures_to_open = static_cast<int>(o.integer("breaker_failures", 5, 1, 1000));
-  limits.breaker.open_for = std::chrono::milliseconds(o.integer("breaker_open_ms", 30'000, 1, 3'600'000));
-  return limits;
-}
-
-std::unique_ptr<Provider> make_sandbox(const std::string& name, const options& o) {
+std::unique_ptr<Provider> make_sandbox(const std::string& name, const ProviderOptions& o) {
   SandboxConfig c;
   c.record_dir = o.text("record_dir");
   c.latency = std::chrono::milliseconds(o.integer("latency_ms", 0, 0, 600'000));
@@ -76,15 +38,16 @@ std::unique_ptr<Provider> make_sandbox(const std::string& name, const options& o
     if (!money) o.fail("'balance' is not a valid amount of money");
     c.balance = *money;
   }
-  return std::make_unique<SandboxProvider>(name, common_limits(o), std::move(c));
+  return std::make_unique<SandboxProvider>(name, o.limits(), std::move(c));
 }
 
-using Factory = std::function<std::unique_ptr<Provider>(const std::string&, const options&)>;
+using Factory = std::function<std::unique_ptr<Provider>(const std::string&, const ProviderOptions&)>;
 
 // One line per kind.
 const std::map<std::string, Factory>& kinds() {
   static const std::map<std::string, Factory> table{
       {"sandbox", make_sandbox},
+      {"raas", make_raas},
   };
   return table;
 }
@@ -95,7 +58,7 @@ std::shared_ptr<Registry> Registry::from_json(const json& config) {
   if (!config.is_object() || config.empty()) throw std::invalid_argument("the provider configuration must be a non-empty object of name → {\"kind\", ...}");
   auto registry = std::make_shared<Registry>();
   for (const auto& [name, entry] : config.items()) {
-    const options o(name, entry);
+    const ProviderOptions o(name, entry);
     // Names appear in catalog routes, metrics labels and the orders' failed-provider lists.
     const bool plain = !name.empty() && name.size() <= 64 &&
                        std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });

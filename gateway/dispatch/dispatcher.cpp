@@ -212,7 +212,7 @@ asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order,
       break;
     case Next::retry_issue:
       if (auto next = providers::next_retry(config_.retry, order.tries, providers::unit_random(), order.created_at, system_clock::now())) {
-        m.due_in = *next;
+        m.due_in = std::max(*next, result.retry_after.value_or(milliseconds(0)));  // a provider's Retry-After is honoured
       } else {  // nothing is outstanding at the provider, so giving up is safe
         m.to = Status::failed;
         m.failure_code = "deadline";

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "fx/feeds.hpp"
+#include "providers/sim/raas_api.hpp"
 
 namespace rgw::sim {
 
@@ -65,6 +66,7 @@ struct Simulator::impl {
 
   // Not a coroutine lambda: a member, so nothing it uses dies before it finishes.
   boost::asio::awaitable<http::Response> handle(http::Request& request) {
+    if (auto answer = co_await raas.handle(request)) co_return std::move(*answer);
     co_return respond(request);
   }
 
@@ -112,6 +114,7 @@ struct Simulator::impl {
   fx::RateSet newest_ecb;
   std::atomic<fx_mode> fx{fx_mode::ok};
   std::atomic<long> fx_requests{0};
+  RaasApi raas;
   boost::asio::io_context io{1};
   std::unique_ptr<http::Server> server;
   std::thread thread;

@@ -1,0 +1,127 @@
+// The RaaS-style HTTP adapter against the provider simulator over HTTPS: every fault kind ends in the right final
+// state, the simulator never creates an order twice, a refusal fails over, Retry-After is honoured, and a server
+// whose certificate is not trusted is refused.
+#include <gtest/gtest.h>
+
+#include "providers/sim/simulator.hpp"
+#include "tests/e2e/redemption_fixture.hpp"
+
+namespace rgw::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const pg::Query raas_orders{"t_raas_orders",
+                            "SELECT provider_key, status, coalesce(provider, '') AS provider FROM redemptions WHERE program_id = $1 ORDER BY seq"};
+
+class HttpsProvider : public RedemptionFixture {
+ protected:
+  HttpsProvider() : provider_sim(sim::SimulatorConfig{.data_dir = RGW_SOURCE_DIR "/tests/data", .tls = http::TlsFiles{cert.cert, cert.key}}) {}
+
+  void adjust(app::Config& c) override {
+    const std::string sandbox_dir = c.providers["sandbox"]["record_dir"];
+    nlohmann::json raas = {{"kind", "raas"}, {"base_url", provider_sim.url("/raas")}, {"timeout_ms", 500}};
+    if (trust_simulator) raas["ca_file"] = cert.cert;
+    c.providers["raas"] = raas;
+    c.providers["backup"] = {{"kind", "sandbox"}, {"record_dir", sandbox_dir.substr(0, sandbox_dir.rfind('/')) + "/backup"}};
+  }
+  void SetUp() override {
+    RedemptionFixture::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    auto only = voucher, with_backup = voucher;
+    only["routes"] = {{{"provider", "raas"}, {"provider_sku", "U-AMZ-DE"}}};
+    with_backup["routes"] = {{{"provider", "raas"}, {"provider_sku", "U-AMZ-DE"}, {"priority", 1}}, {{"provider", "backup"}, {"provider_sku", "BK"}, {"priority", 2}}};
+    ASSERT_EQ(client.request("PUT", "/v1/catalog/RAAS", only.dump(), bearer(tenant.admin)).status, 201u);
+    ASSERT_EQ(client.request("PUT", "/v1/catalog/RAAS-OR-BACKUP", with_backup.dump(), bearer(tenant.admin)).status, 201u);
+    credit(100'000);
+  }
+
+  nlohmann::json sim_admin(const std::string& path, const std::optional<nlohmann::json>& body = std::nullopt) const {
+    const Client admin{provider_sim.port(), cert.cert};
+    return admin.request(body ? "POST" : "GET", path, body ? std::optional(body->dump()) : std::nullopt).json();
+  }
+  std::string redeem_sku(const std::string& key, const std::string& sku) const {
+    const auto r = redeem(key, {{"account_id", tenant.account_id}, {"sku", sku}, {"face_value", ten_eur}});
+    EXPECT_EQ(r.status, 202u) << r.body;
+    return r.json().value("id", "");
+  }
+  nlohmann::json final_order(const std::string& id) const {
+    nlohmann::json order;
+    auto final = [&] {
+      order = client.request("GET", "/v1/redemptions/" + id, std::nullopt, bearer(tenant.cabinet)).json();
+      return order["status"] == "issued" || order["status"] == "failed";
+    };
+    eventually(final, true, 30s);
+    return order;
+  }
+
+  bool trust_simulator = true;
+  TestCertificate cert;
+  sim::Simulator provider_sim;
+};
+
+TEST_F(HttpsProvider, EveryFaultKindEndsRightAndTheProviderNeverMakesAnOrderTwice) {
+  for (const std::string mode : {"ok", "error500", "error503", "rate429", "timeout", "lost", "malformed", "unknown_status", "pending"}) {
+    sim_admin("/admin/raas", nlohmann::json{{"mode", mode}, {"times", 1}});
+    const auto order = final_order(redeem_sku("k-" + mode, "RAAS"));
+    EXPECT_EQ(order["status"], "issued") << mode << ": " << order.dump();
+    EXPECT_EQ(order["provider"], "raas") << mode;
+    EXPECT_TRUE(order["reward"]["code"].get<std::string>().starts_with("****-")) << mode;
+  }
+  sim_admin("/admin/raas", nlohmann::json{{"mode", "refuse"}, {"times", 1}});
+  const auto refused = final_order(redeem_sku("k-refuse", "RAAS"));
+  EXPECT_EQ(refused["status"], "failed");
+  EXPECT_EQ(refused["failure"]["code"], "rejected");
+  sim_admin("/admin/raas", nlohmann::json{{"mode", "refuse"}, {"times", 1}});
+  const auto failed_over = final_order(redeem_sku("k-refuse-backup", "RAAS-OR-BACKUP"));
+  EXPECT_EQ(failed_over["status"], "issued");
+  EXPECT_EQ(failed_over["provider"], "backup") << "a refusal is a known failure: the next route takes it";
+
+  // The simulator's own count: one order per reference, for exactly the orders issued through it.
+  const auto created = sim_admin("/admin/raas/issued");
+  const auto rows = query(raas_orders, tenant.program_id);
+  std::size_t issued_at_raas = 0;
+  for (int i = 0; i < rows.size(); ++i) {
+    const std::string key(rows[i].text("provider_key"));
+    const bool issued_here = rows[i].text("status") == "issued" && rows[i].text("provider") == "raas";
+    issued_at_raas += issued_here ? 1 : 0;
+    EXPECT_EQ(created.value(key, 0), issued_here ? 1 : 0) << key << " " << rows[i].text("status") << " at " << rows[i].text("provider");
+  }
+  EXPECT_EQ(issued_at_raas, 9u);
+  EXPECT_EQ(created.size(), 9u) << "nothing created for the refused orders";
+}
+
+TEST_F(HttpsProvider, RetryAfterIsHonouredAndTheBalanceIsShown) {
+  sim_admin("/admin/raas", nlohmann::json{{"rate_per_s", 1}});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(redeem_sku("rate-" + std::to_string(i), "RAAS"));
+  for (const auto& id : ids) EXPECT_EQ(final_order(id)["status"], "issued");
+  const pg::Query limited{"t_rate_limited", "SELECT count(*) AS n FROM dispatch_attempts WHERE provider = 'raas' AND outcome = 'retryable'"};
+  EXPECT_GE(query(limited).front().int64("n"), 1) << "the simulator's 429s were seen and waited out";
+  const auto providers = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
+  for (const auto& p : providers["items"])
+    if (p["name"] == "raas") EXPECT_EQ(p["balance"], (nlohmann::json{{"amount", "99970.00"}, {"currency", "EUR"}})) << "100,000.00 less three 10.00 orders";
+}
+
+class UntrustedProvider : public HttpsProvider {
+ protected:
+  UntrustedProvider() { trust_simulator = false; }
+};
+
+TEST_F(UntrustedProvider, AServerWithAnUntrustedCertificateIsRefused) {
+  const auto id = redeem_sku("untrusted", "RAAS");
+  auto last_error = [&]() -> std::string {
+    const auto providers = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
+    for (const auto& p : providers["items"])
+      if (p["name"] == "raas" && p["last_error"].is_object()) return p["last_error"]["detail"];
+    return "";
+  };
+  const auto detail = eventually([&] { return last_error().find("certificate") != std::string::npos; }, true);
+  EXPECT_TRUE(detail) << last_error();
+  EXPECT_EQ(client.request("GET", "/v1/redemptions/" + id, std::nullopt, bearer(tenant.cabinet)).json()["status"], "retrying")
+      << "nothing was sent, so the order waits to be issued again";
+  EXPECT_TRUE(sim_admin("/admin/raas/issued").empty());
+}
+
+}  // namespace
+}  // namespace rgw::test
