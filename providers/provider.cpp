@@ -55,10 +55,18 @@ asio::awaitable<Result> Provider::issue(const Permit&, const IssueRequest& reque
 asio::awaitable<Result> Provider::status(const Permit&, const IssueRequest& request) { return guarded(status_at_provider(request)); }
 
 asio::awaitable<std::optional<fx::Money>> Provider::balance() {
+  {
+    std::lock_guard lock(mutex_);
+    if (balance_asked_ != steady::time_point{} && steady::now() - balance_asked_ < balance_ttl) co_return balance_;
+    balance_asked_ = steady::now();  // one caller asks; the others use the last answer meanwhile
+  }
   asio::steady_timer deadline(co_await asio::this_coro::executor, limits_.timeout);
   auto first = co_await (balance_at_provider() || deadline.async_wait(asio::use_awaitable));
-  if (first.index() == 0) co_return std::get<0>(first);
-  co_return std::nullopt;
+  std::optional<fx::Money> answer;
+  if (first.index() == 0) answer = std::get<0>(first);
+  std::lock_guard lock(mutex_);
+  balance_ = answer;
+  co_return answer;
 }
 
 namespace {

@@ -103,8 +103,10 @@ class Provider {
   // is `unknown` (for issue: it may have created an order).
   boost::asio::awaitable<Result> issue(const Permit&, const IssueRequest& request);
   boost::asio::awaitable<Result> status(const Permit&, const IssueRequest& request);
-  // The funding balance, or nullopt when the provider has none or did not answer in time.
+  // The funding balance, or nullopt when the provider has none or did not answer in time. Asked at most every
+  // `balance_ttl`; in between the last answer is returned.
   boost::asio::awaitable<std::optional<fx::Money>> balance();
+  static constexpr std::chrono::seconds balance_ttl{10};
 
   Health health() const;
 
@@ -131,6 +133,8 @@ class Provider {
   std::optional<std::string> last_error_;
   std::chrono::system_clock::time_point last_error_at_;
   std::deque<Sample> recent_;  // the health window, oldest first, bounded
+  std::optional<fx::Money> balance_;
+  std::chrono::steady_clock::time_point balance_asked_{};
 };
 
 }  // namespace rgw::providers

@@ -347,3 +347,32 @@ TEST_F(Breaker, AFailingProviderOpensItsBreakerAndNewOrdersTakeTheNextRoute) {
 
 }  // namespace
 }  // namespace rgw::test
+
+namespace rgw::test {
+namespace {
+
+// The sandbox has 5.00 EUR of funding left.
+class ShortOfFunds : public Dispatch {
+ protected:
+  void adjust(app::Config& c) override { c.providers["sandbox"]["balance"] = {{"amount", "5.00"}, {"currency", "EUR"}}; }
+};
+
+const pg::Query job_reason{"t_job_reason", "SELECT reason FROM dispatch_jobs WHERE redemption_id = $1"};
+
+TEST_F(ShortOfFunds, AnOrderAboveTheProvidersBalanceWaitsWithAReasonInsteadOfFailing) {
+  credit(5'000);
+  const std::string id = redeem("r1").json()["id"];
+  auto reason = [&]() -> std::string {
+    const auto rows = query(job_reason, id);
+    return rows.empty() || rows.front().is_null("reason") ? "" : std::string(rows.front().text("reason"));
+  };
+  EXPECT_EQ(eventually([&] { return reason().starts_with("waiting for funds at sandbox"); }, true), true) << reason();
+  EXPECT_NE(reason().find("balance 5.00 EUR is below the face value 10.00"), std::string::npos) << reason();
+  EXPECT_EQ(status_of(id), "accepted") << "not failed, not sent";
+  EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).empty());
+  EXPECT_EQ(client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json()["items"][0]["balance"],
+            (nlohmann::json{{"amount", "5.00"}, {"currency", "EUR"}}));
+}
+
+}  // namespace
+}  // namespace rgw::test

@@ -125,3 +125,39 @@ TEST_F(UntrustedProvider, AServerWithAnUntrustedCertificateIsRefused) {
 
 }  // namespace
 }  // namespace rgw::test
+
+namespace rgw::test {
+namespace {
+
+// Opens after three failures, for half a second.
+class FlakyHttpsProvider : public HttpsProvider {
+ protected:
+  void adjust(app::Config& c) override {
+    HttpsProvider::adjust(c);
+    c.providers["raas"]["breaker_failures"] = 3;
+    c.providers["raas"]["breaker_open_ms"] = 500;
+  }
+};
+
+TEST_F(FlakyHttpsProvider, ABreakerOpenedBy500sClosesAfterTheProviderRecovers) {
+  auto state = [&]() -> std::string {
+    const auto providers = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
+    for (const auto& p : providers["items"])
+      if (p["name"] == "raas") return p["state"];
+    return "";
+  };
+  sim_admin("/admin/raas", nlohmann::json{{"mode", "error500"}, {"times", -1}});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(redeem_sku("flaky-" + std::to_string(i), "RAAS-OR-BACKUP"));
+  EXPECT_EQ(eventually([&] { return state() == "open"; }, true), true) << state();
+  EXPECT_NE(client.request("GET", "/metrics").body.find("rewardgw_provider_breaker_state{provider=\"raas\"} 2"), std::string::npos);
+  sim_admin("/admin/raas", nlohmann::json{{"mode", "ok"}, {"times", 0}});  // recovered
+  for (const auto& id : ids) EXPECT_EQ(final_order(id)["status"], "issued");
+  EXPECT_EQ(eventually([&] { return state() == "healthy"; }, true), true) << "a successful probe closed it: " << state();
+  EXPECT_NE(client.request("GET", "/metrics").body.find("rewardgw_provider_breaker_state{provider=\"raas\"} 0"), std::string::npos);
+  const auto created = sim_admin("/admin/raas/issued");  // named: items() of a temporary would dangle
+  for (const auto& [ref, count] : created.items()) EXPECT_EQ(count, 1) << ref;
+}
+
+}  // namespace
+}  // namespace rgw::test
