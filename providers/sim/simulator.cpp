@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "fx/feeds.hpp"
-#include "providers/sim/raas_api.hpp"
+#include "providers/sim/order_api.hpp"
 
 namespace rgw::sim {
 
@@ -67,6 +67,7 @@ struct Simulator::impl {
   // Not a coroutine lambda: a member, so nothing it uses dies before it finishes.
   boost::asio::awaitable<http::Response> handle(http::Request& request) {
     if (auto answer = co_await raas.handle(request)) co_return std::move(*answer);
+    if (auto answer = co_await orders.handle(request)) co_return std::move(*answer);
     co_return respond(request);
   }
 
@@ -114,7 +115,8 @@ struct Simulator::impl {
   fx::RateSet newest_ecb;
   std::atomic<fx_mode> fx{fx_mode::ok};
   std::atomic<long> fx_requests{0};
-  RaasApi raas;
+  OrderApi raas{Dialect::raas};
+  OrderApi orders{Dialect::orders};
   boost::asio::io_context io{1};
   std::unique_ptr<http::Server> server;
   std::thread thread;

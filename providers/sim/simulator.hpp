@@ -7,7 +7,7 @@
 //   GET  /fx/json/latest.json  the newest ECB day as a JSON feed stamped with the current time
 //   POST /admin/fx {"mode": "ok" | "down" | "malformed"}   down: 503; malformed: a truncated document
 //   GET  /admin/stats        {"fx_requests": N}
-// and a RaaS-style provider order API with faults on demand (raas_api.hpp).
+// and two provider order APIs (RaaS-style and rewards-order style) with faults on demand (order_api.hpp).
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <optional>
