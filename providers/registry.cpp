@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "providers/adapters/orders.hpp"
 #include "providers/adapters/raas.hpp"
 #include "providers/options.hpp"
 #include "providers/sandbox/sandbox.hpp"
@@ -48,6 +49,7 @@ const std::map<std::string, Factory>& kinds() {
   static const std::map<std::string, Factory> table{
       {"sandbox", make_sandbox},
       {"raas", make_raas},
+      {"orders", make_orders},
   };
   return table;
 }

@@ -1,0 +1,75 @@
+#include "providers/adapters/http_common.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/system/system_error.hpp>
+
+namespace rgw::providers::adapters {
+namespace {
+
+// Errors that mean the request never left: nothing can have been created.
+bool not_sent(const boost::system::error_code& ec) {
+  return ec == boost::asio::error::connection_refused || ec == boost::asio::error::host_not_found ||
+         ec == boost::asio::error::host_not_found_try_again || ec == boost::asio::error::network_unreachable ||
+         ec.category() == boost::asio::error::get_ssl_category();
+}
+
+}  // namespace
+
+boost::asio::awaitable<Exchange> exchange(http::Client& client, std::string_view method, const http::Url& url, std::string body) {
+  std::map<std::string, std::string> headers;
+  if (method != "GET") headers["Content-Type"] = "application/json";
+  try {
+    if (method == "GET") co_return co_await client.get(url);
+    co_return co_await client.post(url, std::move(body), headers);
+  } catch (const boost::system::system_error& e) {
+    if (not_sent(e.code())) co_return retryable(std::string("not sent: ") + e.what());
+    co_return unknown(std::string("no answer after sending: ") + e.what());
+  }
+}
+
+Result unknown(std::string detail) { return Result{Outcome::unknown, std::nullopt, "", std::move(detail), std::nullopt}; }
+
+Result retryable(std::string detail, std::optional<std::chrono::milliseconds> wait) {
+  return Result{Outcome::retryable, std::nullopt, "", std::move(detail), wait};
+}
+
+Result rejected(std::string detail, std::string provider_ref) {
+  return Result{Outcome::rejected, std::nullopt, std::move(provider_ref), std::move(detail), std::nullopt};
+}
+
+std::optional<std::chrono::milliseconds> retry_after(const http::Reply& reply) {
+  const auto it = reply.headers.find("retry-after");
+  if (it == reply.headers.end()) return std::nullopt;
+  try {
+    return std::chrono::seconds(std::clamp(std::stol(it->second), 0L, 3600L));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::string> text_field(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+http::Url HttpTarget::at(const std::string& path) const {
+  auto url = base;
+  url.target = (url.target == "/" ? "" : url.target) + path;
+  return url;
+}
+
+HttpTarget http_target(const ProviderOptions& o) {
+  const auto base = http::Url::parse(o.text("base_url"));
+  if (!base) o.fail("'base_url' must be an http:// or https:// URL");
+  const auto limits = o.limits();
+  HttpTarget t{*base, {}};
+  t.client.connect_timeout = t.client.response_timeout = limits.timeout;
+  t.client.max_response_bytes = 1024 * 1024;
+  t.client.ca_file = o.optional_text("ca_file");
+  return t;
+}
+
+}  // namespace rgw::providers::adapters

@@ -1,0 +1,35 @@
+#pragma once
+// What the HTTP adapters share: classifying transport failures (sent or not), Retry-After, the result of a call
+// that could not be classified, reading optional JSON text fields, and the HTTP client their options describe.
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "providers/http/client.hpp"
+#include "providers/options.hpp"
+
+namespace rgw::providers::adapters {
+
+// The reply, or the Result that a failed exchange means (retryable when the request never left, else unknown).
+using Exchange = std::variant<http::Reply, Result>;
+boost::asio::awaitable<Exchange> exchange(http::Client& client, std::string_view method, const http::Url& url, std::string body = {});
+
+Result unknown(std::string detail);
+Result retryable(std::string detail, std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
+Result rejected(std::string detail, std::string provider_ref = {});
+std::optional<std::chrono::milliseconds> retry_after(const http::Reply& reply);
+std::optional<std::string> text_field(const nlohmann::json& object, const char* key);
+
+// base_url (required), ca_file; timeouts from the provider's limits.
+struct HttpTarget {
+  http::Url base;
+  http::ClientConfig client;
+  http::Url at(const std::string& path) const;
+};
+HttpTarget http_target(const ProviderOptions& options);
+
+}  // namespace rgw::providers::adapters

@@ -1,0 +1,92 @@
+#include "providers/adapters/orders.hpp"
+
+#include "providers/adapters/http_common.hpp"
+
+namespace rgw::providers {
+namespace {
+
+using nlohmann::json;
+using namespace adapters;
+
+// Issued only when the order executed and its reward's link was delivered; failed only on an explicit
+// CANCELED/FAILED; anything else (statuses this adapter does not know included) keeps the outcome open.
+Result from_order(const json& order) {
+  const auto status = text_field(order, "status").value_or("");
+  const auto id = text_field(order, "id").value_or("");
+  if (status == "CANCELED" || status == "FAILED") return rejected("the provider " + status + " the order", id);
+  if (status == "PENDING_APPROVAL") return Result{Outcome::pending, std::nullopt, id, "pending approval at the provider", std::nullopt};
+  if (status != "EXECUTED") return unknown("unknown order status '" + status.substr(0, 40) + "'");
+  const auto rewards = order.find("rewards");
+  if (rewards == order.end() || !rewards->is_array() || rewards->empty()) return unknown("an executed order without a reward");
+  const auto& reward = (*rewards)[0];
+  const auto delivery = reward.is_object() ? reward.value("delivery", json::object()) : json::object();
+  const auto delivered = text_field(delivery, "status").value_or("");
+  if (delivered == "FAILED") return rejected("the reward's delivery failed", id);
+  if (delivered == "PENDING") return Result{Outcome::pending, std::nullopt, id, "delivery pending", std::nullopt};
+  const auto reward_id = text_field(reward, "id");
+  const auto link = text_field(delivery, "link");
+  if (delivered != "SUCCEEDED" || !reward_id || !link) return unknown("an executed order without a delivered link");
+  return Result{Outcome::issued, Reward{Secret(*reward_id), std::nullopt, std::nullopt, *link, std::nullopt}, id, "", std::nullopt};
+}
+
+class OrdersProvider final : public Provider {
+ public:
+  OrdersProvider(std::string name, Limits limits, HttpTarget target, std::string funding_source)
+      : Provider(std::move(name), limits), target_(std::move(target)), funding_source_(std::move(funding_source)), client_(target_.client) {}
+  std::string_view kind() const override { return "orders"; }
+
+ private:
+  boost::asio::awaitable<Result> issue_at_provider(const IssueRequest& r) override {
+    json reward = {{"value", {{"denomination", r.face.amount_string()}, {"currency_code", std::string(r.face.currency().code())}}},
+                   {"products", json::array({r.provider_sku})},
+                   {"delivery", {{"method", "LINK"}}}};
+    if (r.recipient_email) reward["recipient"] = {{"email", *r.recipient_email}, {"name", r.recipient_name.value_or("")}};
+    const json body = {{"external_id", r.idempotency_key}, {"payment", {{"funding_source_id", funding_source_}}}, {"reward", reward}};
+    auto answer = co_await exchange(client_, "POST", target_.at("/orders"), body.dump());
+    if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
+    const auto& reply = std::get<http::Reply>(answer);
+    if (reply.status == 429) co_return retryable("rate limited (429)", retry_after(reply));
+    // Our key with another payload: an order exists under it; what became of it is asked, not assumed.
+    if (reply.status == 409) co_return unknown("409: an order exists under this external_id");
+    if (reply.status == 400 || reply.status == 404 || reply.status == 422)
+      co_return rejected("refused: HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));
+    if (reply.status != 200 && reply.status != 201) co_return unknown("HTTP " + std::to_string(reply.status) + " after the order was sent");
+    const auto doc = json::parse(reply.body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("order") || !doc["order"].is_object()) co_return unknown("an answer that is not the expected JSON");
+    co_return from_order(doc["order"]);
+  }
+
+  boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
+    auto answer = co_await exchange(client_, "GET", target_.at("/orders?external_id=" + r.idempotency_key));  // keys are URL-safe
+    if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
+    const auto& reply = std::get<http::Reply>(answer);
+    if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
+    const auto found = json::parse(reply.body, nullptr, false);
+    if (!found.is_object() || !found.contains("orders") || !found["orders"].is_array()) co_return unknown("status query: not the expected JSON");
+    if (found["orders"].empty()) co_return retryable("no order under this external_id");
+    co_return from_order(found["orders"][0]);
+  }
+
+  boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
+    auto answer = co_await exchange(client_, "GET", target_.at("/funding"));
+    const auto* reply = std::get_if<http::Reply>(&answer);
+    if (!reply || reply->status != 200) co_return std::nullopt;
+    const auto doc = json::parse(reply->body, nullptr, false);
+    const auto source = doc.is_object() ? doc.value("funding_source", json::object()) : json::object();
+    auto money = fx::Money::parse(text_field(source, "available").value_or(""), text_field(source, "currency_code").value_or(""));
+    if (!money) co_return std::nullopt;
+    co_return *money;
+  }
+
+  HttpTarget target_;
+  std::string funding_source_;
+  http::Client client_;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_orders(const std::string& name, const ProviderOptions& o) {
+  return std::make_unique<OrdersProvider>(name, o.limits(), adapters::http_target(o), o.optional_text("funding_source").value_or("balance"));
+}
+
+}  // namespace rgw::providers
