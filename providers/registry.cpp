@@ -8,6 +8,7 @@
 
 #include "providers/adapters/orders.hpp"
 #include "providers/adapters/raas.hpp"
+#include "providers/adapters/service_credit.hpp"
 #include "providers/options.hpp"
 #include "providers/sandbox/sandbox.hpp"
 
@@ -50,6 +51,7 @@ const std::map<std::string, Factory>& kinds() {
       {"sandbox", make_sandbox},
       {"raas", make_raas},
       {"orders", make_orders},
+      {"service_credit", make_service_credit},
   };
   return table;
 }

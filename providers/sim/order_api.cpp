@@ -43,20 +43,21 @@ long cents(const std::string& amount) {
 
 OrderApi::OrderApi(Dialect dialect)
     : dialect_(dialect),
-      name_(dialect == Dialect::raas ? "raas" : "orders"),
-      prefix_(dialect == Dialect::raas ? "/raas/" : "/orders-api/"),
-      ref_field_(dialect == Dialect::raas ? "externalRefID" : "external_id") {}
+      name_(dialect == Dialect::raas ? "raas" : dialect == Dialect::orders ? "orders" : "billing"),
+      prefix_(dialect == Dialect::raas ? "/raas/" : dialect == Dialect::orders ? "/orders-api/" : "/billing/"),
+      collection_(dialect == Dialect::credits ? "credits" : "orders"),
+      ref_field_(dialect == Dialect::raas ? "externalRefID" : dialect == Dialect::orders ? "external_id" : "idempotency_key") {}
 
 asio::awaitable<std::optional<http::Response>> OrderApi::handle(const http::Request& request) {
   const std::string_view target(request.target().data(), request.target().size());
   if (target.starts_with("/admin/" + name_)) co_return admin(request);
   if (!target.starts_with(prefix_)) co_return std::nullopt;
-  const auto orders_path = prefix_ + "orders";
+  const auto orders_path = prefix_ + collection_;
   if (target == orders_path && request.method() == verb::post) co_return co_await create(request);
   if (target.starts_with(orders_path + "?") && request.method() == verb::get) {
     json found = json::array();
     if (auto it = orders_.find(query_value(target, ref_field_)); it != orders_.end()) found.push_back(settled(it->second));
-    co_return reply(http::Status::ok, {{"orders", found}});
+    co_return reply(http::Status::ok, {{collection_, found}});
   }
   if (target.starts_with(prefix_ + "accounts/") || target == prefix_ + "funding") {
     char balance[32];
@@ -71,6 +72,8 @@ asio::awaitable<std::optional<http::Response>> OrderApi::handle(const http::Requ
 json OrderApi::settled(json order) const {
   if (dialect_ == Dialect::raas) {
     order["status"] = "COMPLETE";
+  } else if (dialect_ == Dialect::credits) {
+    order["state"] = "applied";
   } else {
     order["status"] = "EXECUTED";
     order["rewards"][0]["delivery"]["status"] = "SUCCEEDED";
@@ -90,6 +93,8 @@ json& OrderApi::make(const std::string& ref, const json& body, bool pending) {
              {"externalRefID", ref},
              {"status", pending ? "PENDING" : "COMPLETE"},
              {"reward", {{"credentials", {{"code", code}, {"pin", "0" + n}, {"url", "https://raas.example/claim/" + n}}}}}};
+  } else if (dialect_ == Dialect::credits) {
+    order = {{"id", "CR-" + n}, {"idempotency_key", ref}, {"state", pending ? "pending" : "applied"}};
   } else {
     balance_cents_ -= cents(body.at("reward").at("value").at("denomination").get<std::string>());
     order = {{"id", "OR-" + n},
@@ -103,8 +108,8 @@ json& OrderApi::make(const std::string& ref, const json& body, bool pending) {
 asio::awaitable<http::Response> OrderApi::create(const http::Request& request) {
   const auto body = json::parse(request.body(), nullptr, false);
   const bool shaped = body.is_object() && body.contains(ref_field_) && body[ref_field_].is_string() &&
-                      (dialect_ == Dialect::raas ? body.contains("amount") && body["amount"].is_string()
-                                                 : body.contains("reward") && body["reward"].is_object() && body["reward"].contains("value"));
+                      (dialect_ == Dialect::orders ? body.contains("reward") && body["reward"].is_object() && body["reward"].contains("value")
+                                                   : body.contains("amount") && body["amount"].is_string());
   if (!shaped) co_return reply(http::Status::bad_request, {{"errors", {{{"message", ref_field_ + " and an amount are required"}}}}});
   const auto now = std::chrono::steady_clock::now();
   while (!recent_posts_.empty() && recent_posts_.front() < now - std::chrono::seconds(1)) recent_posts_.pop_front();
@@ -115,7 +120,11 @@ asio::awaitable<http::Response> OrderApi::create(const http::Request& request) {
   }
   recent_posts_.push_back(now);
   const std::string ref = body[ref_field_];
-  const auto wrap = [this](const json& order) { return dialect_ == Dialect::orders ? json{{"order", order}} : order; };
+  const auto wrap = [this](const json& order) {
+    if (dialect_ == Dialect::orders) return json{{"order", order}};
+    if (dialect_ == Dialect::credits) return json{{"credit", order}};
+    return order;
+  };
   // A replay of the reference answers the original order, whatever mode is set; with another payload the
   // orders dialect refuses it.
   if (auto it = orders_.find(ref); it != orders_.end()) {
@@ -149,7 +158,7 @@ asio::awaitable<http::Response> OrderApi::create(const http::Request& request) {
   if (mode == "malformed") co_return http::make_response(http::Status::created, wrap(made).dump().substr(0, 25), "application/json");
   if (mode == "unknown_status") {
     auto shown = made;
-    shown["status"] = "IN_REVIEW";
+    shown[dialect_ == Dialect::credits ? "state" : "status"] = "IN_REVIEW";
     co_return reply(http::Status::created, wrap(shown));
   }
   co_return reply(http::Status::created, wrap(made));

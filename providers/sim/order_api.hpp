@@ -5,6 +5,8 @@
 //                                 GET /raas/accounts/{id}
 //   orders (adapters/orders.hpp): POST /orders-api/orders {"external_id", ...}, GET /orders-api/orders?external_id=,
 //                                 GET /orders-api/funding  — the same external_id with another payload is 409
+//   credits (adapters/service_credit.hpp): POST /billing/credits {"idempotency_key", ...},
+//                                 GET /billing/credits?idempotency_key=   (admin path: /admin/billing)
 //   POST /admin/{raas|orders} {"mode": M, "times": N}  the next N order POSTs (default 1; -1: until changed) act as M:
 //     ok | refuse (400, nothing made) | error500 (nothing made) | error503 (made, then 503) | rate429 (Retry-After: 1)
 //     | timeout (no answer, nothing made) | lost (made, no answer) | malformed (made, broken JSON)
@@ -22,7 +24,7 @@
 
 namespace rgw::sim {
 
-enum class Dialect { raas, orders };
+enum class Dialect { raas, orders, credits };
 
 class OrderApi {
  public:
@@ -37,7 +39,7 @@ class OrderApi {
   nlohmann::json settled(nlohmann::json order) const;
 
   const Dialect dialect_;
-  const std::string name_, prefix_, ref_field_;
+  const std::string name_, prefix_, collection_, ref_field_;
   std::string mode_ = "ok";
   int times_ = 0;
   int rate_per_s_ = 0;

@@ -68,6 +68,7 @@ struct Simulator::impl {
   boost::asio::awaitable<http::Response> handle(http::Request& request) {
     if (auto answer = co_await raas.handle(request)) co_return std::move(*answer);
     if (auto answer = co_await orders.handle(request)) co_return std::move(*answer);
+    if (auto answer = co_await billing.handle(request)) co_return std::move(*answer);
     co_return respond(request);
   }
 
@@ -117,6 +118,7 @@ struct Simulator::impl {
   std::atomic<long> fx_requests{0};
   OrderApi raas{Dialect::raas};
   OrderApi orders{Dialect::orders};
+  OrderApi billing{Dialect::credits};
   boost::asio::io_context io{1};
   std::unique_ptr<http::Server> server;
   std::thread thread;

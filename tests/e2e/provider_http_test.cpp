@@ -27,6 +27,10 @@ class HttpsProvider : public RedemptionFixture {
     orders["kind"] = "orders";
     orders["base_url"] = provider_sim.url("/orders-api");
     c.providers["orders"] = orders;
+    auto billing = raas;
+    billing["kind"] = "service_credit";
+    billing["base_url"] = provider_sim.url("/billing");
+    c.providers["billing"] = billing;
     c.providers["backup"] = {{"kind", "sandbox"}, {"record_dir", sandbox_dir.substr(0, sandbox_dir.rfind('/')) + "/backup"}};
   }
   void SetUp() override {
@@ -40,6 +44,10 @@ class HttpsProvider : public RedemptionFixture {
     auto orders_only = voucher;
     orders_only["routes"] = {{{"provider", "orders"}, {"provider_sku", "OFFER-AMZ"}}};
     ASSERT_EQ(client.request("PUT", "/v1/catalog/ORDERS", orders_only.dump(), bearer(tenant.admin)).status, 201u);
+    auto credit_only = voucher;
+    credit_only["type"] = "service_credit";
+    credit_only["routes"] = {{{"provider", "billing"}, {"provider_sku", "PREMIUM-1M"}}};
+    ASSERT_EQ(client.request("PUT", "/v1/catalog/CREDIT", credit_only.dump(), bearer(tenant.admin)).status, 201u);
     credit(100'000);
   }
 
@@ -48,7 +56,7 @@ class HttpsProvider : public RedemptionFixture {
     return admin.request(body ? "POST" : "GET", path, body ? std::optional(body->dump()) : std::nullopt).json();
   }
   std::string redeem_sku(const std::string& key, const std::string& sku) const {
-    const auto r = redeem(key, {{"account_id", tenant.account_id}, {"sku", sku}, {"face_value", ten_eur}});
+    const auto r = redeem(key, {{"account_id", tenant.account_id}, {"sku", sku}, {"face_value", ten_eur}, {"recipient", {{"email", "it@romashka.example"}}}});
     EXPECT_EQ(r.status, 202u) << r.body;
     return r.json().value("id", "");
   }
@@ -86,6 +94,9 @@ class HttpsProvider : public RedemptionFixture {
 TEST_F(HttpsProvider, EveryFaultKindEndsRightAndTheProviderNeverMakesAnOrderTwice) {
   every_fault_kind("raas", "RAAS");
   every_fault_kind("orders", "ORDERS");
+  every_fault_kind("billing", "CREDIT");
+  const auto no_account = redeem("credit-without-account", {{"account_id", tenant.account_id}, {"sku", "CREDIT"}, {"face_value", ten_eur}});
+  EXPECT_EQ(final_order(no_account.json()["id"])["failure"]["code"], "rejected") << "a service credit needs its service account";
   sim_admin("/admin/raas", nlohmann::json{{"mode", "refuse"}, {"times", 1}});
   const auto refused = final_order(redeem_sku("k-refuse", "RAAS"));
   EXPECT_EQ(refused["status"], "failed");
@@ -100,7 +111,7 @@ TEST_F(HttpsProvider, EveryFaultKindEndsRightAndTheProviderNeverMakesAnOrderTwic
   const auto rows = query(raas_orders, tenant.program_id);
   std::size_t issued_at_raas = 0;
   for (int i = 0; i < rows.size(); ++i) {
-    if (rows[i].text("provider") == "orders") continue;
+    if (rows[i].text("provider") == "orders" || rows[i].text("provider") == "billing") continue;
     const std::string key(rows[i].text("provider_key"));
     const bool issued_here = rows[i].text("status") == "issued" && rows[i].text("provider") == "raas";
     issued_at_raas += issued_here ? 1 : 0;

@@ -1,0 +1,70 @@
+#include "providers/adapters/service_credit.hpp"
+
+#include "providers/adapters/http_common.hpp"
+
+namespace rgw::providers {
+namespace {
+
+using nlohmann::json;
+using namespace adapters;
+
+Result from_credit(const json& credit) {
+  const auto state = text_field(credit, "state").value_or("");
+  const auto id = text_field(credit, "id");
+  if (state == "rejected") return rejected("billing rejected the credit", id.value_or(""));
+  if (state == "pending") return Result{Outcome::pending, std::nullopt, id.value_or(""), "credit pending in billing", std::nullopt};
+  if (state != "applied" || !id) return unknown("unknown credit state '" + state.substr(0, 40) + "'");
+  return Result{Outcome::issued, Reward{Secret(*id), std::nullopt, std::nullopt, std::nullopt, std::nullopt}, *id, "", std::nullopt};
+}
+
+class ServiceCreditProvider final : public Provider {
+ public:
+  ServiceCreditProvider(std::string name, Limits limits, HttpTarget target)
+      : Provider(std::move(name), limits), target_(std::move(target)), client_(target_.client) {}
+  std::string_view kind() const override { return "service_credit"; }
+
+ private:
+  boost::asio::awaitable<Result> issue_at_provider(const IssueRequest& r) override {
+    if (!r.recipient_email) co_return rejected("a service credit needs the recipient's e-mail (the service account)");
+    const json body = {{"idempotency_key", r.idempotency_key},
+                       {"service_account", *r.recipient_email},
+                       {"plan", r.provider_sku},
+                       {"amount", r.face.amount_string()},
+                       {"currency", std::string(r.face.currency().code())}};
+    auto answer = co_await exchange(client_, "POST", target_.at("/credits"), body.dump());
+    if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
+    const auto& reply = std::get<http::Reply>(answer);
+    if (reply.status == 429) co_return retryable("rate limited (429)", retry_after(reply));
+    if (reply.status == 400 || reply.status == 404 || reply.status == 422)
+      co_return rejected("refused: HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));
+    if (reply.status != 200 && reply.status != 201) co_return unknown("HTTP " + std::to_string(reply.status) + " after the credit was sent");
+    const auto doc = json::parse(reply.body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("credit") || !doc["credit"].is_object()) co_return unknown("an answer that is not the expected JSON");
+    co_return from_credit(doc["credit"]);
+  }
+
+  boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
+    auto answer = co_await exchange(client_, "GET", target_.at("/credits?idempotency_key=" + r.idempotency_key));  // keys are URL-safe
+    if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
+    const auto& reply = std::get<http::Reply>(answer);
+    if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
+    const auto found = json::parse(reply.body, nullptr, false);
+    if (!found.is_object() || !found.contains("credits") || !found["credits"].is_array()) co_return unknown("status query: not the expected JSON");
+    if (found["credits"].empty()) co_return retryable("no credit under this key");
+    co_return from_credit(found["credits"][0]);
+  }
+
+  // Internal billing has no funding balance.
+  boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override { co_return std::nullopt; }
+
+  HttpTarget target_;
+  http::Client client_;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_service_credit(const std::string& name, const ProviderOptions& o) {
+  return std::make_unique<ServiceCreditProvider>(name, o.limits(), adapters::http_target(o));
+}
+
+}  // namespace rgw::providers
