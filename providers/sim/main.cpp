@@ -1,5 +1,5 @@
 // rewardgw-sim: the provider simulator for tests, the demo and benchmarks. See simulator.hpp for what it serves.
-//   rewardgw-sim --data DIR [--listen HOST:PORT] [--redate-today]
+//   rewardgw-sim --data DIR [--listen HOST:PORT] [--redate-today] [--tls CERT.pem KEY.pem]
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
@@ -21,8 +21,11 @@ int main(int argc, char** argv) {
       config.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
     } else if (arg == "--redate-today") {
       config.redate_today = true;
+    } else if (arg == "--tls" && i + 2 < argc) {
+      config.tls = rgw::http::TlsFiles{argv[i + 1], argv[i + 2]};
+      i += 2;
     } else {
-      std::cerr << "usage: rewardgw-sim --data DIR [--listen HOST:PORT] [--redate-today]\n";
+      std::cerr << "usage: rewardgw-sim --data DIR [--listen HOST:PORT] [--redate-today] [--tls CERT.pem KEY.pem]\n";
       return 2;
     }
   }
