@@ -25,10 +25,12 @@ std::string counter(const char* name, const char* help, std::uint64_t value) {
 
 double breaker_level(std::string_view state) { return state == "open" ? 2 : state == "degraded" ? 1 : 0; }
 
+boost::asio::awaitable<pg::PoolStats> read_stats(std::shared_ptr<pg::Pool> pool) { co_return pool->stats(); }
+
 // A pool belongs to its shard's thread: its figures are read there.
 boost::asio::awaitable<pg::PoolStats> stats_of(std::shared_ptr<pg::Pool> pool) {
-  co_return co_await boost::asio::co_spawn(pool->executor(), [pool]() -> boost::asio::awaitable<pg::PoolStats> { co_return pool->stats(); },
-                                           boost::asio::use_awaitable);
+  const auto executor = pool->executor();
+  co_return co_await boost::asio::co_spawn(executor, read_stats(std::move(pool)), boost::asio::use_awaitable);
 }
 
 boost::asio::awaitable<http::Response> metrics_text(Call& call) {
