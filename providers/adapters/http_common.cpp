@@ -55,6 +55,25 @@ std::optional<std::string> text_field(const nlohmann::json& object, const char* 
   return it->get<std::string>();
 }
 
+std::optional<Result> unless_created(const http::Reply& reply) {
+  if (reply.status == 200 || reply.status == 201) return std::nullopt;
+  if (reply.status == 429) return retryable("rate limited (429)", retry_after(reply));
+  if (reply.status == 400 || reply.status == 404 || reply.status == 422)
+    return rejected("refused: HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));
+  return unknown("HTTP " + std::to_string(reply.status) + " after the request was sent");
+}
+
+boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&)) {
+  auto answer = co_await exchange(client, "GET", url);
+  if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
+  const auto& reply = std::get<http::Reply>(answer);
+  if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
+  const auto found = nlohmann::json::parse(reply.body, nullptr, false);
+  if (!found.is_object() || !found.contains(collection) || !found[collection].is_array()) co_return unknown("status query: not the expected JSON");
+  if (found[collection].empty()) co_return retryable("nothing under this key at the provider");
+  co_return read(found[collection][0]);
+}
+
 http::Url HttpTarget::at(const std::string& path) const {
   auto url = base;
   url.target = (url.target == "/" ? "" : url.target) + path;

@@ -24,6 +24,15 @@ Result rejected(std::string detail, std::string provider_ref = {});
 std::optional<std::chrono::milliseconds> retry_after(const http::Reply& reply);
 std::optional<std::string> text_field(const nlohmann::json& object, const char* key);
 
+// What an answer to an order POST means when it is no success: 429 retryable (with its Retry-After), 400/404/422
+// rejected, any other status but 200/201 unknown (the order may exist: a 5xx, or a 409 for a key used with
+// another payload). nullopt for 200/201: read the body.
+std::optional<Result> unless_created(const http::Reply& reply);
+
+// Looks the key up at `url`, whose answer is {"<collection>": [item]}: the first item as `read` says; retryable
+// when there is none (nothing under the key, so issuing again with it is safe); unknown when the question failed.
+boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&));
+
 // base_url (required), ca_file; timeouts from the provider's limits.
 struct HttpTarget {
   http::Url base;

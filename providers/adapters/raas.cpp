@@ -42,25 +42,16 @@ class RaasProvider final : public Provider {
     auto answer = co_await exchange(client_, "POST", target_.at("/orders"), body.dump());
     if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
     const auto& reply = std::get<http::Reply>(answer);
-    if (reply.status == 429) co_return retryable("rate limited (429)", retry_after(reply));
-    if (reply.status == 400 || reply.status == 404 || reply.status == 422)
-      co_return rejected("refused: HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));
-    if (reply.status != 200 && reply.status != 201) co_return unknown("HTTP " + std::to_string(reply.status) + " after the order was sent");
+    if (auto refused = unless_created(reply)) co_return std::move(*refused);
     const auto order = json::parse(reply.body, nullptr, false);
     if (!order.is_object()) co_return unknown("an answer that is not JSON");
     co_return from_order(order);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    auto answer = co_await exchange(client_, "GET", target_.at("/orders?externalRefID=" + r.idempotency_key));  // keys are URL-safe
-    if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
-    const auto& reply = std::get<http::Reply>(answer);
-    if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
-    const auto found = json::parse(reply.body, nullptr, false);
-    if (!found.is_object() || !found.contains("orders") || !found["orders"].is_array()) co_return unknown("status query: not the expected JSON");
-    if (found["orders"].empty()) co_return retryable("no order under this reference");
-    co_return from_order(found["orders"][0]);
+    co_return co_await look_up(client_, target_.at("/orders?externalRefID=" + r.idempotency_key), "orders", from_order);  // keys are URL-safe
   }
+
 
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
     try {

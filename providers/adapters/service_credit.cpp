@@ -34,25 +34,16 @@ class ServiceCreditProvider final : public Provider {
     auto answer = co_await exchange(client_, "POST", target_.at("/credits"), body.dump());
     if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
     const auto& reply = std::get<http::Reply>(answer);
-    if (reply.status == 429) co_return retryable("rate limited (429)", retry_after(reply));
-    if (reply.status == 400 || reply.status == 404 || reply.status == 422)
-      co_return rejected("refused: HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));
-    if (reply.status != 200 && reply.status != 201) co_return unknown("HTTP " + std::to_string(reply.status) + " after the credit was sent");
+    if (auto refused = unless_created(reply)) co_return std::move(*refused);
     const auto doc = json::parse(reply.body, nullptr, false);
     if (!doc.is_object() || !doc.contains("credit") || !doc["credit"].is_object()) co_return unknown("an answer that is not the expected JSON");
     co_return from_credit(doc["credit"]);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    auto answer = co_await exchange(client_, "GET", target_.at("/credits?idempotency_key=" + r.idempotency_key));  // keys are URL-safe
-    if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
-    const auto& reply = std::get<http::Reply>(answer);
-    if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
-    const auto found = json::parse(reply.body, nullptr, false);
-    if (!found.is_object() || !found.contains("credits") || !found["credits"].is_array()) co_return unknown("status query: not the expected JSON");
-    if (found["credits"].empty()) co_return retryable("no credit under this key");
-    co_return from_credit(found["credits"][0]);
+    co_return co_await look_up(client_, target_.at("/credits?idempotency_key=" + r.idempotency_key), "credits", from_credit);  // keys are URL-safe
   }
+
 
   // Internal billing has no funding balance.
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override { co_return std::nullopt; }
