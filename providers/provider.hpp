@@ -109,6 +109,8 @@ class Provider {
   static constexpr std::chrono::seconds balance_ttl{10};
 
   Health health() const;
+  // Closes kept-alive connections (HTTP adapters); called when the process stops, before its threads' io_contexts go.
+  virtual void drop_idle_connections() {}
 
  private:
   virtual boost::asio::awaitable<Result> issue_at_provider(const IssueRequest& request) = 0;

@@ -170,6 +170,7 @@ void App::stop() {
   for (auto& c : s.shards) c->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  for (const auto& p : s.providers->all()) p->drop_idle_connections();
   log::write(log::level::info, "stopped");
 }
 

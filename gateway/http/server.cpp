@@ -85,6 +85,7 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   std::optional<asio::ssl::context> tls;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
+  std::atomic<std::uint64_t> accepted{0};
   std::vector<std::list<connection_control*>> connections;  // per shard, touched only on that shard's thread
 
   asio::awaitable<void> accept_loop();
@@ -111,6 +112,7 @@ asio::awaitable<void> Server::state::accept_loop() {
     }
     socket.set_option(tcp::no_delay(true));
     ++open;
+    ++accepted;
     asio::co_spawn(*shards[shard], run_connection(std::move(socket), shard), asio::detached);
   }
 }
@@ -223,6 +225,7 @@ void Server::start() { asio::co_spawn(*state_->shards.front(), state_->accept_lo
 unsigned short Server::port() const noexcept { return state_->port; }
 
 std::size_t Server::open_connections() const noexcept { return state_->open; }
+std::uint64_t Server::accepted_connections() const noexcept { return state_->accepted; }
 
 void Server::stop() {
   state_->stopping = true;

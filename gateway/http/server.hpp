@@ -50,6 +50,7 @@ class Server {
   void stop();
   // Connections still open (for the shutdown wait and metrics).
   std::size_t open_connections() const noexcept;
+  std::uint64_t accepted_connections() const noexcept;  // since start
 
  private:
   struct state;

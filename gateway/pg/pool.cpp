@@ -30,7 +30,9 @@ PoolStats Pool::stats() const noexcept { return {size_, idle_.size(), waiters_.s
 
 asio::awaitable<Lease> Pool::open_new() {
   try {
-    auto conn = co_await Connection::connect(config_.conninfo, config_.connect_timeout, config_.query_timeout);
+    // The server's statement_timeout is only a backstop for a lost cancel: a second later than our own deadline,
+    // so the client-side deadline always fires first (and drops the connection, whose state is then unknown).
+    auto conn = co_await Connection::connect(config_.conninfo, config_.connect_timeout, config_.query_timeout + std::chrono::seconds(1));
     co_return Lease(shared_from_this(), std::move(conn));
   } catch (...) {
     --size_;

@@ -33,6 +33,7 @@ class OrdersProvider final : public Provider {
  public:
   OrdersProvider(std::string name, Limits limits, HttpTarget target, std::string funding_source)
       : Provider(std::move(name), limits), target_(std::move(target)), funding_source_(std::move(funding_source)), client_(target_.client) {}
+  void drop_idle_connections() override { client_.drop_idle(); }
   std::string_view kind() const override { return "orders"; }
 
  private:

@@ -29,6 +29,7 @@ class RaasProvider final : public Provider {
  public:
   RaasProvider(std::string name, Limits limits, HttpTarget target, std::string account)
       : Provider(std::move(name), limits), target_(std::move(target)), account_(std::move(account)), client_(target_.client) {}
+  void drop_idle_connections() override { client_.drop_idle(); }
   std::string_view kind() const override { return "raas"; }
 
  private:

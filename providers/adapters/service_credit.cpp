@@ -21,6 +21,7 @@ class ServiceCreditProvider final : public Provider {
  public:
   ServiceCreditProvider(std::string name, Limits limits, HttpTarget target)
       : Provider(std::move(name), limits), target_(std::move(target)), client_(target_.client) {}
+  void drop_idle_connections() override { client_.drop_idle(); }
   std::string_view kind() const override { return "service_credit"; }
 
  private:

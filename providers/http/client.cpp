@@ -1,5 +1,6 @@
 #include "providers/http/client.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -11,6 +12,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <mutex>
+#include <poll.h>
 
 namespace rgw::providers::http {
 
@@ -40,7 +43,25 @@ std::optional<Url> Url::parse(std::string_view text) {
   return url;
 }
 
-Client::Client(ClientConfig config) : config_(std::move(config)) {
+// Kept-alive connections of one client, by (scheme, host, port), with the executor they belong to.
+struct Client::Pool {
+  struct Idle {
+    std::unique_ptr<Connection> connection;
+    asio::any_io_executor executor;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::mutex mutex;
+  std::map<std::string, std::vector<Idle>> idle;
+  std::atomic<std::uint64_t> opened{0};
+};
+
+struct Client::Connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
+};
+
+Client::Client(ClientConfig config) : config_(std::move(config)), pool_(std::make_shared<Pool>()) {
   tls_ = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
   tls_->set_verify_mode(asio::ssl::verify_peer);
   if (config_.ca_file) tls_->load_verify_file(*config_.ca_file);
@@ -49,9 +70,10 @@ Client::Client(ClientConfig config) : config_(std::move(config)) {
 
 namespace {
 
+// One request and its response on an open connection; `reusable` says whether the connection may carry another.
 template <class Stream>
 asio::awaitable<Reply> exchange(Stream& stream, beast::tcp_stream& lowest, const bhttp::request<bhttp::string_body>& req,
-                                const ClientConfig& config) {
+                                const ClientConfig& config, bool& reusable) {
   lowest.expires_after(config.response_timeout);
   co_await bhttp::async_write(stream, req, use_awaitable);
   beast::flat_buffer buffer;
@@ -59,6 +81,7 @@ asio::awaitable<Reply> exchange(Stream& stream, beast::tcp_stream& lowest, const
   parser.body_limit(config.max_response_bytes);
   co_await bhttp::async_read(stream, buffer, parser, use_awaitable);
   auto res = parser.release();
+  reusable = res.keep_alive();
   Reply reply{res.result_int(), {}, std::move(res.body())};
   for (const auto& field : res) {
     std::string name(field.name_string());
@@ -78,14 +101,71 @@ asio::awaitable<Reply> Client::post(const Url& url, std::string body, const std:
   return send("POST", url, headers, std::move(body));
 }
 
-asio::awaitable<Reply> Client::send(std::string_view method, const Url& url, const std::map<std::string, std::string>& headers, std::string body) {
+namespace {
+
+constexpr std::size_t max_idle_per_host = 8;
+constexpr auto max_idle_time = std::chrono::seconds(30);
+
+// A kept-alive connection the server has closed (or sent something unasked on) reads as ready: not reusable.
+bool quiet(beast::tcp_stream& stream) {
+  pollfd p{stream.socket().native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Client::Connection> Client::take_idle(const std::string& key, const asio::any_io_executor& executor) {
+  std::lock_guard lock(pool_->mutex);
+  auto& list = pool_->idle[key];
+  while (!list.empty()) {
+    auto idle = std::move(list.back());
+    list.pop_back();
+    // Streams stay with the executor (thread) they were opened on.
+    if (idle.executor == executor && std::chrono::steady_clock::now() - idle.since < max_idle_time && quiet(idle.connection->lowest()))
+      return std::move(idle.connection);
+  }
+  return nullptr;
+}
+
+void Client::keep_idle(const std::string& key, std::unique_ptr<Connection> connection, const asio::any_io_executor& executor) {
+  std::lock_guard lock(pool_->mutex);
+  auto& list = pool_->idle[key];
+  if (list.size() < max_idle_per_host) list.push_back({std::move(connection), executor, std::chrono::steady_clock::now()});
+}
+
+std::uint64_t Client::connections_opened() const noexcept { return pool_->opened; }
+
+void Client::drop_idle() {
+  std::lock_guard lock(pool_->mutex);
+  pool_->idle.clear();
+}
+
+asio::awaitable<std::unique_ptr<Client::Connection>> Client::open(const Url& url) {
   auto executor = co_await asio::this_coro::executor;
   asio::ip::tcp::resolver resolver(executor);
   const auto endpoints = co_await resolver.async_resolve(url.host, url.port, use_awaitable);
-  beast::tcp_stream tcp(executor);
-  tcp.expires_after(config_.connect_timeout);
-  co_await tcp.async_connect(endpoints, use_awaitable);
+  auto connection = std::make_unique<Connection>();
+  auto tcp = std::make_unique<beast::tcp_stream>(executor);
+  tcp->expires_after(config_.connect_timeout);
+  co_await tcp->async_connect(endpoints, use_awaitable);
+  ++pool_->opened;
+  if (!url.tls) {
+    connection->plain = std::move(tcp);
+    co_return connection;
+  }
+  connection->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*tcp), *tls_);
+  auto& tls = *connection->tls;
+  // SNI, and the certificate must name the host we asked for.
+  if (!SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str()))
+    throw boost::system::system_error(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+  tls.set_verify_callback(asio::ssl::host_name_verification(url.host));
+  beast::get_lowest_layer(tls).expires_after(config_.connect_timeout);
+  co_await tls.async_handshake(asio::ssl::stream_base::client, use_awaitable);
+  co_return connection;
+}
 
+asio::awaitable<Reply> Client::send(std::string_view method, const Url& url, const std::map<std::string, std::string>& headers, std::string body) {
+  const auto executor = co_await asio::this_coro::executor;
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), url.target, 11};
   req.set(bhttp::field::host, url.host);
   req.set(bhttp::field::user_agent, "rewardgw");
@@ -94,16 +174,16 @@ asio::awaitable<Reply> Client::send(std::string_view method, const Url& url, con
     req.body() = std::move(body);
     req.prepare_payload();
   }
-  if (!url.tls) co_return co_await exchange(tcp, tcp, req, config_);
-
-  beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), *tls_);
-  // SNI, and the certificate must name the host we asked for.
-  if (!SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str()))
-    throw boost::system::system_error(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
-  tls.set_verify_callback(asio::ssl::host_name_verification(url.host));
-  beast::get_lowest_layer(tls).expires_after(config_.connect_timeout);
-  co_await tls.async_handshake(asio::ssl::stream_base::client, use_awaitable);
-  co_return co_await exchange(tls, beast::get_lowest_layer(tls), req, config_);
+  req.keep_alive(true);
+  const auto key = std::string(url.tls ? "https://" : "http://") + url.host + ":" + url.port;
+  auto connection = take_idle(key, executor);
+  if (!connection) connection = co_await open(url);
+  bool reusable = false;
+  Reply reply;
+  if (connection->plain) reply = co_await exchange(*connection->plain, *connection->plain, req, config_, reusable);
+  else reply = co_await exchange(*connection->tls, beast::get_lowest_layer(*connection->tls), req, config_, reusable);
+  if (reusable) keep_idle(key, std::move(connection), executor);
+  co_return reply;
 }
 
 }  // namespace rgw::providers::http

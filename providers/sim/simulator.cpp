@@ -66,6 +66,7 @@ struct Simulator::impl {
 
   // Not a coroutine lambda: a member, so nothing it uses dies before it finishes.
   boost::asio::awaitable<http::Response> handle(http::Request& request) {
+    ++requests;
     if (auto answer = co_await raas.handle(request)) co_return std::move(*answer);
     if (auto answer = co_await orders.handle(request)) co_return std::move(*answer);
     if (auto answer = co_await billing.handle(request)) co_return std::move(*answer);
@@ -83,7 +84,9 @@ struct Simulator::impl {
       return http::make_response(http::Status::ok, R"({"mode":")" + mode + "\"}", "application/json");
     }
     if (target == "/admin/stats")
-      return http::make_response(http::Status::ok, nlohmann::json{{"fx_requests", fx_requests.load()}}.dump(), "application/json");
+      return http::make_response(http::Status::ok,
+                                 nlohmann::json{{"fx_requests", fx_requests.load()}, {"requests", requests.load()}, {"connections", server->accepted_connections()}}.dump(),
+                                 "application/json");
     if (!target.starts_with("/fx/")) return http::make_response(http::Status::not_found, "", "text/plain");
 
     ++fx_requests;
@@ -116,6 +119,7 @@ struct Simulator::impl {
   fx::RateSet newest_ecb;
   std::atomic<fx_mode> fx{fx_mode::ok};
   std::atomic<long> fx_requests{0};
+  std::atomic<long> requests{0};  // every request, the admin ones included
   OrderApi raas{Dialect::raas};
   OrderApi orders{Dialect::orders};
   OrderApi billing{Dialect::credits};

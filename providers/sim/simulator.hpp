@@ -6,7 +6,7 @@
 //   GET  /fx/cbr/daily.xml   the Bank of Russia sample (re-dated to today with redate_today)
 //   GET  /fx/json/latest.json  the newest ECB day as a JSON feed stamped with the current time
 //   POST /admin/fx {"mode": "ok" | "down" | "malformed"}   down: 503; malformed: a truncated document
-//   GET  /admin/stats        {"fx_requests": N}
+//   GET  /admin/stats        {"fx_requests": N, "requests": N, "connections": N accepted}
 // and two provider order APIs (RaaS-style and rewards-order style) with faults on demand (order_api.hpp).
 #include <boost/asio/io_context.hpp>
 #include <memory>

@@ -119,6 +119,9 @@ TEST_F(HttpsProvider, EveryFaultKindEndsRightAndTheProviderNeverMakesAnOrderTwic
   }
   EXPECT_EQ(issued_at_raas, 9u);
   EXPECT_EQ(created.size(), 9u) << "nothing created for the refused orders";
+  // Kept-alive connections are reused (the admin calls above open one each; the adapters far fewer than calls).
+  const auto stats = sim_admin("/admin/stats");
+  EXPECT_LT(stats["connections"].get<long>(), stats["requests"].get<long>() / 2) << stats.dump();
 }
 
 TEST_F(HttpsProvider, RetryAfterIsHonouredAndTheBalanceIsShown) {
