@@ -74,6 +74,18 @@ boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& ur
   co_return read(found[collection][0]);
 }
 
+boost::asio::awaitable<std::optional<fx::Money>> read_balance(http::Client& client, const http::Url& url, const char* object_key, const char* amount,
+                                                              const char* currency) {
+  auto answer = co_await exchange(client, "GET", url);
+  const auto* reply = std::get_if<http::Reply>(&answer);
+  if (!reply || reply->status != 200) co_return std::nullopt;
+  const auto doc = nlohmann::json::parse(reply->body, nullptr, false);
+  const auto source = object_key && doc.is_object() ? doc.value(object_key, nlohmann::json::object()) : doc;
+  auto money = fx::Money::parse(text_field(source, amount).value_or(""), text_field(source, currency).value_or(""));
+  if (!money) co_return std::nullopt;
+  co_return *money;
+}
+
 http::Url HttpTarget::at(const std::string& path) const {
   auto url = base;
   url.target = (url.target == "/" ? "" : url.target) + path;

@@ -23,6 +23,10 @@ Result retryable(std::string detail, std::optional<std::chrono::milliseconds> re
 Result rejected(std::string detail, std::string provider_ref = {});
 std::optional<std::chrono::milliseconds> retry_after(const http::Reply& reply);
 std::optional<std::string> text_field(const nlohmann::json& object, const char* key);
+// A balance read from `url` as money in two text fields of `object_key`'s object (or of the answer itself when
+// object_key is null); nullopt for any failure.
+boost::asio::awaitable<std::optional<fx::Money>> read_balance(http::Client& client, const http::Url& url, const char* object_key, const char* amount,
+                                                              const char* currency);
 
 // What an answer to an order POST means when it is no success: 429 retryable (with its Retry-After), 400/404/422
 // rejected, any other status but 200/201 unknown (the order may exist: a 5xx, or a 409 for a key used with

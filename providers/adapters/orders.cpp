@@ -58,14 +58,7 @@ class OrdersProvider final : public Provider {
 
 
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
-    auto answer = co_await exchange(client_, "GET", target_.at("/funding"));
-    const auto* reply = std::get_if<http::Reply>(&answer);
-    if (!reply || reply->status != 200) co_return std::nullopt;
-    const auto doc = json::parse(reply->body, nullptr, false);
-    const auto source = doc.is_object() ? doc.value("funding_source", json::object()) : json::object();
-    auto money = fx::Money::parse(text_field(source, "available").value_or(""), text_field(source, "currency_code").value_or(""));
-    if (!money) co_return std::nullopt;
-    co_return *money;
+    co_return co_await read_balance(client_, target_.at("/funding"), "funding_source", "available", "currency_code");
   }
 
   HttpTarget target_;

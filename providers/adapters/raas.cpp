@@ -55,16 +55,7 @@ class RaasProvider final : public Provider {
 
 
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
-    try {
-      const auto reply = co_await client_.get(target_.at("/accounts/" + account_));
-      const auto doc = json::parse(reply.body, nullptr, false);
-      if (reply.status != 200 || !doc.is_object()) co_return std::nullopt;
-      auto money = fx::Money::parse(text_field(doc, "currentBalance").value_or(""), text_field(doc, "currencyCode").value_or(""));
-      if (!money) co_return std::nullopt;
-      co_return *money;
-    } catch (const std::exception&) {
-      co_return std::nullopt;
-    }
+    co_return co_await read_balance(client_, target_.at("/accounts/" + account_), nullptr, "currentBalance", "currencyCode");
   }
 
   HttpTarget target_;
