@@ -41,13 +41,12 @@ Routes all_routes() {
   return routes;
 }
 
-Api::Api(std::vector<std::shared_ptr<pg::Pool>> pools, Services services, Settings settings)
-    : pools_(std::move(pools)),
-      services_(std::move(services)),
+Api::Api(Services services, Settings settings)
+    : services_(std::move(services)),
       settings_(settings),
       limiter_(settings.rate_limit_per_second, settings.rate_limit_burst),
       routes_(all_routes()) {
-  for (const auto& pool : pools_) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool));
+  for (const auto& pool : services_.pools) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool));
 }
 
 boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
@@ -60,7 +59,7 @@ boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std
     if (match.path_known) throw Failure(errc::method_not_allowed, "method not allowed on this path");
     throw Failure(errc::not_found, "no such endpoint");
   }
-  pg::Pool& db = *pools_[shard];
+  pg::Pool& db = *services_.pools[shard];
   if (!match.route->access.open) {
     auto who = co_await services_.keys->authenticate(db, bearer_token(request));
     if (!who) throw Failure(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");

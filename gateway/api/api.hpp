@@ -12,8 +12,8 @@ namespace rgw::api {
 
 class Api {
  public:
-  // pools: one per shard, indexed like the server's shards.
-  Api(std::vector<std::shared_ptr<pg::Pool>> pools, Services services, Settings settings);
+  // services.pools: one per shard, indexed like the server's shards.
+  Api(Services services, Settings settings);
 
   // Never throws: every failure becomes a problem response.
   boost::asio::awaitable<http::Response> handle(http::Request& request, std::size_t shard);
@@ -24,7 +24,6 @@ class Api {
   boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
                                                  const std::string& request_id, std::string_view& route);
 
-  std::vector<std::shared_ptr<pg::Pool>> pools_;
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools
   Services services_;
   Settings settings_;

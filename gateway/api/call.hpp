@@ -42,7 +42,7 @@ struct Services {
   std::shared_ptr<const crypto::Sealer> sealer;
   std::shared_ptr<metrics::Registry> metrics;
   std::shared_ptr<const providers::Registry> providers;
-  std::vector<std::shared_ptr<pg::Pool>> pools;  // every shard's, for the pool gauges
+  std::vector<std::shared_ptr<pg::Pool>> pools;  // one per shard (io_context thread), indexed by shard
 };
 
 struct Call {

@@ -19,10 +19,6 @@ const pg::Query backlog{"metrics_backlog",
                        "  FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id GROUP BY r.status, r.provider"
                        " UNION ALL SELECT 'webhook', '', '', count(*) FROM webhook_events WHERE delivered_at IS NULL"};
 
-std::string counter(const char* name, const char* help, std::uint64_t value) {
-  return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + std::to_string(value) + "\n";
-}
-
 double breaker_level(std::string_view state) { return state == "open" ? 2 : state == "degraded" ? 1 : 0; }
 
 boost::asio::awaitable<pg::PoolStats> read_stats(std::shared_ptr<pg::Pool> pool) { co_return pool->stats(); }
@@ -36,8 +32,8 @@ boost::asio::awaitable<pg::PoolStats> stats_of(std::shared_ptr<pg::Pool> pool) {
 boost::asio::awaitable<http::Response> metrics_text(Call& call) {
   const auto& s = call.services;
   std::string out = s.metrics->render();
-  out += counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
-  out += counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.catalog.renders());
+  out += metrics::render_counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
+  out += metrics::render_counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.catalog.renders());
 
   std::vector<std::pair<Labels, double>> breaker, in_flight;
   for (const auto& p : s.providers->all()) {

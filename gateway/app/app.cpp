@@ -96,7 +96,7 @@ void App::start() {
   }
   s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl);
   s.providers = providers::Registry::from_json(s.config.providers);
-  s.api = std::make_shared<api::Api>(s.pools, api::Services{s.keys, s.rates, s.fx_status, s.catalog, s.config.sealer, s.metrics, s.providers, s.pools},
+  s.api = std::make_shared<api::Api>(api::Services{s.keys, s.rates, s.fx_status, s.catalog, s.config.sealer, s.metrics, s.providers, s.pools},
                                      s.config.settings);
 
   std::vector<asio::io_context*> contexts;

@@ -114,8 +114,8 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
   const auto routes = open_routes(snapshot->find(order.sku), order, *providers_);
   if (routes.empty()) co_return co_await fail(claim, order, "no_route", "no provider route is left for this product");
   if (system_clock::now() >= order.created_at + config_.retry.deadline) {
-    const auto detail = "not issued within " + std::to_string(config_.retry.deadline.count()) + " s";
-    co_return co_await fail(claim, order, "deadline", detail);
+    auto detail = deadline_passed();  // named: kept out of the co_await expression (GCC 12)
+    co_return co_await fail(claim, order, "deadline", std::move(detail));
   }
 
   // An order stays with the route it last called unless that route refused it for good.
@@ -222,7 +222,7 @@ asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order,
       } else {  // nothing is outstanding at the provider, so giving up is safe
         m.to = Status::failed;
         m.failure_code = "deadline";
-        m.reason = "not issued within " + std::to_string(config_.retry.deadline.count()) + " s; last answer: " + result.detail;
+        m.reason = deadline_passed() + "; last answer: " + result.detail;
       }
       break;
     case Next::fail_over:
@@ -240,6 +240,8 @@ asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order,
                {{"redemption", order.id}, {"status", redemptions::status_name(m.to)}, {"provider", provider}, {"outcome", providers::outcome_name(result.outcome)}});
   }
 }
+
+std::string Dispatcher::deadline_passed() const { return "not issued within " + std::to_string(config_.retry.deadline.count()) + " s"; }
 
 asio::awaitable<void> Dispatcher::fail(const Claim& claim, const Order& order, std::string code, std::string detail) {
   Move m;

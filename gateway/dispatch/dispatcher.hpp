@@ -55,6 +55,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
                                                      providers::Provider::Permit permit, const std::string& provider_sku);
   boost::asio::awaitable<void> settle(const Claim& claim, const Order& order, Status from, const CallRecord& call, const std::string& provider,
                                       redemptions::Step step, const providers::Result& result);
+  std::string deadline_passed() const;  // the failure detail of an order past the retry deadline
   boost::asio::awaitable<void> fail(const Claim& claim, const Order& order, std::string code, std::string detail);
 
   boost::asio::any_io_executor executor_;

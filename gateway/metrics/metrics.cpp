@@ -53,6 +53,10 @@ std::string render_labels(const Labels& labels) {
   return out + "}";
 }
 
+std::string render_counter(const std::string& name, const std::string& help, std::uint64_t value) {
+  return header(name, help, "counter") + name + " " + std::to_string(value) + "\n";
+}
+
 std::string render_gauge(const std::string& name, const std::string& help, const std::vector<std::pair<Labels, double>>& samples) {
   std::string out = header(name, help, "gauge");
   for (const auto& [labels, value] : samples) out += name + render_labels(labels) + " " + number(value) + "\n";

@@ -63,6 +63,8 @@ class Registry {
 
 // `{a="x",b="y"}` with the values escaped as the text format wants; empty for no labels.
 std::string render_labels(const Labels& labels);
+// A counter kept elsewhere (e.g. an atomic of another component): HELP, TYPE and its one value.
+std::string render_counter(const std::string& name, const std::string& help, std::uint64_t value);
 // One gauge family: HELP, TYPE and one line per (labels, value).
 std::string render_gauge(const std::string& name, const std::string& help, const std::vector<std::pair<Labels, double>>& samples);
 
