@@ -272,11 +272,6 @@ TEST_F(FaultStorm, AThousandRedemptionsThroughEveryFaultEndFinalIssuedAtMostOnce
   EXPECT_EQ(totals().int64("balance"), books.failed * 1000) << "exactly the failed orders' points came back";
 }
 
-}  // namespace
-}  // namespace rgw::test
-
-namespace rgw::test {
-namespace {
 
 // `sandbox` refuses everything for now (retryable), its breaker opens after three; `backup` is well.
 class Breaker : public Dispatch {
@@ -318,18 +313,16 @@ TEST_F(Breaker, AFailingProviderOpensItsBreakerAndNewOrdersTakeTheNextRoute) {
 
   const auto listed = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops));
   ASSERT_EQ(listed.status, 200u) << listed.body;
-  std::map<std::string, nlohmann::json> by_name;
-  const auto body = listed.json();  // named: a loop over a temporary's member would dangle
-  for (const auto& p : body["items"]) by_name[p["name"].get<std::string>()] = p;
-  ASSERT_EQ(by_name.size(), 2u) << listed.body;
-  EXPECT_EQ(by_name["sandbox"]["state"], "open");
-  EXPECT_EQ(by_name["sandbox"]["kind"], "sandbox");
-  EXPECT_EQ(by_name["sandbox"]["success_rate"]["value"], 0.0);
-  EXPECT_EQ(by_name["sandbox"]["last_error"]["detail"], "sandbox: try again later");
-  EXPECT_GE(by_name["sandbox"]["queued"], 1) << "orders bound to it wait for it";
-  EXPECT_EQ(by_name["backup"]["state"], "healthy");
-  EXPECT_EQ(by_name["backup"]["success_rate"]["value"], 1.0);
-  EXPECT_FALSE(by_name["backup"]["latency_ms"]["p99"].is_null());
+  ASSERT_EQ(listed.json()["items"].size(), 2u) << listed.body;
+  const auto sandbox = provider_view("sandbox"), backup = provider_view("backup");
+  EXPECT_EQ(sandbox["state"], "open");
+  EXPECT_EQ(sandbox["kind"], "sandbox");
+  EXPECT_EQ(sandbox["success_rate"]["value"], 0.0);
+  EXPECT_EQ(sandbox["last_error"]["detail"], "sandbox: try again later");
+  EXPECT_GE(sandbox["queued"], 1) << "orders bound to it wait for it";
+  EXPECT_EQ(backup["state"], "healthy");
+  EXPECT_EQ(backup["success_rate"]["value"], 1.0);
+  EXPECT_FALSE(backup["latency_ms"]["p99"].is_null());
   EXPECT_EQ(client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.cabinet)).status, 403u);
 
   const auto text = client.request("GET", "/metrics").body;
@@ -345,11 +338,6 @@ TEST_F(Breaker, AFailingProviderOpensItsBreakerAndNewOrdersTakeTheNextRoute) {
   EXPECT_EQ(promtool_check(text), "") << "promtool check metrics";
 }
 
-}  // namespace
-}  // namespace rgw::test
-
-namespace rgw::test {
-namespace {
 
 // The sandbox has 5.00 EUR of funding left.
 class ShortOfFunds : public Dispatch {
@@ -370,8 +358,7 @@ TEST_F(ShortOfFunds, AnOrderAboveTheProvidersBalanceWaitsWithAReasonInsteadOfFai
   EXPECT_NE(reason().find("balance 5.00 EUR is below the face value 10.00"), std::string::npos) << reason();
   EXPECT_EQ(status_of(id), "accepted") << "not failed, not sent";
   EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).empty());
-  EXPECT_EQ(client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json()["items"][0]["balance"],
-            (nlohmann::json{{"amount", "5.00"}, {"currency", "EUR"}}));
+  EXPECT_EQ(provider_view("sandbox")["balance"], (nlohmann::json{{"amount", "5.00"}, {"currency", "EUR"}}));
 }
 
 }  // namespace

@@ -131,14 +131,11 @@ TEST_F(HttpsProvider, RetryAfterIsHonouredAndTheBalanceIsShown) {
   for (const auto& id : ids) EXPECT_EQ(final_order(id)["status"], "issued");
   const pg::Query limited{"t_rate_limited", "SELECT count(*) AS n FROM dispatch_attempts WHERE provider = 'raas' AND outcome = 'retryable'"};
   EXPECT_GE(query(limited).front().int64("n"), 1) << "the simulator's 429s were seen and waited out";
-  const auto providers = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
-  for (const auto& p : providers["items"])
-    if (p["name"] == "raas") {
-      // Read at most every 10 s: before the orders, or after all three.
-      const std::string amount = p["balance"]["amount"];
-      EXPECT_TRUE(amount == "100000.00" || amount == "99970.00") << amount;
-      EXPECT_EQ(p["balance"]["currency"], "EUR");
-    }
+  // Read at most every 10 s: before the orders, or after all three.
+  const auto balance = provider_view("raas")["balance"];
+  const std::string amount = balance["amount"];
+  EXPECT_TRUE(amount == "100000.00" || amount == "99970.00") << amount;
+  EXPECT_EQ(balance["currency"], "EUR");
 }
 
 class UntrustedProvider : public HttpsProvider {
@@ -149,10 +146,8 @@ class UntrustedProvider : public HttpsProvider {
 TEST_F(UntrustedProvider, AServerWithAnUntrustedCertificateIsRefused) {
   const auto id = redeem_sku("untrusted", "RAAS");
   auto last_error = [&]() -> std::string {
-    const auto providers = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
-    for (const auto& p : providers["items"])
-      if (p["name"] == "raas" && p["last_error"].is_object()) return p["last_error"]["detail"];
-    return "";
+    const auto raas = provider_view("raas");
+    return raas["last_error"].is_object() ? raas["last_error"]["detail"].get<std::string>() : "";
   };
   const auto detail = eventually([&] { return last_error().find("certificate") != std::string::npos; }, true);
   EXPECT_TRUE(detail) << last_error();
@@ -164,11 +159,6 @@ TEST_F(UntrustedProvider, AServerWithAnUntrustedCertificateIsRefused) {
   EXPECT_TRUE(sim_admin("/admin/raas/issued").empty());
 }
 
-}  // namespace
-}  // namespace rgw::test
-
-namespace rgw::test {
-namespace {
 
 // Opens after three failures, for half a second.
 class FlakyHttpsProvider : public HttpsProvider {
@@ -181,12 +171,7 @@ class FlakyHttpsProvider : public HttpsProvider {
 };
 
 TEST_F(FlakyHttpsProvider, ABreakerOpenedBy500sClosesAfterTheProviderRecovers) {
-  auto state = [&]() -> std::string {
-    const auto providers = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
-    for (const auto& p : providers["items"])
-      if (p["name"] == "raas") return p["state"];
-    return "";
-  };
+  auto state = [&]() -> std::string { return provider_view("raas")["state"]; };
   sim_admin("/admin/raas", nlohmann::json{{"mode", "error500"}, {"times", -1}});
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) ids.push_back(redeem_sku("flaky-" + std::to_string(i), "RAAS-OR-BACKUP"));

@@ -85,6 +85,13 @@ class RedemptionFixture : public ::testing::Test {
     return run(io, body());
   }
   pg::Row totals() const { return query(account_totals, tenant.account_id).front(); }
+  // One provider's item of GET /v1/providers (ops key); null when it is not listed.
+  nlohmann::json provider_view(const std::string& name) const {
+    const auto listed = client.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
+    for (const auto& p : listed["items"])
+      if (p["name"] == name) return p;
+    return nullptr;
+  }
 
   // Waits (up to 2 min) until every order of the tenant is final, then checks the invariants of dispatch: the
   // sandbox recording under `records` issued exactly the issued orders, once each; every failed order was

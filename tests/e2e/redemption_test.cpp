@@ -169,11 +169,6 @@ TEST_F(Redemptions, ListedNewestFirstWithFiltersAndCursors) {
   EXPECT_EQ(client.request("GET", "/v1/redemptions", std::nullopt, bearer(other.ops)).json()["items"].size(), 0u) << "another program's orders";
 }
 
-}  // namespace
-}  // namespace rgw::test
-
-namespace rgw::test {
-namespace {
 
 // Terms for 10.00 EUR at 1000 points, as the API would price them for the fixture's voucher.
 redemptions::AcceptWork work_for(const Tenant& tenant, const std::string& key, std::optional<std::string> quote_id = std::nullopt) {
