@@ -29,7 +29,7 @@ nlohmann::json to_json(const ledger::Entry& e) {
           {"created_at", e.created_at}};
 }
 
-boost::asio::awaitable<http::Response> create_account(Call& call) {
+boost::asio::awaitable<http::Reply> create_account(Call& call) {
   const auto body = call.body();
   only_fields(body, {"external_ref", "name", "tier"});
   ledger::NewAccount account{required_string(body, "external_ref"), required_string(body, "name"),
@@ -39,13 +39,13 @@ boost::asio::awaitable<http::Response> create_account(Call& call) {
   co_return json_response(http::Status::created, to_json(*created));
 }
 
-boost::asio::awaitable<http::Response> get_account(Call& call) {
+boost::asio::awaitable<http::Reply> get_account(Call& call) {
   auto account = co_await ledger::find_account(call.db, call.program(), call.params[0]);
   if (!account) throw Failure(errc::not_found, "no such account");
   co_return json_response(http::Status::ok, to_json(*account));
 }
 
-boost::asio::awaitable<http::Response> credit_account(Call& call) {
+boost::asio::awaitable<http::Reply> credit_account(Call& call) {
   const auto key = idempotency_key(call.request);
   const auto body = call.body();
   only_fields(body, {"points", "reason", "expires_at"});
@@ -69,7 +69,7 @@ boost::asio::awaitable<http::Response> credit_account(Call& call) {
   co_return http::make_response(http::Status::created, response, "application/json");
 }
 
-boost::asio::awaitable<http::Response> list_ledger(Call& call) {
+boost::asio::awaitable<http::Reply> list_ledger(Call& call) {
   const auto target = call.request.target();
   auto page = co_await ledger::entries(call.db, call.program(), call.params[0], page_limit(target), cursor_param(target));
   if (!page) throw Failure(errc::not_found, "no such account");

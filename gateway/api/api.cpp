@@ -49,7 +49,7 @@ Api::Api(Services services, Settings settings)
   for (const auto& pool : services_.pools) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool));
 }
 
-boost::asio::awaitable<http::Response> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
+boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
                                                      const std::string& request_id, std::string_view& route) {
   const auto target = request.target();
   const auto path = target.substr(0, target.find('?'));
@@ -78,15 +78,16 @@ void Api::stop() {
   for (auto& batcher : accepts_) batcher->stop();
 }
 
-boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::size_t shard) {
+boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::size_t shard) {
   const auto started = std::chrono::steady_clock::now();
   const std::string id = request_id(request);
   auth::Principal principal;
   std::string_view route = "unmatched";  // a pattern, not the path: bounded label values
-  http::Response response;
+  http::Reply reply = http::Response{};
+  auto& response = reply.response;
   std::string error;
   try {
-    response = co_await dispatch(request, shard, principal, id, route);
+    reply = co_await dispatch(request, shard, principal, id, route);
   } catch (const Failure& f) {
     response = http::problem_response(to_problem(f.code(), f.what()));
     if (f.retry_after()) response.set(http::beast::http::field::retry_after, std::to_string(f.retry_after()->count()));
@@ -115,7 +116,7 @@ boost::asio::awaitable<http::Response> Api::handle(http::Request& request, std::
   if (principal.bootstrap) fields["key_id"] = "bootstrap";
   if (!error.empty()) fields["error"] = error;
   log::write(response.result_int() >= 500 ? log::level::error : log::level::info, "request", fields);
-  co_return response;
+  co_return reply;
 }
 
 }  // namespace rgw::api

@@ -16,12 +16,12 @@ class Api {
   Api(Services services, Settings settings);
 
   // Never throws: every failure becomes a problem response.
-  boost::asio::awaitable<http::Response> handle(http::Request& request, std::size_t shard);
+  boost::asio::awaitable<http::Reply> handle(http::Request& request, std::size_t shard);
   // Background work of the API (the redemption batch writers) ends once idle; call when stopping.
   void stop();
 
  private:
-  boost::asio::awaitable<http::Response> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
+  boost::asio::awaitable<http::Reply> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
                                                  const std::string& request_id, std::string_view& route);
 
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools

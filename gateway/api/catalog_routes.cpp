@@ -70,7 +70,7 @@ View view_of(const Call& call, const programs::Program& program) {
   return v;
 }
 
-boost::asio::awaitable<http::Response> list_catalog(Call& call) {
+boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   const auto snapshot = co_await call.catalog.get(call.db, call.program());
   const auto& program = snapshot->program();
   const auto view = view_of(call, program);
@@ -96,7 +96,7 @@ boost::asio::awaitable<http::Response> list_catalog(Call& call) {
   co_return conditional(call.request, *listing);
 }
 
-boost::asio::awaitable<http::Response> get_product(Call& call) {
+boost::asio::awaitable<http::Reply> get_product(Call& call) {
   const auto snapshot = co_await call.catalog.get(call.db, call.program());
   const auto* product = snapshot->find(call.params[0]);
   if (!product) throw Failure(errc::not_found, "no such product");
@@ -109,7 +109,7 @@ boost::asio::awaitable<http::Response> get_product(Call& call) {
   co_return conditional(call.request, Listing{body, etag_of(body)});
 }
 
-boost::asio::awaitable<http::Response> put_product(Call& call) {
+boost::asio::awaitable<http::Reply> put_product(Call& call) {
   std::vector<catalog::Product> product;
   try {
     product.push_back(catalog::product_from_json(call.params[0], call.body(), &call.settings.providers));

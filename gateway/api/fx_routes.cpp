@@ -14,7 +14,7 @@ fx::Currency required_currency(std::string_view target, std::string_view name) {
   return *currency;
 }
 
-boost::asio::awaitable<http::Response> get_rates(Call& call) {
+boost::asio::awaitable<http::Reply> get_rates(Call& call) {
   const auto table = current_rates(call);
   const auto program = co_await programs::find(call.db, call.program());
   const auto& set = table->set();
@@ -28,7 +28,7 @@ boost::asio::awaitable<http::Response> get_rates(Call& call) {
                                              {"rates", rates}});
 }
 
-boost::asio::awaitable<http::Response> convert(Call& call) {
+boost::asio::awaitable<http::Reply> convert(Call& call) {
   const auto target = call.request.target();
   const auto from = required_currency(target, "from");
   const auto to = required_currency(target, "to");

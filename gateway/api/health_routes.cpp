@@ -8,7 +8,7 @@ namespace {
 
 const pg::Query ping{"health_ping", "SELECT 1"};
 
-boost::asio::awaitable<http::Response> healthz(Call&) { co_return json_response(http::Status::ok, {{"status", "ok"}}); }
+boost::asio::awaitable<http::Reply> healthz(Call&) { co_return json_response(http::Status::ok, {{"status", "ok"}}); }
 
 // Why the rates are not fit for pricing, or nullopt when they are (or no rate source is configured).
 std::optional<std::string> fx_problem(const Call& call) {
@@ -25,7 +25,7 @@ std::optional<std::string> fx_problem(const Call& call) {
 
 // Ready only while the database answers and the rates are fresh: a load balancer stops sending requests that
 // could only fail.
-boost::asio::awaitable<http::Response> readyz(Call& call) {
+boost::asio::awaitable<http::Reply> readyz(Call& call) {
   try {
     co_await call.db.exec(pg::statement(ping));
   } catch (const pg::Error& e) {

@@ -29,7 +29,7 @@ boost::asio::awaitable<pg::PoolStats> stats_of(std::shared_ptr<pg::Pool> pool) {
   co_return co_await boost::asio::co_spawn(executor, read_stats(std::move(pool)), boost::asio::use_awaitable);
 }
 
-boost::asio::awaitable<http::Response> metrics_text(Call& call) {
+boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   const auto& s = call.services;
   std::string out = s.metrics->render();
   out += metrics::render_counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
@@ -82,7 +82,7 @@ nlohmann::json rounded(const std::optional<double>& v, int decimals) {
   return v ? nlohmann::json(std::round(*v * scale) / scale) : nlohmann::json(nullptr);
 }
 
-boost::asio::awaitable<http::Response> list_providers(Call& call) {
+boost::asio::awaitable<http::Reply> list_providers(Call& call) {
   std::map<std::string, std::int64_t> queued;
   const auto rows = co_await call.db.exec(pg::statement(queued_by_provider, call.program()));
   for (int i = 0; i < rows.size(); ++i) queued[std::string(rows[i].text("provider"))] = rows[i].int64("n");

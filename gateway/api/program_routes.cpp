@@ -65,14 +65,14 @@ programs::Program program_from(const nlohmann::json& body) {
   return p;
 }
 
-boost::asio::awaitable<http::Response> create_program(Call& call) {
+boost::asio::awaitable<http::Reply> create_program(Call& call) {
   auto created = co_await programs::create(call.db, program_from(call.body()), call.sealer);
   auto body = to_json(created.program);
   if (created.webhook_secret) body["webhook_secret"] = *created.webhook_secret;  // the only time it is shown
   co_return json_response(http::Status::created, body);
 }
 
-boost::asio::awaitable<http::Response> create_api_key(Call& call) {
+boost::asio::awaitable<http::Reply> create_api_key(Call& call) {
   const std::string& program_id = call.params[0];
   // Another program's admin learns nothing, not even that the program exists.
   if (!call.principal.bootstrap && call.principal.program_id != program_id)
@@ -86,7 +86,7 @@ boost::asio::awaitable<http::Response> create_api_key(Call& call) {
   co_return json_response(http::Status::created, {{"id", key.id}, {"role", auth::role_name(key.role)}, {"key", key.secret}});
 }
 
-boost::asio::awaitable<http::Response> revoke_api_key(Call& call) {
+boost::asio::awaitable<http::Reply> revoke_api_key(Call& call) {
   std::optional<std::string> scope;
   if (!call.principal.bootstrap) scope = call.program();
   if (!co_await call.keys.revoke(call.db, call.params[0], scope)) throw Failure(errc::not_found, "no such API key");

@@ -24,7 +24,7 @@ nlohmann::json to_json(const quotes::Quote& q) {
           {"created_at", q.created_at}};
 }
 
-boost::asio::awaitable<http::Response> create_quote(Call& call) {
+boost::asio::awaitable<http::Reply> create_quote(Call& call) {
   const auto body = call.body();
   only_fields(body, {"account_id", "sku", "face_value"});
   const auto account_id = required_string(body, "account_id");
@@ -36,7 +36,7 @@ boost::asio::awaitable<http::Response> create_quote(Call& call) {
   co_return json_response(http::Status::created, to_json(quote));
 }
 
-boost::asio::awaitable<http::Response> get_quote(Call& call) {
+boost::asio::awaitable<http::Reply> get_quote(Call& call) {
   const auto quote = co_await quotes::find(call.db, call.program(), call.params[0]);
   if (!quote) throw Failure(errc::not_found, "no such quote");
   if (quote->expired) throw Failure(errc::quote_expired, "the quote expired at " + quote->expires_at);

@@ -43,7 +43,7 @@ boost::asio::awaitable<redemptions::NewRedemption> priced(Call& call, const std:
   co_return redemptions::NewRedemption{quote->terms, quote->id, std::nullopt};
 }
 
-boost::asio::awaitable<http::Response> create_redemption(Call& call) {
+boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   const auto key = idempotency_key(call.request);
   const auto body = call.body();
   only_fields(body, {"account_id", "sku", "face_value", "quote_id", "recipient"});
@@ -83,6 +83,8 @@ boost::asio::awaitable<http::Response> create_redemption(Call& call) {
 nlohmann::json to_json(const redemptions::Redemption& r) {
   nlohmann::json failure = nullptr;
   if (r.failure_code) failure = {{"code", *r.failure_code}, {"detail", or_null(r.failure_detail)}};
+  nlohmann::json waiting = nullptr;
+  if (r.wait_reason) waiting = {{"reason", *r.wait_reason}, {"next_attempt_at", or_null(r.next_attempt_at)}};
   return {{"id", r.id},
           {"status", r.status},
           {"account_id", r.account_id},
@@ -94,18 +96,19 @@ nlohmann::json to_json(const redemptions::Redemption& r) {
           {"attempts", r.attempts},
           {"reward", r.reward_masked ? nlohmann::json::parse(*r.reward_masked) : nlohmann::json(nullptr)},
           {"failure", failure},
+          {"waiting", waiting},
           {"created_at", r.created_at},
           {"updated_at", r.updated_at},
           {"issued_at", or_null(r.issued_at)}};
 }
 
-boost::asio::awaitable<http::Response> get_redemption(Call& call) {
+boost::asio::awaitable<http::Reply> get_redemption(Call& call) {
   const auto r = co_await redemptions::find(call.db, call.program(), call.params[0]);
   if (!r) throw Failure(errc::not_found, "no such redemption");
   co_return json_response(http::Status::ok, to_json(*r));
 }
 
-boost::asio::awaitable<http::Response> list_redemptions(Call& call) {
+boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
   const auto target = call.request.target();
   redemptions::Filter filter{query_param(target, "account_id"), query_param(target, "status"), std::nullopt, std::nullopt,
                              cursor_param(target), page_limit(target)};
@@ -120,7 +123,7 @@ boost::asio::awaitable<http::Response> list_redemptions(Call& call) {
 }
 
 // The unmasked reward, for the cabinet showing it to its owner; every reveal is in the audit log.
-boost::asio::awaitable<http::Response> reveal_reward(Call& call) {
+boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto& id = call.params[0];
   const auto sealed = co_await redemptions::reveal(call.db, call.program(), id, call.principal.key_id, call.request_id);
   if (!sealed) throw Failure(errc::not_found, "no such redemption");

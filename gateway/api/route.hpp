@@ -8,7 +8,7 @@
 
 namespace rgw::api {
 
-using Handler = boost::asio::awaitable<http::Response> (*)(Call&);
+using Handler = boost::asio::awaitable<http::Reply> (*)(Call&);
 
 struct Access {
   bool open = false;       // no key needed (health checks)

@@ -143,7 +143,7 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
   if (const auto funds = co_await provider->balance(); funds && funds->currency() == order.face.currency() && funds->amount() < order.face.amount()) {
     const auto reason = "waiting for funds at " + provider->name() + ": balance " + funds->amount_string() + " " + std::string(funds->currency().code()) +
                         " is below the face value " + order.face.amount_string();
-    co_return co_await jobs::postpone(*db_, claim, config_.retry.cap, reason);
+    co_return co_await jobs::hold(*db_, claim, config_.retry.cap, reason);
   }
   const auto answer = co_await call(claim, order, Status::dispatching, *provider, std::move(*permit), provider_sku);
   if (!answer) co_return;

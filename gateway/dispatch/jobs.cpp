@@ -50,6 +50,11 @@ const pg::Query reschedule{
     "       lease_token = NULL, lease_owner = NULL, lease_until = NULL"
     " WHERE redemption_id = $1 AND lease_token = $2::bigint"};
 
+// Waiting before any call (funds short at the provider) shows as `retrying`, so the cabinet sees it is held up.
+const pg::Query hold_before_call{
+    "dispatch_hold",
+    "UPDATE redemptions SET status = 'retrying', updated_at = now() WHERE id = $1 AND status = 'accepted' AND " RGW_LEASE_HELD};
+
 #undef RGW_LEASE_HELD
 
 const pg::Query drop_job{"dispatch_drop_job", "DELETE FROM dispatch_jobs WHERE redemption_id = $1"};
@@ -171,6 +176,12 @@ boost::asio::awaitable<bool> finish(pg::Pool& db, const Claim& c, Status from, c
 
 boost::asio::awaitable<void> postpone(pg::Pool& db, const Claim& c, std::chrono::milliseconds due_in, const std::string& reason) {
   co_await db.exec(pg::statement(reschedule, c.redemption_id, c.token, due_in.count(), 0, reason));
+}
+
+boost::asio::awaitable<void> hold(pg::Pool& db, const Claim& c, std::chrono::milliseconds due_in, const std::string& reason) {
+  const std::vector<pg::Statement> writes{pg::statement(hold_before_call, c.redemption_id, c.token),
+                                          pg::statement(reschedule, c.redemption_id, c.token, due_in.count(), 0, reason)};
+  co_await db.pipeline(writes);
 }
 
 }  // namespace jobs

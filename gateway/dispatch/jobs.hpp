@@ -81,6 +81,8 @@ boost::asio::awaitable<bool> finish(pg::Pool& db, const Claim& claim, Status fro
 
 // Puts the job back without a call (provider busy or its circuit open; with 0, handing it back at shutdown).
 boost::asio::awaitable<void> postpone(pg::Pool& db, const Claim& claim, std::chrono::milliseconds due_in, const std::string& reason);
+// Like postpone, for a wait the cabinet should see (short funds): an `accepted` order shows `retrying` meanwhile.
+boost::asio::awaitable<void> hold(pg::Pool& db, const Claim& claim, std::chrono::milliseconds due_in, const std::string& reason);
 
 }  // namespace jobs
 }  // namespace rgw::dispatch

@@ -1,7 +1,10 @@
 #pragma once
-// HTTP messages as the gateway handles them: whole string bodies (bounded by the server's limits).
+// HTTP messages as the gateway handles them: whole string bodies (bounded by the server's limits), and answers
+// whose body is written piece by piece (reports) so it never has to be held in memory.
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -12,6 +15,21 @@ namespace beast = boost::beast;
 using Request = beast::http::request<beast::http::string_body>;
 using Response = beast::http::response<beast::http::string_body>;
 using Status = beast::http::status;
+
+// Where a streamed body goes: write() sends one piece and answers false once the client is gone (stop then).
+struct BodySink {
+  std::function<boost::asio::awaitable<bool>(std::string_view piece)> write;
+};
+// Produces a streamed body. It runs after the header is sent, on the request's thread, and must own what it uses.
+using BodyWriter = std::function<boost::asio::awaitable<void>(BodySink& sink)>;
+
+// What a handler answers: a whole response, or a header whose body `stream` writes (chunked transfer coding).
+struct Reply {
+  Reply(Response whole) : response(std::move(whole)) {}  // implicit: most handlers answer whole responses
+  Reply(Response head, BodyWriter body) : response(std::move(head)), stream(std::move(body)) {}
+  Response response;
+  BodyWriter stream;
+};
 
 // RFC 9457 problem details; `code` is the stable machine-readable name from API.md.
 struct Problem {

@@ -12,8 +12,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -94,6 +96,8 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   asio::awaitable<void> serve(Stream& stream, std::size_t shard);
   template <class Stream>
   asio::awaitable<void> drain(Stream& stream);
+  template <class Stream>
+  asio::awaitable<bool> write_streamed(Stream& stream, Reply& reply);
   void close_idle(std::size_t shard);
 };
 
@@ -170,30 +174,68 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
       lowest.expires_after(config.read_timeout);
       std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
     }
-    Response response;
+    Reply reply = Response{};
     bool keep_alive = false;
     const bool refused = ec.failed();
     if (ec) {
       if (is_disconnect(ec)) co_return;
-      response = problem_response(transport_problem(ec));
+      reply = problem_response(transport_problem(ec));
     } else {
       Request request = parser.release();
       keep_alive = request.keep_alive();
       try {
-        response = co_await handler(request, shard);
+        reply = co_await handler(request, shard);
       } catch (const std::exception& e) {
         // Handlers answer their own failures; this is the last line, so the client still gets an answer.
         log::write(log::level::error, "handler failed", {{"detail", e.what()}});
-        response = problem_response({Status::internal_server_error, "internal", "internal error"});
+        reply = problem_response({Status::internal_server_error, "internal", "internal error"});
       }
     }
-    response.keep_alive(keep_alive && !stopping);
-    lowest.expires_after(config.write_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(stream, response, use_nothrow);
+    reply.response.keep_alive(keep_alive && !stopping);
+    bool written = false;
+    if (reply.stream) {
+      written = co_await write_streamed(stream, reply);
+    } else {
+      lowest.expires_after(config.write_timeout);
+      auto [write_ec, n] = co_await bhttp::async_write(stream, reply.response, use_nothrow);
+      written = !write_ec;
+    }
     control.busy = false;
-    if (refused && !write_ec) co_await drain(stream);
-    if (write_ec || !response.keep_alive()) co_return;
+    if (refused && written) co_await drain(stream);
+    if (!written || !reply.response.keep_alive()) co_return;
   }
+}
+
+template <class Stream>
+asio::awaitable<bool> Server::state::write_streamed(Stream& stream, Reply& reply) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  reply.response.erase(bhttp::field::content_length);
+  reply.response.body().clear();
+  reply.response.chunked(true);
+  bhttp::response_serializer<bhttp::string_body> head(reply.response);
+  lowest.expires_after(config.write_timeout);
+  auto [head_ec, head_n] = co_await bhttp::async_write_header(stream, head, use_nothrow);
+  bool alive = !head_ec;
+  BodySink sink{[&](std::string_view piece) -> asio::awaitable<bool> {
+    if (!alive || piece.empty()) co_return alive;  // an empty chunk would end the body
+    lowest.expires_after(config.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(piece.data(), piece.size())), use_nothrow);
+    alive = !ec;
+    co_return alive;
+  }};
+  if (alive) {
+    try {
+      co_await reply.stream(sink);
+    } catch (const std::exception& e) {
+      // The status line is gone already: the only honest signal left is a body cut short (no last chunk).
+      log::write(log::level::error, "streamed body failed", {{"detail", e.what()}});
+      co_return false;
+    }
+  }
+  if (!alive) co_return false;
+  lowest.expires_after(config.write_timeout);
+  auto [end_ec, end_n] = co_await asio::async_write(stream, bhttp::make_chunk_last(), use_nothrow);
+  co_return !end_ec;
 }
 
 template <class Stream>

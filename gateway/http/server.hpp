@@ -31,12 +31,12 @@ struct ServerConfig {
   std::size_t header_limit = 16 * 1024;
   duration idle_timeout = std::chrono::seconds(60);  // waiting for (and reading the header of) a request
   duration read_timeout = std::chrono::seconds(15);  // reading a request's body
-  duration write_timeout = std::chrono::seconds(15);
+  duration write_timeout = std::chrono::seconds(15);  // a whole response, or each piece of a streamed one
   std::optional<TlsFiles> tls;
 };
 
 // Called for every complete request; `shard` is the index of the io_context it runs on.
-using Handler = std::function<asio::awaitable<Response>(Request& request, std::size_t shard)>;
+using Handler = std::function<asio::awaitable<Reply>(Request& request, std::size_t shard)>;
 
 class Server {
  public:

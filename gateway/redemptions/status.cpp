@@ -26,7 +26,8 @@ bool can_move(Status from, Status to) {
   if (is_final(from)) return false;
   if (to == Status::failed) return true;
   switch (from) {
-    case Status::accepted: return to == Status::dispatching;
+    // retrying: held before its first call (the provider's funds do not cover it yet).
+    case Status::accepted: return to == Status::dispatching || to == Status::retrying;
     case Status::dispatching: return to == Status::issued || to == Status::retrying || to == Status::unknown || to == Status::dispatching;
     case Status::retrying: return to == Status::dispatching;
     // retrying: the provider said it has no order under the key, so issuing again with the same key is safe.

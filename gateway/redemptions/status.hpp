@@ -3,6 +3,7 @@
 // does next after a provider answers. The database applies moves as conditional updates
 // (`... WHERE status = $from`), so a stale worker cannot overwrite a newer state.
 //   accepted → dispatching → issued (final)
+//   accepted → retrying (held before any call: the provider's funds do not cover the order yet)
 //   dispatching → retrying → dispatching
 //   dispatching → unknown → (asked) → issued | retrying | failed
 //   any non-final → failed (final; the points are reversed in the same transaction)

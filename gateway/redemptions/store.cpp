@@ -52,8 +52,8 @@ const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dis
   "SELECT seq, id, status, account_id, sku, face_amount::text AS face_amount, face_currency, points, applied_rate::text AS applied_rate," \
   "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, attempts, failure_code,"                \
   "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at,"           \
-  "       reward_masked::text AS reward_masked"                                                                                      \
-  " FROM redemptions "
+  "       reward_masked::text AS reward_masked, j.reason AS wait_reason, rgw_ts(j.due_at) AS next_attempt_at"                         \
+  " FROM redemptions LEFT JOIN dispatch_jobs j ON j.redemption_id = redemptions.id "
 
 const pg::Query select_redemption{"redemptions_select", RGW_REDEMPTION_COLUMNS "WHERE id = $1 AND program_id = $2"};
 
@@ -90,7 +90,9 @@ Redemption redemption_from(const pg::Row& r) {
                        std::string(r.text("created_at")),
                        std::string(r.text("updated_at")),
                        r.optional_string("issued_at"),
-                       r.optional_string("reward_masked")};
+                       r.optional_string("reward_masked"),
+                       r.optional_string("wait_reason"),
+                       r.optional_string("next_attempt_at")};
 }
 
 }  // namespace

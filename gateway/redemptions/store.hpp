@@ -57,6 +57,7 @@ struct Redemption {
   std::string created_at, updated_at;
   std::optional<std::string> issued_at;
   std::optional<std::string> reward_masked;  // JSON, once issued
+  std::optional<std::string> wait_reason, next_attempt_at;  // why a non-final order waits, and until when
 };
 
 boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id);

@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cmath>
 
 namespace rgw::sim {
 
@@ -32,6 +33,14 @@ asio::awaitable<void> wait(std::chrono::steady_clock::duration d) {
   co_await timer.async_wait(asio::use_awaitable);
 }
 
+// The slow_body fault: the answer leaves a few bytes at a time, so a client's deadline runs out mid-body.
+asio::awaitable<void> trickle(std::string body, http::BodySink& sink) {
+  for (std::size_t at = 0; at < body.size(); at += 8) {
+    if (!co_await sink.write(std::string_view(body).substr(at, 8))) co_return;
+    co_await wait(std::chrono::milliseconds(200));
+  }
+}
+
 long cents(const std::string& amount) {
   const auto dot = amount.find('.');
   const long whole = std::stol(amount.substr(0, dot));
@@ -48,12 +57,21 @@ OrderApi::OrderApi(Dialect dialect)
       collection_(dialect == Dialect::credits ? "credits" : "orders"),
       ref_field_(dialect == Dialect::raas ? "externalRefID" : dialect == Dialect::orders ? "external_id" : "idempotency_key") {}
 
-asio::awaitable<std::optional<http::Response>> OrderApi::handle(const http::Request& request) {
+asio::awaitable<std::optional<http::Reply>> OrderApi::handle(const http::Request& request) {
   const std::string_view target(request.target().data(), request.target().size());
   if (target.starts_with("/admin/" + name_)) co_return admin(request);
   if (!target.starts_with(prefix_)) co_return std::nullopt;
+  if (latency_ms_) {
+    const auto delay = std::chrono::microseconds(static_cast<long>((*latency_ms_)(random_) * 1000));
+    co_await wait(delay);
+  }
+  if (target == prefix_ + collection_ && request.method() == verb::post) co_return co_await create(request);
+  co_return co_await serve(request);
+}
+
+asio::awaitable<http::Response> OrderApi::serve(const http::Request& request) {
+  const std::string_view target(request.target().data(), request.target().size());
   const auto orders_path = prefix_ + collection_;
-  if (target == orders_path && request.method() == verb::post) co_return co_await create(request);
   if (target.starts_with(orders_path + "?") && request.method() == verb::get) {
     json found = json::array();
     if (auto it = orders_.find(query_value(target, ref_field_)); it != orders_.end()) found.push_back(settled(it->second));
@@ -105,7 +123,7 @@ json& OrderApi::make(const std::string& ref, const json& body, bool pending) {
   return order;
 }
 
-asio::awaitable<http::Response> OrderApi::create(const http::Request& request) {
+asio::awaitable<http::Reply> OrderApi::create(const http::Request& request) {
   const auto body = json::parse(request.body(), nullptr, false);
   const bool shaped = body.is_object() && body.contains(ref_field_) && body[ref_field_].is_string() &&
                       (dialect_ == Dialect::orders ? body.contains("reward") && body["reward"].is_object() && body["reward"].contains("value")
@@ -155,6 +173,10 @@ asio::awaitable<http::Response> OrderApi::create(const http::Request& request) {
     co_await wait(std::chrono::seconds(30));
     co_return reply(http::Status::gateway_timeout, json::object());
   }
+  if (mode == "slow_body") {
+    auto text = wrap(made).dump();
+    co_return http::Reply(reply(http::Status::created, json::object()), [text](http::BodySink& sink) { return trickle(text, sink); });
+  }
   if (mode == "malformed") co_return http::make_response(http::Status::created, wrap(made).dump().substr(0, 25), "application/json");
   if (mode == "unknown_status") {
     auto shown = made;
@@ -170,6 +192,14 @@ http::Response OrderApi::admin(const http::Request& request) {
   const auto body = json::parse(request.body(), nullptr, false);
   if (request.method() != verb::post || !body.is_object()) return reply(http::Status::bad_request, {{"error", "POST a JSON object"}});
   if (body.contains("rate_per_s")) rate_per_s_ = body["rate_per_s"].get<int>();
+  if (body.contains("latency_ms")) {
+    const auto& l = body["latency_ms"];
+    const double p50 = l.is_object() ? l.value("p50", 0.0) : 0.0;
+    const double p99 = l.is_object() ? std::max(l.value("p99", p50), p50) : 0.0;
+    // A log-normal has median e^mu, and its 99th percentile lies 2.326 standard deviations above in log space.
+    latency_ms_.reset();
+    if (p50 > 0) latency_ms_.emplace(std::log(p50), std::log(p99 / p50) / 2.326);
+  }
   if (body.contains("mode")) {
     mode_ = body["mode"].get<std::string>();
     times_ = body.value("times", 1);

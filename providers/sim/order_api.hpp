@@ -11,7 +11,10 @@
 //     ok | refuse (400, nothing made) | error500 (nothing made) | error503 (made, then 503) | rate429 (Retry-After: 1)
 //     | timeout (no answer, nothing made) | lost (made, no answer) | malformed (made, broken JSON)
 //     | unknown_status (made, answered with a status the adapter does not know) | pending (made, pending at first)
+//     | slow_body (made, the answer's body trickles out a few bytes every 200 ms)
 //   POST /admin/{raas|orders} {"rate_per_s": R}   over R order POSTs a second: 429 (0: no limit)
+//   POST /admin/{raas|orders} {"latency_ms": {"p50": A, "p99": B}}   every API answer waits a log-normal time with
+//     that median and 99th percentile (B >= A; {"p50": 0} or null: none)
 //   GET  /admin/{raas|orders}/issued  {"REF": orders created, ...}
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -19,6 +22,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 
 #include "gateway/http/message.hpp"
 
@@ -30,10 +34,11 @@ class OrderApi {
  public:
   explicit OrderApi(Dialect dialect);
   // nullopt: not this API's path. Runs on the simulator's one thread.
-  boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& request);
+  boost::asio::awaitable<std::optional<http::Reply>> handle(const http::Request& request);
 
  private:
-  boost::asio::awaitable<http::Response> create(const http::Request& request);
+  boost::asio::awaitable<http::Response> serve(const http::Request& request);
+  boost::asio::awaitable<http::Reply> create(const http::Request& request);
   http::Response admin(const http::Request& request);
   nlohmann::json& make(const std::string& ref, const nlohmann::json& body, bool pending);
   nlohmann::json settled(nlohmann::json order) const;
@@ -43,6 +48,8 @@ class OrderApi {
   std::string mode_ = "ok";
   int times_ = 0;
   int rate_per_s_ = 0;
+  std::optional<std::lognormal_distribution<double>> latency_ms_;
+  std::mt19937_64 random_{std::random_device{}()};
   std::deque<std::chrono::steady_clock::time_point> recent_posts_;
   std::map<std::string, nlohmann::json> orders_;    // by reference
   std::map<std::string, nlohmann::json> payloads_;  // what created each order, for the 409 check

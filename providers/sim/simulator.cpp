@@ -65,7 +65,7 @@ struct Simulator::impl {
   std::string today() const { return date::format("%F", floor<days>(system_clock::now())); }
 
   // Not a coroutine lambda: a member, so nothing it uses dies before it finishes.
-  boost::asio::awaitable<http::Response> handle(http::Request& request) {
+  boost::asio::awaitable<http::Reply> handle(http::Request& request) {
     ++requests;
     if (auto answer = co_await raas.handle(request)) co_return std::move(*answer);
     if (auto answer = co_await orders.handle(request)) co_return std::move(*answer);

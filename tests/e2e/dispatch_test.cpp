@@ -168,7 +168,7 @@ class WebhookReceiver {
   }
 
  private:
-  asio::awaitable<http::Response> receive(http::Request& request) {
+  asio::awaitable<http::Reply> receive(http::Request& request) {
     std::lock_guard lock(mutex_);
     received_.push_back(request);
     const bool fail = static_cast<int>(received_.size()) <= failures_;
@@ -345,18 +345,17 @@ class ShortOfFunds : public Dispatch {
   void adjust(app::Config& c) override { c.providers["sandbox"]["balance"] = {{"amount", "5.00"}, {"currency", "EUR"}}; }
 };
 
-const pg::Query job_reason{"t_job_reason", "SELECT reason FROM dispatch_jobs WHERE redemption_id = $1"};
-
 TEST_F(ShortOfFunds, AnOrderAboveTheProvidersBalanceWaitsWithAReasonInsteadOfFailing) {
   credit(5'000);
   const std::string id = redeem("r1").json()["id"];
-  auto reason = [&]() -> std::string {
-    const auto rows = query(job_reason, id);
-    return rows.empty() || rows.front().is_null("reason") ? "" : std::string(rows.front().text("reason"));
-  };
-  EXPECT_EQ(eventually([&] { return reason().starts_with("waiting for funds at sandbox"); }, true), true) << reason();
-  EXPECT_NE(reason().find("balance 5.00 EUR is below the face value 10.00"), std::string::npos) << reason();
-  EXPECT_EQ(status_of(id), "accepted") << "not failed, not sent";
+  auto view = [&] { return client.request("GET", "/v1/redemptions/" + id, std::nullopt, bearer(tenant.cabinet)).json(); };
+  EXPECT_EQ(eventually([&] { return view()["waiting"].is_object(); }, true), true);
+  const auto order = view();
+  EXPECT_EQ(order["status"], "retrying") << "held, not failed, not sent";
+  const std::string reason = order["waiting"]["reason"];
+  EXPECT_TRUE(reason.starts_with("waiting for funds at sandbox: balance 5.00 EUR is below the face value 10.00")) << reason;
+  EXPECT_TRUE(order["waiting"]["next_attempt_at"].is_string());
+  EXPECT_EQ(order["attempts"], 0);
   EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).empty());
   EXPECT_EQ(provider_view("sandbox")["balance"], (nlohmann::json{{"amount", "5.00"}, {"currency", "EUR"}}));
 }

@@ -3,6 +3,7 @@
 // whose certificate is not trusted is refused.
 #include <gtest/gtest.h>
 
+#include "providers/registry.hpp"
 #include "providers/sim/simulator.hpp"
 #include "tests/e2e/redemption_fixture.hpp"
 
@@ -78,7 +79,7 @@ class HttpsProvider : public RedemptionFixture {
   // each order ends issued there; then the simulator's own count shows one order per reference.
   void every_fault_kind(const std::string& provider, const std::string& sku) {
     std::vector<std::string> keys;
-    for (const std::string mode : {"ok", "error500", "error503", "rate429", "timeout", "lost", "malformed", "unknown_status", "pending"}) {
+    for (const std::string mode : {"ok", "error500", "error503", "rate429", "timeout", "lost", "malformed", "unknown_status", "pending", "slow_body"}) {
       sim_admin("/admin/" + provider, nlohmann::json{{"mode", mode}, {"times", 1}});
       const auto order = final_order(redeem_sku(provider + "-" + mode, sku));
       EXPECT_EQ(order["status"], "issued") << provider << " " << mode << ": " << order.dump();
@@ -86,7 +87,7 @@ class HttpsProvider : public RedemptionFixture {
       EXPECT_FALSE(order["reward"]["code"].is_null()) << mode;
     }
     const auto created = sim_admin("/admin/" + provider + "/issued");
-    EXPECT_EQ(created.size(), 9u) << created.dump();
+    EXPECT_EQ(created.size(), 10u) << created.dump();
     for (const auto& [ref, count] : created.items()) EXPECT_EQ(count, 1) << provider << " made " << ref << " " << count << " times";
   }
 };
@@ -117,8 +118,8 @@ TEST_F(HttpsProvider, EveryFaultKindEndsRightAndTheProviderNeverMakesAnOrderTwic
     issued_at_raas += issued_here ? 1 : 0;
     EXPECT_EQ(created.value(key, 0), issued_here ? 1 : 0) << key << " " << rows[i].text("status") << " at " << rows[i].text("provider");
   }
-  EXPECT_EQ(issued_at_raas, 9u);
-  EXPECT_EQ(created.size(), 9u) << "nothing created for the refused orders";
+  EXPECT_EQ(issued_at_raas, 10u);
+  EXPECT_EQ(created.size(), 10u) << "nothing created for the refused orders";
   // Kept-alive connections are reused (the admin calls above open one each; the adapters far fewer than calls).
   const auto stats = sim_admin("/admin/stats");
   EXPECT_LT(stats["connections"].get<long>(), stats["requests"].get<long>() / 2) << stats.dump();
@@ -136,6 +137,44 @@ TEST_F(HttpsProvider, RetryAfterIsHonouredAndTheBalanceIsShown) {
   const std::string amount = balance["amount"];
   EXPECT_TRUE(amount == "100000.00" || amount == "99970.00") << amount;
   EXPECT_EQ(balance["currency"], "EUR");
+}
+TEST_F(HttpsProvider, ProviderLatencyFollowsTheSimulatorsDistribution) {
+  sim_admin("/admin/raas", nlohmann::json{{"latency_ms", {{"p50", 40}, {"p99", 200}}}});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(redeem_sku("slow-" + std::to_string(i), "RAAS"));
+  for (const auto& id : ids) EXPECT_EQ(final_order(id)["status"], "issued");
+  const auto latency = provider_view("raas")["latency_ms"];
+  // Bounds a log-normal with median 40 ms keeps with overwhelming probability over 20 calls; nothing is faster.
+  EXPECT_GE(latency["p50"].get<double>(), 15) << latency.dump();
+  EXPECT_GT(latency["p99"].get<double>(), latency["p50"].get<double>()) << latency.dump();
+}
+
+// The orders API answers 409 when an external_id comes back with another payload. The adapter cannot tell what
+// happened from that, so it says unknown; asking by the reference then finds the original order.
+TEST_F(HttpsProvider, TheOrdersAdapterAnswersAConflictWithUnknownAndFindsTheOriginalOrder) {
+  const auto registry = providers::Registry::from_json(
+      {{"orders", {{"kind", "orders"}, {"base_url", provider_sim.url("/orders-api")}, {"ca_file", cert.cert}, {"timeout_ms", 2000}}}});
+  auto* orders = registry->find("orders");
+  providers::IssueRequest first{"rgw-conflict-1", "OFFER-AMZ", fx::Money::parse("10.00", "EUR").value(), std::nullopt, std::nullopt};
+  auto other = first;
+  other.face = fx::Money::parse("25.00", "EUR").value();
+  boost::asio::io_context io;
+  auto calls = [](providers::Provider* p, providers::IssueRequest a, providers::IssueRequest b) -> boost::asio::awaitable<std::vector<providers::Result>> {
+    std::vector<providers::Result> results;
+    const auto permit = p->admit().value();
+    results.push_back(co_await p->issue(permit, a));
+    results.push_back(co_await p->issue(permit, b));
+    results.push_back(co_await p->status(permit, b));
+    co_return results;
+  };
+  const auto results = run(io, calls(orders, first, other));
+  orders->drop_idle_connections();
+  EXPECT_EQ(results[0].outcome, providers::Outcome::issued);
+  EXPECT_EQ(results[1].outcome, providers::Outcome::unknown) << results[1].detail;
+  EXPECT_NE(results[1].detail.find("409"), std::string::npos) << results[1].detail;
+  EXPECT_EQ(results[2].outcome, providers::Outcome::issued);
+  EXPECT_EQ(results[2].provider_ref, results[0].provider_ref) << "the original order, not a second one";
+  EXPECT_EQ(sim_admin("/admin/orders/issued"), (nlohmann::json{{"rgw-conflict-1", 1}}));
 }
 
 class UntrustedProvider : public HttpsProvider {

@@ -69,6 +69,7 @@ TEST(Retry, FullJitterWithinTheCapAndTheDeadline) {
 
 TEST(RedemptionStatus, LegalMovesFollowTheApi) {
   EXPECT_TRUE(redemptions::can_move(Status::accepted, Status::dispatching));
+  EXPECT_TRUE(redemptions::can_move(Status::accepted, Status::retrying)) << "held for funds before any call";
   EXPECT_TRUE(redemptions::can_move(Status::dispatching, Status::issued));
   EXPECT_TRUE(redemptions::can_move(Status::dispatching, Status::retrying));
   EXPECT_TRUE(redemptions::can_move(Status::retrying, Status::dispatching));
