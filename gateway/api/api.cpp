@@ -38,6 +38,7 @@ Routes all_routes() {
   add_quote_routes(routes);
   add_redemption_routes(routes);
   add_metrics_routes(routes);
+  add_finance_routes(routes);
   return routes;
 }
 

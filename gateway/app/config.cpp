@@ -82,6 +82,8 @@ Config config_from_environment(const Environment& getenv) {
 
   parse_listen(env.text("REWARDGW_LISTEN").value_or("127.0.0.1:8080"), c.http);
   c.http.body_limit = static_cast<std::size_t>(env.number("REWARDGW_BODY_LIMIT_BYTES", 64 * 1024, 1024, 64 * 1024 * 1024));
+  c.http.body_limits_by_prefix = {
+      {"/v1/reconciliations", static_cast<std::size_t>(env.number("REWARDGW_STATEMENT_LIMIT_BYTES", 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024))}};
   c.http.header_limit = static_cast<std::size_t>(env.number("REWARDGW_HEADER_LIMIT_BYTES", 16 * 1024, 1024, 1024 * 1024));
   c.http.idle_timeout = seconds(env.number("REWARDGW_IDLE_TIMEOUT_S", 60, 1, 3600));
   c.http.read_timeout = seconds(env.number("REWARDGW_READ_TIMEOUT_S", 15, 1, 3600));

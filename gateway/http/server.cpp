@@ -99,6 +99,17 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   template <class Stream>
   asio::awaitable<bool> write_streamed(Stream& stream, Reply& reply);
   void close_idle(std::size_t shard);
+
+  std::size_t body_limit_for(std::string_view target) const {
+    for (const auto& [prefix, limit] : config.body_limits_by_prefix)
+      if (target.starts_with(prefix)) return limit;
+    return config.body_limit;
+  }
+  std::size_t largest_body_limit() const {
+    std::size_t largest = config.body_limit;
+    for (const auto& [prefix, limit] : config.body_limits_by_prefix) largest = std::max(largest, limit);
+    return largest;
+  }
 };
 
 asio::awaitable<void> Server::state::accept_loop() {
@@ -165,11 +176,16 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
   while (!stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-    parser.body_limit(config.body_limit);
+    parser.body_limit(largest_body_limit());  // Beast checks Content-Length with the header; the target picks the limit after
     // One absolute deadline for waiting and the whole header: a client trickling bytes cannot hold on.
     lowest.expires_after(config.idle_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
     control.busy = true;
+    if (!ec) {
+      const auto limit = body_limit_for(parser.get().target());
+      if (parser.content_length() && *parser.content_length() > limit) ec = bhttp::error::body_limit;
+      parser.body_limit(limit);
+    }
     if (!ec && !parser.is_done()) {
       lowest.expires_after(config.read_timeout);
       std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/http/message.hpp"
@@ -28,6 +29,8 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;  // 0: any free port (see Server::port())
   std::size_t body_limit = 64 * 1024;
+  // Larger limits for requests whose target starts with a prefix (a provider statement may be megabytes).
+  std::vector<std::pair<std::string, std::size_t>> body_limits_by_prefix;
   std::size_t header_limit = 16 * 1024;
   duration idle_timeout = std::chrono::seconds(60);  // waiting for (and reading the header of) a request
   duration read_timeout = std::chrono::seconds(15);  // reading a request's body

@@ -1,0 +1,100 @@
+#include "gateway/app/report.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "gateway/db/schema.hpp"
+#include "gateway/reports/payouts.hpp"
+
+namespace rgw::app {
+namespace {
+
+constexpr const char* usage =
+    "usage: rewardgw report payouts --program ID (--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD)\n"
+    "                               [--format csv|json] [--status issued|failed|reversed] [--provider NAME]\n";
+
+std::optional<date::local_days> parse_day(const std::string& text, const char* format) {
+  std::istringstream in(text);
+  date::local_days day;
+  in >> date::parse(format, day);
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  return day;
+}
+
+boost::asio::awaitable<int> export_payouts(const Config& config, std::string program_id, reports::PayoutRequest request) {
+  co_await pg::migrate(config.database_url, db::migrations());
+  auto pool = pg::Pool::create(co_await boost::asio::this_coro::executor, config.db);
+  if (!co_await programs::exists(*pool, program_id)) {
+    std::cerr << "report: no program " << program_id << "\n";
+    co_return 1;
+  }
+  const auto program = co_await programs::find(*pool, program_id);
+  http::BodySink stdout_sink{[](std::string_view piece) -> boost::asio::awaitable<bool> {
+    co_return std::fwrite(piece.data(), 1, piece.size(), stdout) == piece.size();
+  }};
+  co_await reports::write_payouts(*pool, program, request, stdout_sink);
+  co_return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int report(const Config& config, std::span<char* const> args) {
+  if (args.empty() || std::string_view(args[0]) != "payouts" || args.size() % 2 == 0) {
+    std::cerr << usage;
+    return 2;
+  }
+  std::map<std::string, std::string> options;
+  for (std::size_t i = 1; i + 1 < args.size(); i += 2) options[args[i]] = args[i + 1];
+  auto bad = [](const std::string& why) {
+    std::cerr << "report: " << why << "\n" << usage;
+    return 2;
+  };
+  for (const auto& [name, value] : options)
+    if (name != "--program" && name != "--month" && name != "--from" && name != "--to" && name != "--format" && name != "--status" && name != "--provider")
+      return bad("unknown option " + name);
+  if (!options.contains("--program")) return bad("--program is required");
+
+  reports::PayoutRequest request{};
+  request.format = reports::Format::csv;
+  if (options.contains("--month")) {
+    const auto first = parse_day(options["--month"] + "-01", "%F");
+    if (!first || options["--month"].size() != 7) return bad("--month must be YYYY-MM");
+    const date::year_month_day ymd(*first);
+    request.from = *first;
+    request.to = date::local_days(ymd.year() / ymd.month() / date::last);
+  } else {
+    const auto from = parse_day(options["--from"], "%F"), to = parse_day(options["--to"], "%F");
+    if (!from || !to || *to < *from) return bad("give --month, or --from and --to (YYYY-MM-DD, from <= to)");
+    request.from = *from;
+    request.to = *to;
+  }
+  if ((request.to - request.from).count() >= reports::max_report_days) return bad("a report covers at most " + std::to_string(reports::max_report_days) + " days");
+  if (options.contains("--format")) {
+    const auto format = reports::parse_format(options["--format"]);
+    if (!format) return bad("--format is csv or json");
+    request.format = *format;
+  }
+  if (options.contains("--status")) {
+    const auto status = reports::parse_payout_status(options["--status"]);
+    if (!status) return bad("--status is issued, failed or reversed");
+    request.status = *status;
+  }
+  if (options.contains("--provider")) request.provider = options["--provider"];
+
+  boost::asio::io_context io;
+  auto result = boost::asio::co_spawn(io, export_payouts(config, options["--program"], request), boost::asio::use_future);
+  io.run();
+  try {
+    return result.get();
+  } catch (const std::exception& e) {
+    std::cerr << "report: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace rgw::app

@@ -1,0 +1,206 @@
+#include "gateway/reports/payouts.hpp"
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+
+#include "gateway/api/pricing_inputs.hpp"
+#include "gateway/reports/csv.hpp"
+
+namespace rgw::reports {
+namespace {
+
+using nlohmann::json;
+
+// Each source yields (at, provider, face_currency, face_amount, points, base_amount) for the program $1 in the
+// UTC range [$2, $3), of provider $4 when it is not null.
+#define RGW_ISSUED_ORDERS                                                                                          \
+  "SELECT issued_at AS at, coalesce(provider, '') AS provider, face_currency, face_amount, points, base_amount"   \
+  " FROM redemptions WHERE program_id = $1 AND status = 'issued' AND issued_at >= $2 AND issued_at < $3"          \
+  "   AND ($4::text IS NULL OR provider = $4)"
+#define RGW_FAILED_ORDERS                                                                                          \
+  "SELECT updated_at AS at, coalesce(provider, '') AS provider, face_currency, face_amount, points, base_amount"  \
+  " FROM redemptions WHERE program_id = $1 AND status = 'failed' AND updated_at >= $2 AND updated_at < $3"        \
+  "   AND ($4::text IS NULL OR provider = $4)"
+#define RGW_REVERSALS                                                                                                 \
+  "SELECT l.created_at AS at, coalesce(r.provider, '') AS provider, r.face_currency, r.face_amount, l.points, r.base_amount" \
+  " FROM ledger_entries l JOIN redemptions r ON r.id = l.redemption_id"                                               \
+  " WHERE l.program_id = $1 AND l.kind = 'reversal' AND l.created_at >= $2 AND l.created_at < $3"                    \
+  "   AND ($4::text IS NULL OR r.provider = $4)"
+// Rows per (day, provider, face currency); the day is the bucket among the local day starts in $5.
+#define RGW_DAY_ROWS(source)                                                                                        \
+  "SELECT width_bucket(at, $5::timestamptz[]) AS day, provider, face_currency, count(*) AS n,"                     \
+  "       sum(face_amount)::text AS face_total, sum(points) AS points_total, sum(base_amount)::text AS base_total" \
+  " FROM (" source ") o GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+// Totals per face currency, then (grand = 1) over everything — that row comes even when there are no orders.
+#define RGW_TOTALS(source)                                                                                          \
+  "SELECT face_currency, count(*) AS n, sum(face_amount)::text AS face_total, coalesce(sum(points), 0) AS points_total," \
+  "       coalesce(sum(base_amount), 0)::text AS base_total, GROUPING(face_currency) AS grand"                     \
+  " FROM (" source ") o GROUP BY GROUPING SETS ((face_currency), ()) ORDER BY grand, face_currency"
+
+struct Queries {
+  pg::Query rows, totals;
+};
+const Queries issued_queries{{"report_issued_rows", RGW_DAY_ROWS(RGW_ISSUED_ORDERS)}, {"report_issued_totals", RGW_TOTALS(RGW_ISSUED_ORDERS)}};
+const Queries failed_queries{{"report_failed_rows", RGW_DAY_ROWS(RGW_FAILED_ORDERS)}, {"report_failed_totals", RGW_TOTALS(RGW_FAILED_ORDERS)}};
+const Queries reversed_queries{{"report_reversed_rows", RGW_DAY_ROWS(RGW_REVERSALS)}, {"report_reversed_totals", RGW_TOTALS(RGW_REVERSALS)}};
+#undef RGW_ISSUED_ORDERS
+#undef RGW_FAILED_ORDERS
+#undef RGW_REVERSALS
+#undef RGW_DAY_ROWS
+#undef RGW_TOTALS
+
+const Queries& queries_for(PayoutStatus s) {
+  if (s == PayoutStatus::failed) return failed_queries;
+  if (s == PayoutStatus::reversed) return reversed_queries;
+  return issued_queries;
+}
+
+// Every statement of the report reads one snapshot: rows and totals cannot disagree.
+const pg::Query snapshot{"report_snapshot", "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"};
+
+constexpr int days_per_window = 31;  // rows are read (and memory held) a month of days at a time
+constexpr std::size_t flush_bytes = 16 * 1024;
+
+std::string_view status_name(PayoutStatus s) {
+  return s == PayoutStatus::failed ? "failed" : s == PayoutStatus::reversed ? "reversed" : "issued";
+}
+
+std::string utc_text(std::chrono::sys_seconds t) { return date::format("%FT%TZ", t); }
+
+// A sum from the database in its currency's minor units (every summand already has at most that many).
+fx::Money money(std::string_view amount, std::string_view currency) {
+  auto m = fx::Money::parse(amount, currency);
+  if (!m) throw std::runtime_error("report: the sum " + std::string(amount) + " " + std::string(currency) + " is not an amount of that currency");
+  return *m;
+}
+
+// The pieces of one report format.
+struct Writer {
+  Format format;
+  std::string base;  // base currency code
+
+  std::string head(const programs::Program& p, const PayoutRequest& r) const {
+    if (format == Format::csv) return csv_line({"date", "provider", "face_currency", "count", "face_total", "points_total", "base_total", "base_currency"});
+    const json meta = {{"program_id", p.id},         {"timezone", p.timezone},          {"from", date::format("%F", r.from)},
+                       {"to", date::format("%F", r.to)}, {"status", status_name(r.status)}, {"provider", r.provider ? json(*r.provider) : json(nullptr)},
+                       {"base_currency", base}};
+    auto text = meta.dump();
+    text.pop_back();  // the object stays open for "items" and "totals"
+    return text + ",\"items\":[";
+  }
+  std::string row(const std::string& day, const pg::Row& r, bool first) const {
+    const auto face_currency = std::string(r.text("face_currency"));
+    const auto face = money(r.text("face_total"), face_currency);
+    const auto base_total = money(r.text("base_total"), base);
+    if (format == Format::csv)
+      return csv_line({day, std::string(r.text("provider")), face_currency, std::to_string(r.int64("n")), face.amount_string(),
+                       std::to_string(r.int64("points_total")), base_total.amount_string(), base});
+    const json item = {{"date", day},
+                       {"provider", r.text("provider")},
+                       {"face_currency", face_currency},
+                       {"count", r.int64("n")},
+                       {"face_total", api::money_json(face)},
+                       {"points_total", r.int64("points_total")},
+                       {"base_total", api::money_json(base_total)}};
+    return (first ? "" : ",") + item.dump();
+  }
+  // The totals: per face currency, then the grand total (face totals cannot be added across currencies).
+  std::string tail(const pg::Result& totals) const {
+    std::string out;
+    json per_currency = json::array();
+    json grand;
+    for (int i = 0; i < totals.size(); ++i) {
+      const auto r = totals[i];
+      const auto base_total = money(r.text("base_total"), base);
+      if (r.int64("grand") == 1) {
+        grand = {{"count", r.int64("n")}, {"points_total", r.int64("points_total")}, {"base_total", api::money_json(base_total)}};
+        if (format == Format::csv) out += csv_line({"total", "", "", std::to_string(r.int64("n")), "", std::to_string(r.int64("points_total")), base_total.amount_string(), base});
+        continue;
+      }
+      const auto face_currency = std::string(r.text("face_currency"));
+      const auto face = money(r.text("face_total"), face_currency);
+      if (format == Format::csv)
+        out += csv_line({"total", "", face_currency, std::to_string(r.int64("n")), face.amount_string(), std::to_string(r.int64("points_total")), base_total.amount_string(), base});
+      per_currency.push_back({{"face_currency", face_currency},
+                              {"count", r.int64("n")},
+                              {"face_total", api::money_json(face)},
+                              {"points_total", r.int64("points_total")},
+                              {"base_total", api::money_json(base_total)}});
+    }
+    if (format == Format::csv) return out;
+    grand["by_face_currency"] = per_currency;
+    return "],\"totals\":" + grand.dump() + "}";
+  }
+};
+
+}  // namespace
+
+std::optional<PayoutStatus> parse_payout_status(std::string_view name) {
+  if (name == "issued") return PayoutStatus::issued;
+  if (name == "failed") return PayoutStatus::failed;
+  if (name == "reversed") return PayoutStatus::reversed;
+  return std::nullopt;
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "json") return Format::json;
+  if (name == "csv") return Format::csv;
+  return std::nullopt;
+}
+
+std::vector<std::chrono::sys_seconds> day_starts(const std::string& timezone, date::local_days from, date::local_days to) {
+  const auto* zone = date::locate_zone(timezone);
+  std::vector<std::chrono::sys_seconds> starts;
+  for (auto day = from; day <= to + date::days(1); day += date::days(1))
+    starts.push_back(zone->to_sys(date::local_seconds(day), date::choose::earliest));
+  return starts;
+}
+
+date::local_days local_day(const std::string& timezone, std::chrono::sys_seconds at) {
+  return date::floor<date::days>(date::locate_zone(timezone)->to_local(at));
+}
+
+boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program program, PayoutRequest request, http::BodySink& out) {
+  const Writer writer{request.format, std::string(program.base_currency.code())};
+  const auto& queries = queries_for(request.status);
+  const auto starts = day_starts(program.timezone, request.from, request.to);
+  std::string buffer = writer.head(program, request);
+  auto tx = co_await pg::Transaction::begin(db);
+  bool first_query = true, first_row = true;
+  for (std::size_t window = 0; window + 1 < starts.size(); window += days_per_window) {
+    const auto last = std::min(window + days_per_window, starts.size() - 1);
+    std::string bounds = "{";
+    for (auto i = window; i <= last; ++i) bounds += (i == window ? "" : ",") + utc_text(starts[i]);
+    bounds += "}";
+    std::vector<pg::Statement> statements;
+    if (first_query) statements.push_back(pg::statement(snapshot));
+    statements.push_back(pg::statement(queries.rows, program.id, utc_text(starts[window]), utc_text(starts[last]), request.provider, bounds));
+    const auto results = co_await tx.pipeline(std::move(statements));
+    first_query = false;
+    const auto& rows = results.back();
+    for (int i = 0; i < rows.size(); ++i) {
+      const auto day = request.from + date::days(static_cast<int>(window) + static_cast<int>(rows[i].int64("day")) - 1);
+      buffer += writer.row(date::format("%F", day), rows[i], first_row);
+      first_row = false;
+      if (buffer.size() >= flush_bytes) {
+        if (!co_await out.write(buffer)) co_return;
+        buffer.clear();
+      }
+    }
+  }
+  std::vector<pg::Statement> last_statements;
+  if (first_query) last_statements.push_back(pg::statement(snapshot));
+  last_statements.push_back(pg::statement(queries.totals, program.id, utc_text(starts.front()), utc_text(starts.back()), request.provider));
+  const auto totals = co_await tx.commit(std::move(last_statements));
+  buffer += writer.tail(totals.back());
+  co_await out.write(buffer);
+}
+
+std::string content_type(Format format) { return format == Format::csv ? "text/csv; charset=utf-8" : "application/json"; }
+
+std::string file_name(const PayoutRequest& r) {
+  return "payouts-" + std::string(status_name(r.status)) + "-" + date::format("%F", r.from) + "-to-" + date::format("%F", r.to) +
+         (r.format == Format::csv ? ".csv" : ".json");
+}
+
+}  // namespace rgw::reports

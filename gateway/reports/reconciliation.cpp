@@ -1,0 +1,214 @@
+#include "gateway/reports/reconciliation.hpp"
+
+#include <map>
+
+#include "gateway/api/input.hpp"
+#include "gateway/api/pricing_inputs.hpp"
+#include "gateway/ids.hpp"
+#include "gateway/reports/csv.hpp"
+#include "gateway/reports/payouts.hpp"
+
+namespace rgw::reports {
+namespace {
+
+using nlohmann::json;
+
+// Per statement line ($3 line numbers, $4 provider refs, $5 order ids): the order at provider $2 it names, if
+// any; then our issued orders at $2 in [$6, $7) that no line named.
+const pg::Query match_statement{
+    "reconcile_match",
+    "WITH st AS MATERIALIZED (SELECT * FROM unnest($3::int[], $4::text[], $5::text[]) AS s(line, provider_ref, order_id)),"
+    " matched AS (SELECT s.line, o.* FROM st s LEFT JOIN LATERAL ("
+    "     SELECT r.id, r.provider_ref, r.face_amount, r.face_currency, r.status, r.issued_at FROM redemptions r"
+    "     WHERE r.program_id = $1 AND r.provider = $2"
+    "       AND ((s.provider_ref <> '' AND r.provider_ref = s.provider_ref) OR r.id = s.order_id OR r.provider_key = s.order_id)"
+    "     ORDER BY r.seq LIMIT 1) o ON true)"
+    " SELECT line, id, provider_ref, face_amount::text AS face_amount, face_currency, status, rgw_ts(issued_at) AS issued_at FROM matched"
+    " UNION ALL"
+    " SELECT NULL, r.id, r.provider_ref, r.face_amount::text, r.face_currency, r.status, rgw_ts(r.issued_at) FROM redemptions r"
+    " WHERE r.program_id = $1 AND r.provider = $2 AND r.status = 'issued' AND r.issued_at >= $6 AND r.issued_at < $7"
+    "   AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.id = r.id)"
+    " ORDER BY line NULLS LAST, issued_at"};
+
+const pg::Query insert_reconciliation{
+    "reconcile_insert",
+    "INSERT INTO reconciliations (id, program_id, provider, period_from, period_to, statement_rows, matched, findings, api_key_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6::int, $7::int, $8::jsonb, $9) RETURNING rgw_ts(created_at) AS created_at"};
+
+#define RGW_RECONCILIATION_COLUMNS                                                                                     \
+  "SELECT seq, id, provider, rgw_ts(period_from) AS period_from, rgw_ts(period_to) AS period_to, statement_rows, matched," \
+  "       rgw_ts(created_at) AS created_at, findings::text AS findings FROM reconciliations "
+const pg::Query select_reconciliation{"reconcile_select", RGW_RECONCILIATION_COLUMNS "WHERE program_id = $1 AND id = $2"};
+const pg::Query list_reconciliation_rows{
+    "reconcile_list", RGW_RECONCILIATION_COLUMNS
+    "WHERE program_id = $1 AND ($2::text IS NULL OR provider = $2) AND ($3::bigint IS NULL OR seq < $3::bigint) ORDER BY seq DESC LIMIT $4::int"};
+#undef RGW_RECONCILIATION_COLUMNS
+
+const char* const finding_kinds[] = {"missing_here", "missing_there", "mismatched", "bad_rows"};
+
+// A PostgreSQL array literal; every element quoted, so any text travels as it is.
+std::string pg_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string utc_text(std::chrono::sys_seconds t) { return date::format("%FT%TZ", t); }
+
+json period_json(const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  if (!from || !to) return nullptr;
+  return {{"from", *from}, {"to", *to}};
+}
+
+std::optional<StatementLine> read_line(const CsvRecord& record, std::vector<BadRow>& bad) {
+  auto fail = [&](std::string error) {
+    bad.push_back({record.line, std::move(error)});
+    return std::nullopt;
+  };
+  if (!record.error.empty()) return fail(record.error);
+  if (record.fields.size() != 5) return fail("expected 5 fields, found " + std::to_string(record.fields.size()));
+  const auto& f = record.fields;
+  if (f[0].empty() && f[1].empty()) return fail("neither provider_ref nor order_id is given");
+  if (f[0].size() > 200 || f[1].size() > 200) return fail("provider_ref and order_id are at most 200 characters");
+  const auto amount = fx::Money::parse(f[2], f[3]);
+  if (!amount) return fail("amount '" + f[2].substr(0, 40) + "' is not an amount of currency '" + f[3].substr(0, 10) + "'");
+  if (amount->amount().is_negative() || amount->amount().is_zero()) return fail("amount must be positive");
+  std::chrono::sys_seconds issued_at;
+  try {
+    issued_at = date::floor<std::chrono::seconds>(api::parse_timestamp(f[4], "issued_at"));
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return StatementLine{record.line, f[0], f[1], *amount, issued_at};
+}
+
+}  // namespace
+
+Statement parse_statement(std::string_view csv) {
+  if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);  // a byte order mark from spreadsheet exports
+  const auto records = parse_csv(csv);
+  if (records.empty() || !records.front().error.empty() || csv_line(records.front().fields) != std::string(statement_header) + "\r\n")
+    throw std::invalid_argument(std::string("a statement starts with the header row ") + statement_header);
+  Statement statement;
+  for (std::size_t i = 1; i < records.size(); ++i)
+    if (auto line = read_line(records[i], statement.bad_rows)) statement.lines.push_back(std::move(*line));
+  return statement;
+}
+
+std::optional<Period> statement_period(const Statement& statement, const std::string& timezone) {
+  if (statement.lines.empty()) return std::nullopt;
+  auto [first, last] = std::minmax_element(statement.lines.begin(), statement.lines.end(),
+                                           [](const auto& a, const auto& b) { return a.issued_at < b.issued_at; });
+  const auto starts = day_starts(timezone, local_day(timezone, first->issued_at), local_day(timezone, last->issued_at));
+  return Period{starts.front(), starts.back()};
+}
+
+boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& request, const Statement& statement) {
+  std::vector<std::string> lines, refs, order_ids;
+  std::map<int, const StatementLine*> by_line;
+  for (const auto& l : statement.lines) {
+    lines.push_back(std::to_string(l.line));
+    refs.push_back(l.provider_ref);
+    order_ids.push_back(l.order_id);
+    by_line[l.line] = &l;
+  }
+  std::optional<std::string> from, to;
+  if (request.period) from = utc_text(request.period->from), to = utc_text(request.period->to);
+  const auto matches = co_await db.exec(pg::statement(match_statement, request.program_id, request.provider, pg_array(lines), pg_array(refs),
+                                                      pg_array(order_ids), from, to));
+
+  json missing_here = json::array(), missing_there = json::array(), mismatched = json::array(), bad_rows = json::array();
+  std::map<std::string, int> first_line_of;  // our order id -> the first line that named it
+  int matched = 0;
+  for (int i = 0; i < matches.size(); ++i) {
+    const auto row = matches[i];
+    const auto ours = row.optional_string("id");
+    if (row.is_null("line")) {
+      missing_there.push_back({{"order_id", *ours},
+                               {"provider_ref", row.optional_string("provider_ref") ? json(*row.optional_string("provider_ref")) : json(nullptr)},
+                               {"amount", {{"amount", row.text("face_amount")}, {"currency", row.text("face_currency")}}},
+                               {"issued_at", row.text("issued_at")}});
+      continue;
+    }
+    const auto& line = *by_line.at(static_cast<int>(row.int64("line")));
+    const json there_amount = api::money_json(line.amount);
+    if (!ours) {
+      missing_here.push_back({{"line", line.line}, {"provider_ref", line.provider_ref}, {"order_id", line.order_id}, {"amount", there_amount},
+                              {"issued_at", utc_text(line.issued_at)}});
+      continue;
+    }
+    auto mismatch = [&](std::string field, json here, json there) {
+      mismatched.push_back({{"line", line.line}, {"order_id", *ours}, {"provider_ref", line.provider_ref}, {"field", std::move(field)},
+                            {"here", std::move(here)}, {"there", std::move(there)}});
+    };
+    const auto [seen, first] = first_line_of.emplace(*ours, line.line);
+    const auto here = fx::Money::parse(row.text("face_amount"), row.text("face_currency")).value();
+    if (!first) {
+      mismatch("duplicate", seen->second, line.line);  // here: the line that named the order first
+    } else if (row.text("status") != "issued") {
+      mismatch("status", row.text("status"), "issued");
+    } else if (here.currency() != line.amount.currency()) {
+      mismatch("currency", here.currency().code(), line.amount.currency().code());
+    } else if (here.amount() != line.amount.amount()) {
+      mismatch("amount", api::money_json(here), there_amount);
+    } else {
+      ++matched;
+    }
+  }
+  for (const auto& bad : statement.bad_rows) bad_rows.push_back({{"line", bad.line}, {"error", bad.error}});
+  const json findings = {{"missing_here", missing_here}, {"missing_there", missing_there}, {"mismatched", mismatched}, {"bad_rows", bad_rows}};
+
+  const auto id = new_id("rec_");
+  const auto rows = static_cast<int>(statement.lines.size() + statement.bad_rows.size());
+  const auto created = co_await db.exec(pg::statement(insert_reconciliation, id, request.program_id, request.provider, from, to, rows, matched,
+                                                      findings.dump(), request.api_key_id));
+  json out = {{"id", id}, {"provider", request.provider}, {"period", period_json(from, to)}, {"statement_rows", rows}, {"matched", matched}};
+  out.update(findings);
+  out["created_at"] = created.front().text("created_at");
+  co_return out;
+}
+
+boost::asio::awaitable<std::optional<json>> find_reconciliation(pg::Pool& db, const std::string& program_id, const std::string& id) {
+  const auto found = co_await db.exec(pg::statement(select_reconciliation, program_id, id));
+  if (found.empty()) co_return std::nullopt;
+  const auto r = found.front();
+  json out = {{"id", r.text("id")},
+              {"provider", r.text("provider")},
+              {"period", period_json(r.optional_string("period_from"), r.optional_string("period_to"))},
+              {"statement_rows", r.int64("statement_rows")},
+              {"matched", r.int64("matched")}};
+  out.update(json::parse(r.text("findings")));
+  out["created_at"] = r.text("created_at");
+  co_return out;
+}
+
+boost::asio::awaitable<ReconciliationPage> list_reconciliations(pg::Pool& db, const std::string& program_id, const std::optional<std::string>& provider,
+                                                                 std::optional<std::int64_t> before, int limit) {
+  const auto rows = co_await db.exec(pg::statement(list_reconciliation_rows, program_id, provider, before, limit + 1));
+  ReconciliationPage page;
+  for (int i = 0; i < rows.size() && i < limit; ++i) {
+    const auto r = rows[i];
+    const auto findings = json::parse(r.text("findings"));
+    json counts = json::object();
+    for (const char* kind : finding_kinds) counts[kind] = findings.at(kind).size();
+    page.items.push_back({{"id", r.text("id")},
+                          {"provider", r.text("provider")},
+                          {"period", period_json(r.optional_string("period_from"), r.optional_string("period_to"))},
+                          {"statement_rows", r.int64("statement_rows")},
+                          {"matched", r.int64("matched")},
+                          {"findings", counts},
+                          {"created_at", r.text("created_at")}});
+  }
+  if (rows.size() > limit) page.next_before = rows[limit - 1].int64("seq");
+  co_return page;
+}
+
+}  // namespace rgw::reports

@@ -1,0 +1,70 @@
+#pragma once
+// Reconciling a provider's statement against our orders at that provider. Each statement line is matched by
+// the provider's reference (provider_ref) or ours (order_id: the redemption id or the idempotency reference we
+// sent the provider). Findings: lines with no order here (missing_here), our issued orders of the statement's
+// period not on it (missing_there), matched lines whose amount, currency or status differ or that repeat an
+// order (mismatched), and lines that cannot be read (bad_rows, by line number; the rest is still processed).
+// Every reconciliation is stored with its findings.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fx/money.hpp"
+#include "gateway/pg/pool.hpp"
+
+namespace rgw::reports {
+
+// The header row a statement must start with (API.md).
+inline constexpr const char* statement_header = "provider_ref,order_id,amount,currency,issued_at";
+
+struct StatementLine {
+  int line = 0;
+  std::string provider_ref, order_id;  // at least one of them
+  fx::Money amount;
+  std::chrono::sys_seconds issued_at;
+};
+
+struct BadRow {
+  int line = 0;
+  std::string error;
+};
+
+struct Statement {
+  std::vector<StatementLine> lines;
+  std::vector<BadRow> bad_rows;
+};
+
+// Reads a statement. Throws std::invalid_argument when the header row is not `statement_header`.
+Statement parse_statement(std::string_view csv);
+
+struct Period {
+  std::chrono::sys_seconds from, to;  // [from, to)
+};
+
+// The whole local days (in `timezone`) from the first to the last issued_at of the statement's lines.
+std::optional<Period> statement_period(const Statement& statement, const std::string& timezone);
+
+struct ReconcileRequest {
+  std::string program_id, provider;
+  std::optional<Period> period;  // nullopt: nothing is expected (no line could be read)
+  std::optional<std::string> api_key_id;
+};
+
+// Matches, stores and returns the reconciliation as the API shows it.
+boost::asio::awaitable<nlohmann::json> reconcile(pg::Pool& db, const ReconcileRequest& request, const Statement& statement);
+
+// A stored reconciliation with its findings; nullopt when the program has none with that id.
+boost::asio::awaitable<std::optional<nlohmann::json>> find_reconciliation(pg::Pool& db, const std::string& program_id, const std::string& id);
+
+struct ReconciliationPage {
+  std::vector<nlohmann::json> items;  // summaries: counts of each finding, no findings
+  std::optional<std::int64_t> next_before;
+};
+// Newest first, optionally one provider's.
+boost::asio::awaitable<ReconciliationPage> list_reconciliations(pg::Pool& db, const std::string& program_id, const std::optional<std::string>& provider,
+                                                                 std::optional<std::int64_t> before, int limit);
+
+}  // namespace rgw::reports
