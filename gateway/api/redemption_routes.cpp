@@ -93,6 +93,7 @@ nlohmann::json to_json(const redemptions::Redemption& r) {
           {"points", r.points},
           {"fx", {{"rate", r.applied_rate}, {"mid_rate", r.mid_rate}, {"as_of", r.rates_as_of}, {"source", r.rates_source}}},
           {"provider", or_null(r.provider)},
+          {"provider_ref", or_null(r.provider_ref)},
           {"attempts", r.attempts},
           {"reward", r.reward_masked ? nlohmann::json::parse(*r.reward_masked) : nlohmann::json(nullptr)},
           {"failure", failure},

@@ -1,12 +1,10 @@
 #include "gateway/app/load_catalog.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "gateway/app/command.hpp"
 #include "gateway/db/schema.hpp"
 #include "gateway/products/catalog_cache.hpp"
 
@@ -51,15 +49,7 @@ int load_catalog(const Config& config, const std::string& program_id, const std:
     std::cerr << "load-catalog: " << file << ": " << e.what() << "\n";
     return 2;
   }
-  boost::asio::io_context io;
-  auto result = boost::asio::co_spawn(io, load(config, program_id, std::move(products)), boost::asio::use_future);
-  io.run();
-  try {
-    return result.get();
-  } catch (const std::exception& e) {
-    std::cerr << "load-catalog: " << e.what() << "\n";
-    return 1;
-  }
+  return run_command("load-catalog", load(config, program_id, std::move(products)));
 }
 
 }  // namespace rgw::app

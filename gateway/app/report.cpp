@@ -1,13 +1,11 @@
 #include "gateway/app/report.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include "gateway/app/command.hpp"
 #include "gateway/db/schema.hpp"
 #include "gateway/reports/payouts.hpp"
 
@@ -86,15 +84,7 @@ int report(const Config& config, std::span<char* const> args) {
   }
   if (options.contains("--provider")) request.provider = options["--provider"];
 
-  boost::asio::io_context io;
-  auto result = boost::asio::co_spawn(io, export_payouts(config, options["--program"], request), boost::asio::use_future);
-  io.run();
-  try {
-    return result.get();
-  } catch (const std::exception& e) {
-    std::cerr << "report: " << e.what() << "\n";
-    return 1;
-  }
+  return run_command("report", export_payouts(config, options["--program"], request));
 }
 
 }  // namespace rgw::app

@@ -46,7 +46,7 @@ void AcceptBatcher::stop() {
 }
 
 // The writers hold the batcher (self) so it outlives them however the process stops.
-asio::awaitable<void> AcceptBatcher::write_batches(std::shared_ptr<AcceptBatcher> self) {
+asio::awaitable<void> AcceptBatcher::write_batches([[maybe_unused]] std::shared_ptr<AcceptBatcher> self) {
   for (;;) {
     while (queue_.empty()) {
       if (stopping_) co_return;

@@ -50,7 +50,7 @@ const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dis
 
 #define RGW_REDEMPTION_COLUMNS                                                                                                    \
   "SELECT seq, id, status, account_id, sku, face_amount::text AS face_amount, face_currency, points, applied_rate::text AS applied_rate," \
-  "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, attempts, failure_code,"                \
+  "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, provider_ref, attempts, failure_code,"  \
   "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at,"           \
   "       reward_masked::text AS reward_masked, j.reason AS wait_reason, rgw_ts(j.due_at) AS next_attempt_at"                         \
   " FROM redemptions LEFT JOIN dispatch_jobs j ON j.redemption_id = redemptions.id "
@@ -84,6 +84,7 @@ Redemption redemption_from(const pg::Row& r) {
                        std::string(r.text("rates_as_of")),
                        std::string(r.text("rates_source")),
                        r.optional_string("provider"),
+                       r.optional_string("provider_ref"),
                        r.int64("attempts"),
                        r.optional_string("failure_code"),
                        r.optional_string("failure_detail"),

@@ -52,6 +52,7 @@ struct Redemption {
   std::int64_t points = 0;
   std::string applied_rate, mid_rate, rates_as_of, rates_source;
   std::optional<std::string> provider;
+  std::optional<std::string> provider_ref;  // the provider's own order id, once it said one
   std::int64_t attempts = 0;
   std::optional<std::string> failure_code, failure_detail;
   std::string created_at, updated_at;

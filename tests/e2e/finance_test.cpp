@@ -159,6 +159,8 @@ TEST_F(Finance, AStatementGivesExactlyWhatDiffers) {
   for (const auto& id : ids) refs.push_back(query(order_refs, id).front());
   const std::string ref0(refs[0].text("provider_ref")), key2(refs[2].text("provider_key"));
   const std::string at0(refs[0].text("issued_at")), at1(refs[1].text("issued_at")), at2(refs[2].text("issued_at"));
+  EXPECT_EQ(client.request("GET", "/v1/redemptions/" + ids[0], std::nullopt, bearer(tenant.finance)).json()["provider_ref"], ref0)
+      << "finance sees the provider's reference of each order";
   const std::string csv = std::string("provider_ref,order_id,amount,currency,issued_at\r\n") +
                           ref0 + ",,10.00,EUR," + at0 + "\r\n" +                 // line 2: matched by the provider's reference
                           "," + ids[1] + ",12.00,EUR," + at1 + "\r\n" +          // line 3: our id, but the wrong amount
@@ -192,12 +194,14 @@ TEST_F(Finance, AStatementGivesExactlyWhatDiffers) {
             (nlohmann::json{{"missing_here", 1}, {"missing_there", 1}, {"mismatched", 1}, {"bad_rows", 1}}));
   EXPECT_EQ(client.request("GET", "/v1/reconciliations/" + result["id"].get<std::string>(), std::nullopt, bearer(tenant.finance)).json(), result);
 
-  // The same order twice on a statement is a finding of its own.
+  // The same order twice on a statement is a finding of its own; so is another currency.
   const auto twice = reconcile("sandbox", "provider_ref,order_id,amount,currency,issued_at\n" + ref0 + ",,10.00,EUR," + at0 + "\n" + ref0 +
-                                              ",,10.00,EUR," + at0 + "\n").json();
-  ASSERT_EQ(twice["mismatched"].size(), 1u) << twice.dump();
+                                              ",,10.00,EUR," + at0 + "\n,\"" + ids[1] + "\",10.00,USD," + at1 + "\n").json();
+  ASSERT_EQ(twice["mismatched"].size(), 2u) << twice.dump();
   EXPECT_EQ(twice["mismatched"][0]["field"], "duplicate");
   EXPECT_EQ(twice["mismatched"][0]["here"], 2);
+  EXPECT_EQ(twice["mismatched"][1]["field"], "currency");
+  EXPECT_EQ(twice["mismatched"][1]["there"], "USD");
 }
 
 TEST_F(Finance, ReconciliationsCheckTheirInputAndWhoAsks) {
