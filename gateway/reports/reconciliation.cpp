@@ -166,7 +166,7 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
   for (const auto& bad : statement.bad_rows) bad_rows.push_back({{"line", bad.line}, {"error", bad.error}});
   const json findings = {{"missing_here", missing_here}, {"missing_there", missing_there}, {"mismatched", mismatched}, {"bad_rows", bad_rows}};
 
-  const auto id = new_id("rec_");
+  const auto id = new_id("rec");
   const auto rows = static_cast<int>(statement.lines.size() + statement.bad_rows.size());
   const auto created = co_await db.exec(pg::statement(insert_reconciliation, id, request.program_id, request.provider, from, to, rows, matched,
                                                       findings.dump(), request.api_key_id));

@@ -71,6 +71,18 @@ TEST_F(Finance, MoscowOrdersLandOnTheirLocalDay) {
   EXPECT_EQ(counts_by_day("from=2026-11-11&to=2026-11-11"), (std::map<std::string, std::int64_t>{{"2026-11-11", 1}})) << "to is inclusive, from exact";
 }
 
+TEST_F(Finance, ALongRangeIsReadAMonthAtATimeAndEveryDayLandsRight) {
+  // 31 days per read: these fall in the first, third and seventh reads of the year, and on a read's last day.
+  issued_at("jan", "2026-01-15T09:00:00Z");
+  issued_at("mar", "2026-03-03T09:00:00Z");
+  issued_at("jan-31", "2026-01-31T20:59:59Z");  // 23:59:59 MSK, the 31st day of the range
+  issued_at("feb-1", "2026-01-31T21:00:00Z");   // midnight MSK: the first day of the second read
+  issued_at("jul", "2026-07-30T09:00:00Z");
+  const auto days = counts_by_day("from=2026-01-01&to=2026-12-31");
+  EXPECT_EQ(days, (std::map<std::string, std::int64_t>{{"2026-01-15", 1}, {"2026-01-31", 1}, {"2026-02-01", 1}, {"2026-03-03", 1}, {"2026-07-30", 1}}));
+  EXPECT_EQ(report("from=2026-01-01&to=2026-12-31").json()["totals"]["count"], 5);
+}
+
 TEST_F(Finance, BerlinDaysFollowTheEndOfSummerTime) {
   query(set_timezone, tenant.program_id, "Europe/Berlin");
   issued_at("ber-sat", "2026-10-24T21:30:00Z");  // 23:30 CEST on Saturday the 24th
@@ -139,6 +151,27 @@ TEST_F(Finance, TotalsEqualTheOrdersToTheMinorUnitAtTheirLockedRates) {
   EXPECT_EQ(printed, csv.body);
 }
 
+TEST_F(Finance, FailedAndReversedOrdersHaveTheirOwnReports) {
+  auto gone = voucher;
+  gone["routes"] = {{{"provider", "sandbox"}, {"provider_sku", "SBX-REFUSED-GONE"}}};
+  ASSERT_EQ(client.request("PUT", "/v1/catalog/GONE", gone.dump(), bearer(tenant.admin)).status, 201u);
+  issued("ok-1");
+  issued("ok-2");
+  const std::string refused = redeem("gone-1", {{"account_id", tenant.account_id}, {"sku", "GONE"}, {"face_value", ten_eur}}).json()["id"];
+  auto status = [&] { return client.request("GET", "/v1/redemptions/" + refused, std::nullopt, bearer(tenant.cabinet)).json()["status"]; };
+  ASSERT_EQ(eventually(status, nlohmann::json("failed")), "failed");
+  const std::string range = "from=2026-01-01&to=2027-12-31";
+  for (const auto& [which, count, points] : {std::tuple{"issued", 2, 2000}, std::tuple{"failed", 1, 1000}, std::tuple{"reversed", 1, 1000}}) {
+    const auto doc = report(range + "&status=" + which).json();
+    EXPECT_EQ(doc["status"], which);
+    EXPECT_EQ(doc["totals"]["count"], count) << which;
+    EXPECT_EQ(doc["totals"]["points_total"], points) << which;
+    ASSERT_EQ(doc["items"].size(), 1u) << doc.dump();
+    EXPECT_EQ(doc["items"][0]["provider"], "sandbox");
+  }
+  EXPECT_EQ(report(range + "&provider=raas").json()["totals"]["count"], 0) << "another provider's orders only";
+}
+
 TEST_F(Finance, ReportsCheckTheirInputAndWhoAsks) {
   EXPECT_EQ(report("from=2026-11-01").status, 400u);
   EXPECT_EQ(report("from=2026-11-31&to=2026-12-01").status, 400u) << "no such date";
@@ -185,6 +218,7 @@ TEST_F(Finance, AStatementGivesExactlyWhatDiffers) {
   ASSERT_EQ(result["bad_rows"].size(), 1u) << result.dump();
   EXPECT_EQ(result["bad_rows"][0]["line"], 6);
   EXPECT_EQ(result["statement_rows"], 5);
+  EXPECT_TRUE(result["id"].get<std::string>().starts_with("rec_01")) << result["id"];
 
   // Stored: listed newest first with counts, and readable whole.
   const auto listed = client.request("GET", "/v1/reconciliations", std::nullopt, bearer(tenant.finance)).json();
