@@ -70,6 +70,11 @@ boost::asio::awaitable<http::Reply> create_reconciliation(Call& call) {
   } catch (const std::invalid_argument& e) {
     throw Failure(errc::invalid_request, e.what());
   }
+  // A misspelt provider would turn every line into "missing here": refuse names nothing is known by.
+  bool known = call.settings.providers.contains(provider);
+  if (!known) known = co_await reports::has_orders_at(call.db, call.program(), provider);
+  if (!known)
+    throw Failure(errc::invalid_request, "no provider '" + provider + "' is configured or was ever sent an order");
   auto program = co_await programs::find(call.db, call.program());
   reports::ReconcileRequest request{call.program(), provider, reports::statement_period(statement, program.timezone), call.principal.key_id};
   // An explicit period (local dates) replaces the one read from the statement's lines.

@@ -30,6 +30,9 @@ const pg::Query match_statement{
     "   AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.id = r.id)"
     " ORDER BY line NULLS LAST, issued_at"};
 
+const pg::Query any_order_at{"reconcile_any_order_at",
+                             "SELECT EXISTS (SELECT 1 FROM redemptions WHERE program_id = $1 AND provider = $2) AS found"};
+
 const pg::Query insert_reconciliation{
     "reconcile_insert",
     "INSERT INTO reconciliations (id, program_id, provider, period_from, period_to, statement_rows, matched, findings, api_key_id)"
@@ -109,6 +112,11 @@ std::optional<Period> statement_period(const Statement& statement, const std::st
                                            [](const auto& a, const auto& b) { return a.issued_at < b.issued_at; });
   const auto starts = day_starts(timezone, local_day(timezone, first->issued_at), local_day(timezone, last->issued_at));
   return Period{starts.front(), starts.back()};
+}
+
+boost::asio::awaitable<bool> has_orders_at(pg::Pool& db, const std::string& program_id, const std::string& provider) {
+  const auto found = co_await db.exec(pg::statement(any_order_at, program_id, provider));
+  co_return found.front().boolean("found");
 }
 
 boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& request, const Statement& statement) {

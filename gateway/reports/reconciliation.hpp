@@ -53,6 +53,10 @@ struct ReconcileRequest {
   std::optional<std::string> api_key_id;
 };
 
+// Whether any order of the program was ever sent to `provider` (a provider may be gone from the configuration
+// and still send its last statement).
+boost::asio::awaitable<bool> has_orders_at(pg::Pool& db, const std::string& program_id, const std::string& provider);
+
 // Matches, stores and returns the reconciliation as the API shows it.
 boost::asio::awaitable<nlohmann::json> reconcile(pg::Pool& db, const ReconcileRequest& request, const Statement& statement);
 

@@ -243,6 +243,9 @@ TEST_F(Finance, ReconciliationsCheckTheirInputAndWhoAsks) {
   EXPECT_EQ(client.request("POST", "/v1/reconciliations?provider=sandbox", "provider_ref,order_id,amount,currency,issued_at\n",
                            bearer(tenant.finance)).status, 400u) << "not text/csv";
   EXPECT_EQ(reconcile("", "provider_ref,order_id,amount,currency,issued_at\n").status, 400u);
+  const auto misspelt = reconcile("sandbx", "provider_ref,order_id,amount,currency,issued_at\n");
+  EXPECT_EQ(misspelt.status, 400u);
+  EXPECT_NE(misspelt.body.find("no provider 'sandbx'"), std::string::npos) << misspelt.body;
   EXPECT_EQ(reconcile("sandbox", "provider_ref,order_id,amount,currency,issued_at\n", tenant.cabinet).status, 403u);
   EXPECT_EQ(client.request("GET", "/v1/reconciliations/rec_nope", std::nullopt, bearer(tenant.finance)).status, 404u);
   // A statement far over the general body limit (64 KiB) is taken: it has its own.
