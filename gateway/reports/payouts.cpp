@@ -188,8 +188,8 @@ boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program progr
       }
     }
   }
+  // The loop ran at least once (from <= to), so the snapshot is set.
   std::vector<pg::Statement> last_statements;
-  if (first_query) last_statements.push_back(pg::statement(snapshot));
   last_statements.push_back(pg::statement(queries.totals, program.id, utc_text(starts.front()), utc_text(starts.back()), request.provider));
   const auto totals = co_await tx.commit(std::move(last_statements));
   buffer += writer.tail(totals.back());
