@@ -13,22 +13,28 @@ namespace {
 
 using nlohmann::json;
 
-// Per statement line ($3 line numbers, $4 provider refs, $5 order ids): the order at provider $2 it names, if
-// any; then our issued orders at $2 in [$6, $7) that no line named.
-const pg::Query match_statement{
-    "reconcile_match",
-    "WITH st AS MATERIALIZED (SELECT * FROM unnest($3::int[], $4::text[], $5::text[]) AS s(line, provider_ref, order_id)),"
-    " matched AS (SELECT s.line, o.* FROM st s LEFT JOIN LATERAL ("
-    "     SELECT r.id, r.provider_ref, r.face_amount, r.face_currency, r.status, r.issued_at FROM redemptions r"
+// Per statement line ($3 line numbers, $4 provider refs, $5 order ids): the order at provider $2 it names, if any.
+const pg::Query match_lines{
+    "reconcile_match_lines",
+    "SELECT s.line, o.id, o.face_amount::text AS face_amount, o.face_currency, o.status"
+    " FROM unnest($3::int[], $4::text[], $5::text[]) AS s(line, provider_ref, order_id) LEFT JOIN LATERAL ("
+    "     SELECT r.id, r.face_amount, r.face_currency, r.status FROM redemptions r"
     "     WHERE r.program_id = $1 AND r.provider = $2"
     "       AND ((s.provider_ref <> '' AND r.provider_ref = s.provider_ref) OR r.id = s.order_id OR r.provider_key = s.order_id)"
-    "     ORDER BY r.seq LIMIT 1) o ON true)"
-    " SELECT line, id, provider_ref, face_amount::text AS face_amount, face_currency, status, rgw_ts(issued_at) AS issued_at FROM matched"
-    " UNION ALL"
-    " SELECT NULL, r.id, r.provider_ref, r.face_amount::text, r.face_currency, r.status, rgw_ts(r.issued_at) FROM redemptions r"
-    " WHERE r.program_id = $1 AND r.provider = $2 AND r.status = 'issued' AND r.issued_at >= $6 AND r.issued_at < $7"
-    "   AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.id = r.id)"
-    " ORDER BY line NULLS LAST, issued_at"};
+    "     ORDER BY r.seq LIMIT 1) o ON true"
+    " ORDER BY s.line"};
+
+// Our orders issued at provider $2 in [$3, $4) that are not among the named ones ($5).
+const pg::Query unnamed_orders{
+    "reconcile_unnamed_orders",
+    "SELECT r.id, r.provider_ref, r.face_amount::text AS face_amount, r.face_currency, rgw_ts(r.issued_at) AS issued_at FROM redemptions r"
+    " WHERE r.program_id = $1 AND r.provider = $2 AND r.status = 'issued' AND r.issued_at >= $3 AND r.issued_at < $4"
+    "   AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) AS named(id) WHERE named.id = r.id)"
+    " ORDER BY r.issued_at"};
+
+// Lines are matched this many at a time: each statement stays well inside the query timeout (100,000 lines
+// took about 2 s in one).
+constexpr std::size_t lines_per_match = 20'000;
 
 const pg::Query any_order_at{"reconcile_any_order_at",
                              "SELECT EXISTS (SELECT 1 FROM redemptions WHERE program_id = $1 AND provider = $2) AS found"};
@@ -120,55 +126,62 @@ boost::asio::awaitable<bool> has_orders_at(pg::Pool& db, const std::string& prog
 }
 
 boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& request, const Statement& statement) {
-  std::vector<std::string> lines, refs, order_ids;
-  std::map<int, const StatementLine*> by_line;
-  for (const auto& l : statement.lines) {
-    lines.push_back(std::to_string(l.line));
-    refs.push_back(l.provider_ref);
-    order_ids.push_back(l.order_id);
-    by_line[l.line] = &l;
-  }
-  std::optional<std::string> from, to;
-  if (request.period) from = utc_text(request.period->from), to = utc_text(request.period->to);
-  const auto matches = co_await db.exec(pg::statement(match_statement, request.program_id, request.provider, pg_array(lines), pg_array(refs),
-                                                      pg_array(order_ids), from, to));
-
   json missing_here = json::array(), missing_there = json::array(), mismatched = json::array(), bad_rows = json::array();
   std::map<std::string, int> first_line_of;  // our order id -> the first line that named it
   int matched = 0;
-  for (int i = 0; i < matches.size(); ++i) {
-    const auto row = matches[i];
-    const auto ours = row.optional_string("id");
-    if (row.is_null("line")) {
-      missing_there.push_back({{"order_id", *ours},
-                               {"provider_ref", row.optional_string("provider_ref") ? json(*row.optional_string("provider_ref")) : json(nullptr)},
-                               {"amount", {{"amount", row.text("face_amount")}, {"currency", row.text("face_currency")}}},
-                               {"issued_at", row.text("issued_at")}});
-      continue;
+  for (std::size_t begin = 0; begin < statement.lines.size(); begin += lines_per_match) {
+    const auto end = std::min(begin + lines_per_match, statement.lines.size());
+    std::vector<std::string> numbers, refs, order_ids;
+    for (auto i = begin; i < end; ++i) {
+      numbers.push_back(std::to_string(i));  // the index into statement.lines
+      refs.push_back(statement.lines[i].provider_ref);
+      order_ids.push_back(statement.lines[i].order_id);
     }
-    const auto& line = *by_line.at(static_cast<int>(row.int64("line")));
-    const json there_amount = api::money_json(line.amount);
-    if (!ours) {
-      missing_here.push_back({{"line", line.line}, {"provider_ref", line.provider_ref}, {"order_id", line.order_id}, {"amount", there_amount},
-                              {"issued_at", utc_text(line.issued_at)}});
-      continue;
+    const auto rows = co_await db.exec(pg::statement(match_lines, request.program_id, request.provider, pg_array(numbers), pg_array(refs), pg_array(order_ids)));
+    for (int i = 0; i < rows.size(); ++i) {
+      const auto row = rows[i];
+      const auto& line = statement.lines.at(static_cast<std::size_t>(row.int64("line")));
+      const json there_amount = api::money_json(line.amount);
+      const auto ours = row.optional_string("id");
+      if (!ours) {
+        missing_here.push_back({{"line", line.line}, {"provider_ref", line.provider_ref}, {"order_id", line.order_id}, {"amount", there_amount},
+                                {"issued_at", utc_text(line.issued_at)}});
+        continue;
+      }
+      auto mismatch = [&](std::string field, json here, json there) {
+        mismatched.push_back({{"line", line.line}, {"order_id", *ours}, {"provider_ref", line.provider_ref}, {"field", std::move(field)},
+                              {"here", std::move(here)}, {"there", std::move(there)}});
+      };
+      const auto [seen, first] = first_line_of.emplace(*ours, line.line);
+      const auto here = fx::Money::parse(row.text("face_amount"), row.text("face_currency")).value();
+      if (!first) {
+        mismatch("duplicate", seen->second, line.line);  // here: the line that named the order first
+      } else if (row.text("status") != "issued") {
+        mismatch("status", row.text("status"), "issued");
+      } else if (here.currency() != line.amount.currency()) {
+        mismatch("currency", here.currency().code(), line.amount.currency().code());
+      } else if (here.amount() != line.amount.amount()) {
+        mismatch("amount", api::money_json(here), there_amount);
+      } else {
+        ++matched;
+      }
     }
-    auto mismatch = [&](std::string field, json here, json there) {
-      mismatched.push_back({{"line", line.line}, {"order_id", *ours}, {"provider_ref", line.provider_ref}, {"field", std::move(field)},
-                            {"here", std::move(here)}, {"there", std::move(there)}});
-    };
-    const auto [seen, first] = first_line_of.emplace(*ours, line.line);
-    const auto here = fx::Money::parse(row.text("face_amount"), row.text("face_currency")).value();
-    if (!first) {
-      mismatch("duplicate", seen->second, line.line);  // here: the line that named the order first
-    } else if (row.text("status") != "issued") {
-      mismatch("status", row.text("status"), "issued");
-    } else if (here.currency() != line.amount.currency()) {
-      mismatch("currency", here.currency().code(), line.amount.currency().code());
-    } else if (here.amount() != line.amount.amount()) {
-      mismatch("amount", api::money_json(here), there_amount);
-    } else {
-      ++matched;
+  }
+
+  std::optional<std::string> from, to;
+  if (request.period) {
+    from = utc_text(request.period->from);
+    to = utc_text(request.period->to);
+    std::vector<std::string> named;
+    for (const auto& [id, line] : first_line_of) named.push_back(id);
+    const auto unnamed = co_await db.exec(pg::statement(unnamed_orders, request.program_id, request.provider, from, to, pg_array(named)));
+    for (int i = 0; i < unnamed.size(); ++i) {
+      const auto r = unnamed[i];
+      const auto provider_ref = r.optional_string("provider_ref");
+      missing_there.push_back({{"order_id", r.text("id")},
+                               {"provider_ref", provider_ref ? json(*provider_ref) : json(nullptr)},
+                               {"amount", {{"amount", r.text("face_amount")}, {"currency", r.text("face_currency")}}},
+                               {"issued_at", r.text("issued_at")}});
     }
   }
   for (const auto& bad : statement.bad_rows) bad_rows.push_back({{"line", bad.line}, {"error", bad.error}});

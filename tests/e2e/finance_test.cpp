@@ -248,13 +248,21 @@ TEST_F(Finance, ReconciliationsCheckTheirInputAndWhoAsks) {
   EXPECT_NE(misspelt.body.find("no provider 'sandbx'"), std::string::npos) << misspelt.body;
   EXPECT_EQ(reconcile("sandbox", "provider_ref,order_id,amount,currency,issued_at\n", tenant.cabinet).status, 403u);
   EXPECT_EQ(client.request("GET", "/v1/reconciliations/rec_nope", std::nullopt, bearer(tenant.finance)).status, 404u);
-  // A statement far over the general body limit (64 KiB) is taken: it has its own.
+  // A statement far over the general body limit (64 KiB) is taken: it has its own. Its lines are matched 20,000
+  // at a time; the one real order is on the last line, in the second batch.
+  const auto real = issued("big-1");
+  const auto real_view = client.request("GET", "/v1/redemptions/" + real, std::nullopt, bearer(tenant.finance)).json();
   std::string big = "provider_ref,order_id,amount,currency,issued_at\r\n";
-  for (int i = 0; i < 3000; ++i) big += "SB-UNKNOWN-" + std::to_string(i) + ",,10.00,EUR,2026-11-22T10:00:00Z\r\n";
-  ASSERT_GT(big.size(), 64u * 1024);
+  for (int i = 0; i < 25'000; ++i) big += "SB-UNKNOWN-" + std::to_string(i) + ",,10.00,EUR,2026-11-22T10:00:00Z\r\n";
+  big += real_view["provider_ref"].get<std::string>() + ",,10.00,EUR," + real_view["issued_at"].get<std::string>() + "\r\n";
+  ASSERT_GT(big.size(), 1024u * 1024);
   const auto r = reconcile("sandbox", big);
   ASSERT_EQ(r.status, 201u) << r.body.substr(0, 300);
-  EXPECT_EQ(r.json()["missing_here"].size(), 3000u);
+  const auto result = r.json();
+  EXPECT_EQ(result["missing_here"].size(), 25'000u);
+  EXPECT_EQ(result["missing_here"][24'999]["line"], 25'001);
+  EXPECT_EQ(result["matched"], 1);
+  EXPECT_EQ(result["missing_there"].size(), 0u);
   EXPECT_EQ(client.request("POST", "/v1/redemptions", big, bearer(tenant.cabinet, {{"Idempotency-Key", "big"}})).status, 413u) << "elsewhere the limit holds";
 }
 
