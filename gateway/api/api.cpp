@@ -26,6 +26,46 @@ std::string_view bearer_token(const http::Request& request) {
   return header.substr(scheme.size());
 }
 
+// What the access log and the HTTP metrics record of a request, kept until its body is written.
+struct Served {
+  std::string route, method;
+  nlohmann::json fields;  // the log line without its duration
+  unsigned status = 0;
+};
+
+void record(metrics::Registry& metrics, const Served& served, std::chrono::steady_clock::time_point started) {
+  const auto took = std::chrono::steady_clock::now() - started;
+  metrics.counter(metrics::http_requests, {{"route", served.route}, {"method", served.method}, {"status", std::to_string(served.status)}}).add();
+  metrics.histogram(metrics::http_duration, {{"route", served.route}, {"method", served.method}}).observe(took);
+  auto fields = served.fields;
+  fields["ms"] = std::round(std::chrono::duration<double, std::milli>(took).count() * 1000) / 1000;
+  log::write(served.status >= 500 ? log::level::error : log::level::info, "request", fields);
+}
+
+// A streamed body (a report): the request is timed and logged once the body is written, with its size and
+// whether the client took all of it.
+boost::asio::awaitable<void> stream_then_record(http::BodyWriter body, Served served, std::shared_ptr<metrics::Registry> metrics,
+                                                std::chrono::steady_clock::time_point started, http::BodySink& sink) {
+  std::size_t bytes = 0;
+  bool complete = true;
+  http::BodySink counting{[&](std::string_view piece) -> boost::asio::awaitable<bool> {
+    bytes += piece.size();
+    const bool taken = co_await sink.write(piece);
+    complete = complete && taken;
+    co_return taken;
+  }};
+  try {
+    co_await body(counting);
+  } catch (const std::exception& e) {
+    served.fields["error"] = e.what();
+    complete = false;
+  }
+  served.fields["bytes"] = bytes;
+  served.fields["complete"] = complete;
+  record(*metrics, served, started);
+  if (served.fields.contains("error")) throw std::runtime_error(served.fields["error"].get<std::string>());
+}
+
 }  // namespace
 
 Routes all_routes() {
@@ -104,19 +144,24 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
   }
   response.set("X-Request-Id", id);
 
-  const std::string method(request.method_string());
-  services_.metrics->counter(metrics::http_requests, {{"route", std::string(route)}, {"method", method}, {"status", std::to_string(response.result_int())}}).add();
-  services_.metrics->histogram(metrics::http_duration, {{"route", std::string(route)}, {"method", method}}).observe(std::chrono::steady_clock::now() - started);
-  const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  nlohmann::json fields = {{"request_id", id},
-                           {"method", request.method_string()},
-                           {"path", request.target().substr(0, request.target().find('?'))},
-                           {"status", response.result_int()},
-                           {"ms", std::round(elapsed * 1000) / 1000}};
-  if (!principal.key_id.empty()) fields["key_id"] = principal.key_id, fields["program_id"] = principal.program_id;
-  if (principal.bootstrap) fields["key_id"] = "bootstrap";
-  if (!error.empty()) fields["error"] = error;
-  log::write(response.result_int() >= 500 ? log::level::error : log::level::info, "request", fields);
+  Served served;  // assigned member by member: aggregate initialisation in coroutines trips GCC 12
+  served.route = route;
+  served.method = request.method_string();
+  served.status = response.result_int();
+  served.fields = {{"request_id", id},
+                   {"method", served.method},
+                   {"path", request.target().substr(0, request.target().find('?'))},
+                   {"status", served.status}};
+  if (!principal.key_id.empty()) served.fields["key_id"] = principal.key_id, served.fields["program_id"] = principal.program_id;
+  if (principal.bootstrap) served.fields["key_id"] = "bootstrap";
+  if (!error.empty()) served.fields["error"] = error;
+  if (reply.stream) {
+    reply.stream = [body = std::move(reply.stream), served = std::move(served), metrics = services_.metrics, started](http::BodySink& sink) {
+      return stream_then_record(body, served, metrics, started, sink);
+    };
+  } else {
+    record(*services_.metrics, served, started);
+  }
   co_return reply;
 }
 
