@@ -37,13 +37,16 @@ class ProviderOptions {
   }
   const nlohmann::json& entry() const { return entry_; }
 
-  // The options every kind has: timeout_ms, max_in_flight, breaker_failures, breaker_open_ms.
+  // The options every kind has: timeout_ms, max_in_flight, breaker_failures, breaker_open_ms, max_calls_per_s,
+  // calls_burst.
   Limits limits() const {
     Limits l;
     l.timeout = std::chrono::milliseconds(integer("timeout_ms", 10'000, 1, 600'000));
     l.max_in_flight = static_cast<std::size_t>(integer("max_in_flight", 64, 1, 100'000));
     l.breaker.failures_to_open = static_cast<int>(integer("breaker_failures", 5, 1, 1000));
     l.breaker.open_for = std::chrono::milliseconds(integer("breaker_open_ms", 30'000, 1, 3'600'000));
+    l.max_calls_per_s = static_cast<int>(integer("max_calls_per_s", 0, 0, 100'000));
+    l.calls_burst = static_cast<int>(integer("calls_burst", 1, 1, 100'000));
     return l;
   }
 

@@ -14,7 +14,9 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using steady = std::chrono::steady_clock;
 
-Provider::Provider(std::string name, Limits limits) : name_(std::move(name)), limits_(limits), breaker_(limits.breaker) {}
+Provider::Provider(std::string name, Limits limits) : name_(std::move(name)), limits_(limits), breaker_(limits.breaker) {
+  if (limits.max_calls_per_s > 0) call_rate_.emplace(limits.max_calls_per_s, limits.calls_burst);
+}
 
 Provider::Permit::~Permit() {
   if (!provider_) return;
@@ -24,7 +26,10 @@ Provider::Permit::~Permit() {
 
 std::optional<Provider::Permit> Provider::admit() {
   std::lock_guard lock(mutex_);
-  if (in_flight_ >= limits_.max_in_flight || !breaker_.allow(steady::now())) return std::nullopt;
+  if (in_flight_ >= limits_.max_in_flight) return std::nullopt;
+  // The rate before the breaker: a breaker's probe slot must not be spent on a call the rate then holds back.
+  if (call_rate_ && call_rate_->take()) return std::nullopt;
+  if (!breaker_.allow(steady::now())) return std::nullopt;
   ++in_flight_;
   return Permit(this);
 }

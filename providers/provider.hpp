@@ -16,6 +16,7 @@
 #include "fx/money.hpp"
 #include "providers/core/breaker.hpp"
 #include "providers/core/outcome.hpp"
+#include "providers/core/token_bucket.hpp"
 
 namespace rgw::providers {
 
@@ -59,6 +60,8 @@ struct Limits {
   std::chrono::milliseconds timeout{10'000};  // per call; an issue() past it is `unknown`
   std::size_t max_in_flight = 64;
   BreakerPolicy breaker;
+  int max_calls_per_s = 0;  // issue and status calls per second from this process (0: no limit)
+  int calls_burst = 1;      // how many of them may go at once
 };
 
 struct Health {
@@ -95,8 +98,8 @@ class Provider {
    private:
     Provider* provider_;
   };
-  // A permit when a call may go out now: the breaker is closed (or this caller is its one probe) and the
-  // concurrency limit has room. nullopt: wait and come back.
+  // A permit when a call may go out now: the concurrency limit has room, the call rate allows one more and the
+  // breaker is closed (or this caller is its one probe). nullopt: wait and come back.
   std::optional<Permit> admit();
 
   // Never throw for provider trouble: a call past its deadline or failing in a way the adapter did not classify
@@ -130,6 +133,7 @@ class Provider {
   const Limits limits_;
   mutable std::mutex mutex_;  // the dispatcher may call from several threads
   CircuitBreaker breaker_;
+  std::optional<TokenBucket> call_rate_;  // with max_calls_per_s
   std::size_t in_flight_ = 0;
   std::map<std::string, std::uint64_t> calls_;
   std::optional<std::string> last_error_;

@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "providers/core/token_bucket.hpp"
+
 namespace rgw::auth {
 
 class RateLimiter {
@@ -19,14 +21,10 @@ class RateLimiter {
   std::optional<std::chrono::milliseconds> admit(const std::string& key_id, clock::time_point now = clock::now());
 
  private:
-  struct bucket {
-    double tokens;
-    clock::time_point updated;
-  };
   double per_second_;
   double burst_;
   std::mutex mutex_;
-  std::unordered_map<std::string, bucket> buckets_;
+  std::unordered_map<std::string, providers::TokenBucket> buckets_;
 };
 
 }  // namespace rgw::auth

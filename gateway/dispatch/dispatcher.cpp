@@ -134,8 +134,8 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
     }
   }
   if (!provider) {
-    std::string reason = "waiting for a route (circuits open or at their concurrency limits)";
-    if (bound) reason = "waiting for " + *order.provider + " (circuit open or at its concurrency limit)";
+    std::string reason = "waiting for a route (circuits open, or at their concurrency or call rate limits)";
+    if (bound) reason = "waiting for " + *order.provider + " (circuit open, or at its concurrency or call rate limit)";
     co_return co_await jobs::postpone(*db_, claim, busy_wait(), reason);
   }
 

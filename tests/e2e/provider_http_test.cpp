@@ -177,6 +177,26 @@ TEST_F(HttpsProvider, TheOrdersAdapterAnswersAConflictWithUnknownAndFindsTheOrig
   EXPECT_EQ(sim_admin("/admin/orders/issued"), (nlohmann::json{{"rgw-conflict-1", 1}}));
 }
 
+// At most two calls a second to the RaaS API, one at a time.
+class PacedHttpsProvider : public HttpsProvider {
+ protected:
+  void adjust(app::Config& c) override {
+    HttpsProvider::adjust(c);
+    c.providers["raas"]["max_calls_per_s"] = 2;
+  }
+};
+
+TEST_F(PacedHttpsProvider, ACallRateKeepsUnderTheProvidersRateLimit) {
+  sim_admin("/admin/raas", nlohmann::json{{"rate_per_s", 3}});  // with room: the simulator counts a sliding second
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(redeem_sku("paced-" + std::to_string(i), "RAAS"));
+  for (const auto& id : ids) EXPECT_EQ(final_order(id)["status"], "issued");
+  const pg::Query outcomes{"t_paced_outcomes", "SELECT count(*) FILTER (WHERE outcome = 'retryable') AS limited, count(*) AS calls FROM dispatch_attempts WHERE provider = 'raas'"};
+  const auto row = query(outcomes).front();
+  EXPECT_EQ(row.int64("limited"), 0) << "no 429: the gateway paced itself (without the call rate: 3 of 9 calls were 429s)";
+  EXPECT_EQ(row.int64("calls"), 6);
+}
+
 class UntrustedProvider : public HttpsProvider {
  protected:
   UntrustedProvider() { trust_simulator = false; }

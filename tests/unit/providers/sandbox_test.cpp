@@ -100,6 +100,16 @@ TEST_F(SandboxTest, PendingOrdersAreIssuedOncePendingTimeHasPassed) {
   EXPECT_EQ(call(*quick->find("sbx"), "status", "k2").outcome, Outcome::issued);
 }
 
+TEST_F(SandboxTest, ACallRateHoldsCallsBackWithRoomInFlight) {
+  auto r = registry({{"max_calls_per_s", 1}, {"calls_burst", 2}});
+  auto& p = *r->find("sbx");
+  EXPECT_TRUE(p.admit());
+  EXPECT_TRUE(p.admit()) << "a burst of two";
+  EXPECT_FALSE(p.admit()) << "the third waits for a token (a second)";
+  EXPECT_EQ(p.health().in_flight, 0u);
+  EXPECT_THROW(registry({{"max_calls_per_s", -1}}), std::invalid_argument);
+}
+
 TEST_F(SandboxTest, TheBreakerOpensAfterFailuresAndTheLimitBoundsCalls) {
   auto r = registry({{"faults", {{"retryable", 1.0}}}, {"breaker_failures", 3}, {"breaker_open_ms", 60'000}, {"max_in_flight", 1}});
   auto& p = *r->find("sbx");
