@@ -236,6 +236,20 @@ TEST_F(Finance, AStatementGivesExactlyWhatDiffers) {
   EXPECT_EQ(twice["mismatched"][0]["here"], 2);
   EXPECT_EQ(twice["mismatched"][1]["field"], "currency");
   EXPECT_EQ(twice["mismatched"][1]["there"], "USD");
+
+  // Listed newest first, a page at a time, and by provider.
+  auto list = [&](const std::string& query_string) {
+    return client.request("GET", "/v1/reconciliations?" + query_string, std::nullopt, bearer(tenant.finance)).json();
+  };
+  const auto first_page = list("limit=1");
+  ASSERT_EQ(first_page["items"].size(), 1u);
+  EXPECT_EQ(first_page["items"][0]["id"], twice["id"]);
+  const auto second_page = list("limit=1&cursor=" + first_page["next_cursor"].get<std::string>());
+  ASSERT_EQ(second_page["items"].size(), 1u);
+  EXPECT_EQ(second_page["items"][0]["id"], result["id"]);
+  EXPECT_TRUE(second_page["next_cursor"].is_null());
+  EXPECT_EQ(list("provider=sandbox")["items"].size(), 2u);
+  EXPECT_EQ(list("provider=raas")["items"].size(), 0u);
 }
 
 TEST_F(Finance, ReconciliationsCheckTheirInputAndWhoAsks) {
