@@ -4,6 +4,7 @@
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/metrics/families.hpp"
 #include "gateway/programs/programs.hpp"
 #include "gateway/reports/payouts.hpp"
 #include "gateway/reports/reconciliation.hpp"
@@ -85,6 +86,8 @@ boost::asio::awaitable<http::Reply> create_reconciliation(Call& call) {
     request.period = reports::Period{starts.front(), starts.back()};
   }
   const auto result = co_await reports::reconcile(call.db, request, statement);
+  for (const char* kind : reports::finding_kinds)
+    call.services.metrics->counter(metrics::reconciliation_findings, {{"provider", provider}, {"kind", kind}}).add(result.at(kind).size());
   co_return json_response(http::Status::created, result);
 }
 

@@ -53,7 +53,6 @@ const pg::Query list_reconciliation_rows{
     "WHERE program_id = $1 AND ($2::text IS NULL OR provider = $2) AND ($3::bigint IS NULL OR seq < $3::bigint) ORDER BY seq DESC LIMIT $4::int"};
 #undef RGW_RECONCILIATION_COLUMNS
 
-const char* const finding_kinds[] = {"missing_here", "missing_there", "mismatched", "bad_rows"};
 
 // A PostgreSQL array literal; every element quoted, so any text travels as it is.
 std::string pg_array(const std::vector<std::string>& items) {

@@ -17,6 +17,9 @@
 
 namespace rgw::reports {
 
+// The kinds of findings, as the result names them.
+inline constexpr const char* finding_kinds[] = {"missing_here", "missing_there", "mismatched", "bad_rows"};
+
 // The header row a statement must start with (API.md).
 inline constexpr const char* statement_header = "provider_ref,order_id,amount,currency,issued_at";
 

@@ -218,6 +218,9 @@ TEST_F(Finance, AStatementGivesExactlyWhatDiffers) {
   ASSERT_EQ(result["bad_rows"].size(), 1u) << result.dump();
   EXPECT_EQ(result["bad_rows"][0]["line"], 6);
   EXPECT_EQ(result["statement_rows"], 5);
+  const auto metrics = client.request("GET", "/metrics").body;
+  for (const std::string kind : {"missing_here", "missing_there", "mismatched", "bad_rows"})
+    EXPECT_NE(metrics.find("rewardgw_reconciliation_findings_total{provider=\"sandbox\",kind=\"" + kind + "\"} 1"), std::string::npos) << kind;
   EXPECT_TRUE(result["id"].get<std::string>().starts_with("rec_01")) << result["id"];
 
   // Stored: listed newest first with counts, and readable whole.
