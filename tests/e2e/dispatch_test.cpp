@@ -4,9 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -285,21 +282,6 @@ class Breaker : public Dispatch {
     c.providers["backup"] = {{"kind", "sandbox"}, {"record_dir", sandbox_dir.substr(0, sandbox_dir.rfind('/')) + "/backup"}};
   }
 };
-
-// Runs promtool's linter over a /metrics body; returns its output, empty when it passes.
-std::string promtool_check(const std::string& text) {
-  const auto file = std::filesystem::temp_directory_path() / ("rgw-metrics-" + unique_suffix() + ".txt");
-  std::ofstream(file) << text;
-  const std::string command = "promtool check metrics < " + file.string() + " 2>&1; echo \"exit=$?\"";
-  std::string out;
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    char buffer[512];
-    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-    ::pclose(pipe);
-  }
-  std::filesystem::remove(file);
-  return out == "exit=0\n" ? "" : out;
-}
 
 TEST_F(Breaker, AFailingProviderOpensItsBreakerAndNewOrdersTakeTheNextRoute) {
   auto routed = voucher;

@@ -3,8 +3,6 @@
 // and CSV and the month-end command prints the same CSV; a statement's reconciliation finds exactly what differs.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
 #include "tests/e2e/redemption_fixture.hpp"
 
 namespace rgw::test {
@@ -142,13 +140,9 @@ TEST_F(Finance, TotalsEqualTheOrdersToTheMinorUnitAtTheirLockedRates) {
   const std::string command = "env REWARDGW_DATABASE_URL='" + world->db.url + "' REWARDGW_SECRETS_KEYS='" +
                               test_environment(nullptr)("REWARDGW_SECRETS_KEYS") + "' " RGW_GATEWAY_BINARY " report payouts --program " +
                               tenant.program_id + " --from 2026-01-01 --to 2027-12-31 --format csv 2>/dev/null";
-  std::string printed;
-  if (FILE* out = popen(command.c_str(), "r")) {
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, out)) > 0;) printed.append(buffer, n);
-    EXPECT_EQ(pclose(out), 0);
-  }
-  EXPECT_EQ(printed, csv.body);
+  const auto printed = run_shell(command);
+  EXPECT_EQ(printed.status, 0);
+  EXPECT_EQ(printed.out, csv.body);
 }
 
 TEST_F(Finance, FailedAndReversedOrdersHaveTheirOwnReports) {
@@ -221,6 +215,7 @@ TEST_F(Finance, AStatementGivesExactlyWhatDiffers) {
   const auto metrics = client.request("GET", "/metrics").body;
   for (const std::string kind : {"missing_here", "missing_there", "mismatched", "bad_rows"})
     EXPECT_NE(metrics.find("rewardgw_reconciliation_findings_total{provider=\"sandbox\",kind=\"" + kind + "\"} 1"), std::string::npos) << kind;
+  EXPECT_EQ(promtool_check(metrics), "");
   EXPECT_TRUE(result["id"].get<std::string>().starts_with("rec_01")) << result["id"];
 
   // Stored: listed newest first with counts, and readable whole.

@@ -1,6 +1,8 @@
 #include "tests/support/gateway.hpp"
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 
@@ -11,6 +13,24 @@ namespace rgw::test {
 std::string unique_suffix() {
   static std::mt19937_64 rng{std::random_device{}()};
   return std::to_string(rng());
+}
+
+CommandOutput run_shell(const std::string& command) {
+  CommandOutput result;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.out.append(buffer, n);
+    result.status = ::pclose(pipe);
+  }
+  return result;
+}
+
+std::string promtool_check(const std::string& metrics_text) {
+  const auto file = std::filesystem::temp_directory_path() / ("rgw-metrics-" + unique_suffix() + ".txt");
+  std::ofstream(file) << metrics_text;
+  const auto checked = run_shell("promtool check metrics < " + file.string() + " 2>&1");
+  std::filesystem::remove(file);
+  return checked.status == 0 ? "" : checked.out + " (status " + std::to_string(checked.status) + ")";
 }
 
 // A key for sealing test rewards; it protects nothing.

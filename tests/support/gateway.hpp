@@ -57,6 +57,15 @@ auto eventually(Probe probe, decltype(probe()) want, std::chrono::seconds bound 
 }
 std::string unique_suffix();
 
+struct CommandOutput {
+  std::string out;  // standard output
+  int status = -1;  // as pclose() reports it: 0 for a clean exit 0
+};
+// Runs a shell command to its end.
+CommandOutput run_shell(const std::string& command);
+// promtool's linter over a /metrics body: its complaints, empty when the text passes.
+std::string promtool_check(const std::string& metrics_text);
+
 // A self-signed certificate for 127.0.0.1 (its own CA), made with the openssl CLI in a fresh directory.
 struct TestCertificate {
   TestCertificate();
