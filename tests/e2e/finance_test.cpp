@@ -260,6 +260,14 @@ TEST_F(Finance, ReconciliationsCheckTheirInputAndWhoAsks) {
   EXPECT_NE(misspelt.body.find("no provider 'sandbx'"), std::string::npos) << misspelt.body;
   EXPECT_EQ(reconcile("sandbox", "provider_ref,order_id,amount,currency,issued_at\n", tenant.cabinet).status, 403u);
   EXPECT_EQ(client.request("GET", "/v1/reconciliations/rec_nope", std::nullopt, bearer(tenant.finance)).status, 404u);
+  // The period may be given as local dates instead of being read from the lines.
+  const std::string header_only = "provider_ref,order_id,amount,currency,issued_at\n";
+  const auto csv = bearer(tenant.finance, {{"Content-Type", "text/csv"}});
+  const auto given = client.request("POST", "/v1/reconciliations?provider=sandbox&from=2020-01-01&to=2020-01-02", header_only, csv);
+  ASSERT_EQ(given.status, 201u) << given.body;
+  EXPECT_EQ(given.json()["period"], (nlohmann::json{{"from", "2019-12-31T21:00:00Z"}, {"to", "2020-01-02T21:00:00Z"}})) << "Moscow's days";
+  EXPECT_TRUE(reconcile("sandbox", header_only).json()["period"].is_null()) << "no lines, no period";
+  EXPECT_EQ(client.request("POST", "/v1/reconciliations?provider=sandbox&from=2020-01-01", header_only, csv).status, 400u) << "both or neither";
   // A statement far over the general body limit (64 KiB) is taken: it has its own. Its lines are matched 20,000
   // at a time; the one real order is on the last line, in the second batch.
   const auto real = issued("big-1");
