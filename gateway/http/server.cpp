@@ -97,7 +97,7 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   template <class Stream>
   asio::awaitable<void> drain(Stream& stream);
   template <class Stream>
-  asio::awaitable<bool> write_streamed(Stream& stream, Reply& reply);
+  asio::awaitable<bool> write_streamed(Stream& stream, Reply& reply, bool chunked);
   void close_idle(std::size_t shard);
 
   std::size_t body_limit_for(std::string_view target) const {
@@ -192,6 +192,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     }
     Reply reply = Response{};
     bool keep_alive = false;
+    bool http_1_0 = false;  // such a client cannot take a chunked body
     const bool refused = ec.failed();
     if (ec) {
       if (is_disconnect(ec)) co_return;
@@ -199,6 +200,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     } else {
       Request request = parser.release();
       keep_alive = request.keep_alive();
+      http_1_0 = request.version() < 11;
       try {
         reply = co_await handler(request, shard);
       } catch (const std::exception& e) {
@@ -210,7 +212,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     reply.response.keep_alive(keep_alive && !stopping);
     bool written = false;
     if (reply.stream) {
-      written = co_await write_streamed(stream, reply);
+      written = co_await write_streamed(stream, reply, !http_1_0);
     } else {
       lowest.expires_after(config.write_timeout);
       auto [write_ec, n] = co_await bhttp::async_write(stream, reply.response, use_nothrow);
@@ -223,11 +225,12 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
 }
 
 template <class Stream>
-asio::awaitable<bool> Server::state::write_streamed(Stream& stream, Reply& reply) {
+asio::awaitable<bool> Server::state::write_streamed(Stream& stream, Reply& reply, bool chunked) {
   auto& lowest = beast::get_lowest_layer(stream);
   reply.response.erase(bhttp::field::content_length);
   reply.response.body().clear();
-  reply.response.chunked(true);
+  if (chunked) reply.response.chunked(true);
+  else reply.response.keep_alive(false);  // HTTP/1.0: the body ends where the connection does
   bhttp::response_serializer<bhttp::string_body> head(reply.response);
   lowest.expires_after(config.write_timeout);
   auto [head_ec, head_n] = co_await bhttp::async_write_header(stream, head, use_nothrow);
@@ -235,7 +238,10 @@ asio::awaitable<bool> Server::state::write_streamed(Stream& stream, Reply& reply
   BodySink sink{[&](std::string_view piece) -> asio::awaitable<bool> {
     if (!alive || piece.empty()) co_return alive;  // an empty chunk would end the body
     lowest.expires_after(config.write_timeout);
-    auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(piece.data(), piece.size())), use_nothrow);
+    const auto bytes = asio::buffer(piece.data(), piece.size());
+    boost::system::error_code ec;
+    if (chunked) std::tie(ec, std::ignore) = co_await asio::async_write(stream, bhttp::make_chunk(bytes), use_nothrow);
+    else std::tie(ec, std::ignore) = co_await asio::async_write(stream, bytes, use_nothrow);
     alive = !ec;
     co_return alive;
   }};
@@ -249,6 +255,7 @@ asio::awaitable<bool> Server::state::write_streamed(Stream& stream, Reply& reply
     }
   }
   if (!alive) co_return false;
+  if (!chunked) co_return true;
   lowest.expires_after(config.write_timeout);
   auto [end_ec, end_n] = co_await asio::async_write(stream, bhttp::make_chunk_last(), use_nothrow);
   co_return !end_ec;

@@ -84,6 +84,29 @@ TEST_F(Transport, KeepAliveServesSeveralRequestsOnOneConnection) {
   }
 }
 
+TEST_F(Transport, AStreamedAnswerIsChunkedForHttp11AndCloseDelimitedForHttp10) {
+  Gateway gateway;
+  const auto tenant = make_tenant(gateway.client(), gateway.bootstrap_key);
+  asio::io_context io;
+  const std::string report = "GET /v1/reports/payouts?from=2026-11-01&to=2026-11-02&format=csv";
+  auto old = connect_to(io, gateway.port());
+  asio::write(old, asio::buffer(report + " HTTP/1.0\r\nAuthorization: Bearer " + tenant.finance + "\r\n\r\n"));
+  const auto sent = read_until_closed(old, 10s);
+  const auto body_at = sent.find("\r\n\r\n");
+  ASSERT_NE(body_at, std::string::npos) << sent;
+  const auto head = sent.substr(0, body_at);
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200")) << head;
+  EXPECT_EQ(head.find("chunked"), std::string::npos) << "an HTTP/1.0 client cannot read chunks: " << head;
+  EXPECT_EQ(sent.substr(body_at + 4), "date,provider,face_currency,count,face_total,points_total,base_total,base_currency\r\n"
+                                      "total,,,0,,0,0.00,EUR\r\n");
+
+  auto current = connect_to(io, gateway.port());
+  asio::write(current, asio::buffer(report + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + tenant.finance + "\r\n\r\n"));
+  const auto chunked = read_until_closed(current, 10s);
+  EXPECT_NE(chunked.find("Transfer-Encoding: chunked"), std::string::npos) << chunked;
+  EXPECT_TRUE(chunked.ends_with("\r\n0\r\n\r\n")) << "ends with the last chunk: " << chunked;
+}
+
 TEST_F(Transport, TlsWithAVerifiedCertificateAndNoOldProtocols) {
   const TestCertificate certificate;
   Gateway gateway([&](app::Config& c) { c.http.tls = http::TlsFiles{certificate.cert, certificate.key}; });
