@@ -103,7 +103,7 @@ void Provider::record(const Result& result, std::chrono::steady_clock::duration 
 Health Provider::health() const {
   std::lock_guard lock(mutex_);
   const auto now = steady::now();
-  Health h{breaker_.health(now), in_flight_, calls_, last_error_, last_error_at_, health_window, 0, std::nullopt, std::nullopt, std::nullopt};
+  Health h{breaker_.health(now), in_flight_, calls_, last_error_, last_error_at_, health_window, 0, std::nullopt, std::nullopt, std::nullopt, balance_};
   std::vector<double> latencies;
   std::size_t ok = 0;
   for (const auto& s : recent_) {

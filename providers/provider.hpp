@@ -75,6 +75,7 @@ struct Health {
   std::size_t window_calls = 0;
   std::optional<double> success_rate;  // nullopt without calls in the window
   std::optional<double> p50_ms, p99_ms;
+  std::optional<fx::Money> balance;  // the last answer of balance(), if any (health() never asks the provider)
 };
 
 class Provider {

@@ -35,14 +35,17 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
   out += metrics::render_counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.catalog.renders());
 
-  std::vector<std::pair<Labels, double>> breaker, in_flight;
+  std::vector<std::pair<Labels, double>> breaker, in_flight, balance;
   for (const auto& p : s.providers->all()) {
     const auto h = p->health();
     breaker.push_back({{{"provider", p->name()}}, breaker_level(h.state)});
     in_flight.push_back({{{"provider", p->name()}}, static_cast<double>(h.in_flight)});
+    // A gauge is a float by nature; the exact figure is in GET /v1/providers.
+    if (h.balance) balance.push_back({{{"provider", p->name()}, {"currency", std::string(h.balance->currency().code())}}, std::stod(h.balance->amount_string())});
   }
   out += metrics::render_gauge("rewardgw_provider_breaker_state", "Circuit breaker per provider: 0 closed, 1 degraded (recent failures or probing), 2 open.", breaker);
   out += metrics::render_gauge("rewardgw_provider_in_flight", "Provider calls in flight in this process.", in_flight);
+  out += metrics::render_gauge("rewardgw_provider_balance", "Funding balance per provider as last reported (read before dispatching and by GET /v1/providers, at most every 10 s).", balance);
 
   std::vector<std::pair<Labels, double>> age;
   if (const auto rates = call.rates.current())

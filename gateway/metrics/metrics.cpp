@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <mutex>
 #include <stdexcept>
 
@@ -10,8 +11,11 @@ namespace {
 
 // The shortest text that reads back as `v` ("0.0025", not "0.0025000000000000001").
 std::string number(double v) {
-  char text[32];
-  const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+  char text[64];
+  // Plain digits where they are short (100000, not 1e+05: balances and counts read as written), exponents beyond.
+  const double magnitude = std::abs(v);
+  const bool plain = magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e15);
+  const auto end = std::to_chars(text, text + sizeof text, v, plain ? std::chars_format::fixed : std::chars_format::general).ptr;
   return std::string(text, end);
 }
 

@@ -137,6 +137,9 @@ TEST_F(HttpsProvider, RetryAfterIsHonouredAndTheBalanceIsShown) {
   const std::string amount = balance["amount"];
   EXPECT_TRUE(amount == "100000.00" || amount == "99970.00") << amount;
   EXPECT_EQ(balance["currency"], "EUR");
+  EXPECT_NE(client.request("GET", "/metrics").body.find("rewardgw_provider_balance{provider=\"raas\",currency=\"EUR\"} " + amount.substr(0, amount.find('.'))),
+            std::string::npos)
+      << "the last reported balance as a gauge";
 }
 TEST_F(HttpsProvider, ProviderLatencyFollowsTheSimulatorsDistribution) {
   sim_admin("/admin/raas", nlohmann::json{{"latency_ms", {{"p50", 40}, {"p99", 200}}}});

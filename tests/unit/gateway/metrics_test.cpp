@@ -39,6 +39,9 @@ TEST(Metrics, GaugesRenderOneLinePerSample) {
   EXPECT_EQ(render_gauge("t_age_seconds", "Age.", {{{}, 1.5}}), "# HELP t_age_seconds Age.\n# TYPE t_age_seconds gauge\nt_age_seconds 1.5\n");
   EXPECT_EQ(render_gauge("t_open", "Open.", {{{{"provider", "a"}}, 2}, {{{"provider", "b"}}, 0}}),
             "# HELP t_open Open.\n# TYPE t_open gauge\nt_open{provider=\"a\"} 2\nt_open{provider=\"b\"} 0\n");
+  // Plain digits while they are short, exponents for the very large and very small.
+  EXPECT_EQ(render_gauge("t_v", "V.", {{{}, 100000}, {{}, 1234567.89}, {{}, 0.005}, {{}, 2e20}, {{}, 1e-9}}),
+            "# HELP t_v V.\n# TYPE t_v gauge\nt_v 100000\nt_v 1234567.89\nt_v 0.005\nt_v 2e+20\nt_v 1e-09\n");
 }
 
 }  // namespace
