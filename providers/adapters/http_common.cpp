@@ -63,6 +63,19 @@ std::optional<Result> unless_created(const http::Reply& reply) {
   return unknown("HTTP " + std::to_string(reply.status) + " after the request was sent");
 }
 
+boost::asio::awaitable<Result> place_order(http::Client& client, const http::Url& url, std::string body, const char* object_key,
+                                           Result (*read)(const nlohmann::json&)) {
+  auto answer = co_await exchange(client, "POST", url, std::move(body));
+  if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
+  const auto& reply = std::get<http::Reply>(answer);
+  if (auto refused = unless_created(reply)) co_return std::move(*refused);
+  const auto doc = nlohmann::json::parse(reply.body, nullptr, false);
+  const auto* created = &doc;
+  if (object_key) created = doc.is_object() && doc.contains(object_key) ? &doc[object_key] : nullptr;
+  if (!created || !created->is_object()) co_return unknown("an answer that is not the expected JSON");
+  co_return read(*created);
+}
+
 boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&)) {
   auto answer = co_await exchange(client, "GET", url);
   if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);

@@ -33,6 +33,12 @@ boost::asio::awaitable<std::optional<fx::Money>> read_balance(http::Client& clie
 // another payload). nullopt for 200/201: read the body.
 std::optional<Result> unless_created(const http::Reply& reply);
 
+// POSTs an order (or credit) to `url` and reads the created object — the answer itself, or its `object_key`
+// member when that is not null — as `read` says; a failed exchange, a status that is no success (unless_created)
+// or an answer without that object is the Result instead.
+boost::asio::awaitable<Result> place_order(http::Client& client, const http::Url& url, std::string body, const char* object_key,
+                                           Result (*read)(const nlohmann::json&));
+
 // Looks the key up at `url`, whose answer is {"<collection>": [item]}: the first item as `read` says; retryable
 // when there is none (nothing under the key, so issuing again with it is safe); unknown when the question failed.
 boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&));

@@ -43,13 +43,7 @@ class OrdersProvider final : public Provider {
                    {"delivery", {{"method", "LINK"}}}};
     if (r.recipient_email) reward["recipient"] = {{"email", *r.recipient_email}, {"name", r.recipient_name.value_or("")}};
     const json body = {{"external_id", r.idempotency_key}, {"payment", {{"funding_source_id", funding_source_}}}, {"reward", reward}};
-    auto answer = co_await exchange(client_, "POST", target_.at("/orders"), body.dump());
-    if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
-    const auto& reply = std::get<http::Reply>(answer);
-    if (auto refused = unless_created(reply)) co_return std::move(*refused);
-    const auto doc = json::parse(reply.body, nullptr, false);
-    if (!doc.is_object() || !doc.contains("order") || !doc["order"].is_object()) co_return unknown("an answer that is not the expected JSON");
-    co_return from_order(doc["order"]);
+    co_return co_await place_order(client_, target_.at("/orders"), body.dump(), "order", from_order);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {

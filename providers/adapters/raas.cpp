@@ -40,13 +40,7 @@ class RaasProvider final : public Provider {
                  {"currency", std::string(r.face.currency().code())},
                  {"accountIdentifier", account_}};
     if (r.recipient_email) body["recipient"] = {{"email", *r.recipient_email}, {"name", r.recipient_name.value_or("")}};
-    auto answer = co_await exchange(client_, "POST", target_.at("/orders"), body.dump());
-    if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
-    const auto& reply = std::get<http::Reply>(answer);
-    if (auto refused = unless_created(reply)) co_return std::move(*refused);
-    const auto order = json::parse(reply.body, nullptr, false);
-    if (!order.is_object()) co_return unknown("an answer that is not JSON");
-    co_return from_order(order);
+    co_return co_await place_order(client_, target_.at("/orders"), body.dump(), nullptr, from_order);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {

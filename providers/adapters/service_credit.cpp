@@ -32,13 +32,7 @@ class ServiceCreditProvider final : public Provider {
                        {"plan", r.provider_sku},
                        {"amount", r.face.amount_string()},
                        {"currency", std::string(r.face.currency().code())}};
-    auto answer = co_await exchange(client_, "POST", target_.at("/credits"), body.dump());
-    if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
-    const auto& reply = std::get<http::Reply>(answer);
-    if (auto refused = unless_created(reply)) co_return std::move(*refused);
-    const auto doc = json::parse(reply.body, nullptr, false);
-    if (!doc.is_object() || !doc.contains("credit") || !doc["credit"].is_object()) co_return unknown("an answer that is not the expected JSON");
-    co_return from_credit(doc["credit"]);
+    co_return co_await place_order(client_, target_.at("/credits"), body.dump(), "credit", from_credit);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
