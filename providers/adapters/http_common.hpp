@@ -1,6 +1,7 @@
 #pragma once
-// What the HTTP adapters share: classifying transport failures (sent or not), Retry-After, the result of a call
-// that could not be classified, reading optional JSON text fields, and the HTTP client their options describe.
+// What the HTTP adapters share: their base class (target and client), placing and looking up orders, classifying
+// transport failures (sent or not), Retry-After, the result of a call that could not be classified, reading
+// optional JSON text fields and balances, and the HTTP client their options describe.
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
@@ -50,5 +51,18 @@ struct HttpTarget {
   http::Url at(const std::string& path) const;
 };
 HttpTarget http_target(const ProviderOptions& options);
+
+// What every HTTP adapter holds: where the provider is, and a client with kept-alive connections to it.
+class HttpProvider : public Provider {
+ public:
+  void drop_idle_connections() override { client_.drop_idle(); }
+
+ protected:
+  HttpProvider(std::string name, Limits limits, HttpTarget target)
+      : Provider(std::move(name), limits), target_(std::move(target)), client_(target_.client) {}
+
+  HttpTarget target_;
+  http::Client client_;
+};
 
 }  // namespace rgw::providers::adapters

@@ -29,11 +29,10 @@ Result from_order(const json& order) {
   return Result{Outcome::issued, Reward{Secret(*reward_id), std::nullopt, std::nullopt, *link, std::nullopt}, id, "", std::nullopt};
 }
 
-class OrdersProvider final : public Provider {
+class OrdersProvider final : public HttpProvider {
  public:
   OrdersProvider(std::string name, Limits limits, HttpTarget target, std::string funding_source)
-      : Provider(std::move(name), limits), target_(std::move(target)), funding_source_(std::move(funding_source)), client_(target_.client) {}
-  void drop_idle_connections() override { client_.drop_idle(); }
+      : HttpProvider(std::move(name), limits, std::move(target)), funding_source_(std::move(funding_source)) {}
   std::string_view kind() const override { return "orders"; }
 
  private:
@@ -50,14 +49,11 @@ class OrdersProvider final : public Provider {
     co_return co_await look_up(client_, target_.at("/orders?external_id=" + r.idempotency_key), "orders", from_order);  // keys are URL-safe
   }
 
-
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
     co_return co_await read_balance(client_, target_.at("/funding"), "funding_source", "available", "currency_code");
   }
 
-  HttpTarget target_;
   std::string funding_source_;
-  http::Client client_;
 };
 
 }  // namespace

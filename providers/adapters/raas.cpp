@@ -25,11 +25,10 @@ Result from_order(const json& order) {
   return Result{Outcome::issued, std::move(reward), ref, "", std::nullopt};
 }
 
-class RaasProvider final : public Provider {
+class RaasProvider final : public HttpProvider {
  public:
   RaasProvider(std::string name, Limits limits, HttpTarget target, std::string account)
-      : Provider(std::move(name), limits), target_(std::move(target)), account_(std::move(account)), client_(target_.client) {}
-  void drop_idle_connections() override { client_.drop_idle(); }
+      : HttpProvider(std::move(name), limits, std::move(target)), account_(std::move(account)) {}
   std::string_view kind() const override { return "raas"; }
 
  private:
@@ -47,14 +46,11 @@ class RaasProvider final : public Provider {
     co_return co_await look_up(client_, target_.at("/orders?externalRefID=" + r.idempotency_key), "orders", from_order);  // keys are URL-safe
   }
 
-
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
     co_return co_await read_balance(client_, target_.at("/accounts/" + account_), nullptr, "currentBalance", "currencyCode");
   }
 
-  HttpTarget target_;
   std::string account_;
-  http::Client client_;
 };
 
 }  // namespace

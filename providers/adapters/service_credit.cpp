@@ -17,11 +17,9 @@ Result from_credit(const json& credit) {
   return Result{Outcome::issued, Reward{Secret(*id), std::nullopt, std::nullopt, std::nullopt, std::nullopt}, *id, "", std::nullopt};
 }
 
-class ServiceCreditProvider final : public Provider {
+class ServiceCreditProvider final : public HttpProvider {
  public:
-  ServiceCreditProvider(std::string name, Limits limits, HttpTarget target)
-      : Provider(std::move(name), limits), target_(std::move(target)), client_(target_.client) {}
-  void drop_idle_connections() override { client_.drop_idle(); }
+  ServiceCreditProvider(std::string name, Limits limits, HttpTarget target) : HttpProvider(std::move(name), limits, std::move(target)) {}
   std::string_view kind() const override { return "service_credit"; }
 
  private:
@@ -39,12 +37,8 @@ class ServiceCreditProvider final : public Provider {
     co_return co_await look_up(client_, target_.at("/credits?idempotency_key=" + r.idempotency_key), "credits", from_credit);  // keys are URL-safe
   }
 
-
   // Internal billing has no funding balance.
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override { co_return std::nullopt; }
-
-  HttpTarget target_;
-  http::Client client_;
 };
 
 }  // namespace
