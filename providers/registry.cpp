@@ -58,15 +58,17 @@ const std::map<std::string, Factory>& kinds() {
 
 }  // namespace
 
+bool is_provider_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
+}
+
 std::shared_ptr<Registry> Registry::from_json(const json& config) {
   if (!config.is_object() || config.empty()) throw std::invalid_argument("the provider configuration must be a non-empty object of name → {\"kind\", ...}");
   auto registry = std::make_shared<Registry>();
   for (const auto& [name, entry] : config.items()) {
     const ProviderOptions o(name, entry);
-    // Names appear in catalog routes, metrics labels and the orders' failed-provider lists.
-    const bool plain = !name.empty() && name.size() <= 64 &&
-                       std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
-    if (!plain) o.fail("a provider name is 1-64 characters of a-z, 0-9, '_' and '-'");
+    if (!is_provider_name(name)) o.fail("a provider name is 1-64 characters of a-z, 0-9, '_' and '-'");
     if (!entry.is_object()) o.fail("must be an object with a 'kind'");
     const auto kind = o.text("kind");
     const auto factory = kinds().find(kind);

@@ -5,6 +5,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "providers/provider.hpp"
@@ -23,6 +24,9 @@ class Registry {
  private:
   std::vector<std::unique_ptr<Provider>> providers_;
 };
+
+// 1-64 characters of a-z, 0-9, '_' and '-': names appear in catalog routes, metrics labels and URLs.
+bool is_provider_name(std::string_view name);
 
 // The configuration when none is given: one fault-free sandbox named "sandbox", recording under `record_dir`.
 nlohmann::json default_provider_config(const std::string& record_dir);

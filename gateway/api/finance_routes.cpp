@@ -1,6 +1,5 @@
 // Finance: the payout report (streamed JSON or CSV) and provider statement reconciliations (API.md).
 #include <date/date.h>
-#include <sstream>
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
@@ -8,6 +7,7 @@
 #include "gateway/programs/programs.hpp"
 #include "gateway/reports/payouts.hpp"
 #include "gateway/reports/reconciliation.hpp"
+#include "providers/registry.hpp"
 
 namespace rgw::api {
 namespace {
@@ -17,19 +17,16 @@ using auth::Role;
 date::local_days required_date(std::string_view target, std::string_view name) {
   const auto text = query_param(target, name);
   if (!text) throw Failure(errc::invalid_request, "'" + std::string(name) + "' is required: a local date YYYY-MM-DD");
-  std::istringstream in(*text);
-  date::local_days day;
-  in >> date::parse("%F", day);
-  if (in.fail() || in.peek() != std::char_traits<char>::eof() || text->size() != 10)
-    throw Failure(errc::invalid_request, "'" + std::string(name) + "' must be a date YYYY-MM-DD");
-  return day;
+  const auto day = reports::parse_date(*text);
+  if (!day) throw Failure(errc::invalid_request, "'" + std::string(name) + "' must be a date YYYY-MM-DD");
+  return *day;
 }
 
 // A provider name as configured: a-z, 0-9, '_' and '-'.
 std::optional<std::string> provider_param(std::string_view target, bool required) {
   auto name = query_param(target, "provider");
   if (!name && required) throw Failure(errc::invalid_request, "'provider' is required");
-  if (name && (name->empty() || name->size() > 64 || name->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))
+  if (name && !providers::is_provider_name(*name))
     throw Failure(errc::invalid_request, "'provider' must be a provider name (a-z, 0-9, '_', '-')");
   return name;
 }
@@ -37,9 +34,7 @@ std::optional<std::string> provider_param(std::string_view target, bool required
 boost::asio::awaitable<http::Reply> payout_report(Call& call) {
   const auto target = call.request.target();
   reports::PayoutRequest request{required_date(target, "from"), required_date(target, "to")};
-  if (request.to < request.from) throw Failure(errc::invalid_request, "'to' is before 'from'");
-  if ((request.to - request.from).count() >= reports::max_report_days)
-    throw Failure(errc::invalid_request, "a report covers at most " + std::to_string(reports::max_report_days) + " days");
+  if (auto problem = reports::range_problem(request.from, request.to)) throw Failure(errc::invalid_request, *problem);
   if (auto status = query_param(target, "status")) {
     const auto parsed = reports::parse_payout_status(*status);
     if (!parsed) throw Failure(errc::invalid_request, "'status' must be issued, failed or reversed");

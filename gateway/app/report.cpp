@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <sstream>
 
 #include "gateway/app/command.hpp"
 #include "gateway/db/schema.hpp"
@@ -15,14 +14,6 @@ namespace {
 constexpr const char* usage =
     "usage: rewardgw report payouts --program ID (--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD)\n"
     "                               [--format csv|json] [--status issued|failed|reversed] [--provider NAME]\n";
-
-std::optional<date::local_days> parse_day(const std::string& text, const char* format) {
-  std::istringstream in(text);
-  date::local_days day;
-  in >> date::parse(format, day);
-  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
-  return day;
-}
 
 boost::asio::awaitable<int> export_payouts(const Config& config, std::string program_id, reports::PayoutRequest request) {
   co_await pg::migrate(config.database_url, db::migrations());
@@ -60,18 +51,18 @@ int report(const Config& config, std::span<char* const> args) {
   reports::PayoutRequest request{};
   request.format = reports::Format::csv;
   if (options.contains("--month")) {
-    const auto first = parse_day(options["--month"] + "-01", "%F");
-    if (!first || options["--month"].size() != 7) return bad("--month must be YYYY-MM");
+    const auto first = reports::parse_date(options["--month"] + "-01");
+    if (!first) return bad("--month must be YYYY-MM");
     const date::year_month_day ymd(*first);
     request.from = *first;
     request.to = date::local_days(ymd.year() / ymd.month() / date::last);
   } else {
-    const auto from = parse_day(options["--from"], "%F"), to = parse_day(options["--to"], "%F");
-    if (!from || !to || *to < *from) return bad("give --month, or --from and --to (YYYY-MM-DD, from <= to)");
+    const auto from = reports::parse_date(options["--from"]), to = reports::parse_date(options["--to"]);
+    if (!from || !to) return bad("give --month, or --from and --to (YYYY-MM-DD)");
     request.from = *from;
     request.to = *to;
   }
-  if ((request.to - request.from).count() >= reports::max_report_days) return bad("a report covers at most " + std::to_string(reports::max_report_days) + " days");
+  if (auto problem = reports::range_problem(request.from, request.to)) return bad(*problem);
   if (options.contains("--format")) {
     const auto format = reports::parse_format(options["--format"]);
     if (!format) return bad("--format is csv or json");

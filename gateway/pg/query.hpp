@@ -28,6 +28,21 @@ Param to_param(T v) { return std::to_string(v); }
 Param to_param(double) = delete;
 template <class T>
 Param to_param(const std::optional<T>& v) { return v ? to_param(*v) : std::nullopt; }
+// An array literal ("{...}") for a `$n::text[]` (or `::int[]`, `::timestamptz[]`) parameter; every element is
+// quoted, so any text travels as it is.
+inline Param to_param(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
 
 struct Statement {
   const Query* query;

@@ -2,6 +2,7 @@
 
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/reports/csv.hpp"
@@ -64,8 +65,6 @@ constexpr std::size_t flush_bytes = 16 * 1024;
 std::string_view status_name(PayoutStatus s) {
   return s == PayoutStatus::failed ? "failed" : s == PayoutStatus::reversed ? "reversed" : "issued";
 }
-
-std::string utc_text(std::chrono::sys_seconds t) { return date::format("%FT%TZ", t); }
 
 // A sum from the database in its currency's minor units (every summand already has at most that many).
 fx::Money money(std::string_view amount, std::string_view currency) {
@@ -148,6 +147,20 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<date::local_days> parse_date(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  date::local_days day;
+  in >> date::parse("%F", day);
+  if (text.size() != 10 || in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  return day;
+}
+
+std::optional<std::string> range_problem(date::local_days from, date::local_days to) {
+  if (to < from) return "'to' is before 'from'";
+  if ((to - from).count() >= max_report_days) return "a report covers at most " + std::to_string(max_report_days) + " days";
+  return std::nullopt;
+}
+
 std::vector<std::chrono::sys_seconds> day_starts(const std::string& timezone, date::local_days from, date::local_days to) {
   const auto* zone = date::locate_zone(timezone);
   std::vector<std::chrono::sys_seconds> starts;
@@ -169,12 +182,11 @@ boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program progr
   bool first_query = true, first_row = true;
   for (std::size_t window = 0; window + 1 < starts.size(); window += days_per_window) {
     const auto last = std::min(window + days_per_window, starts.size() - 1);
-    std::string bounds = "{";
-    for (auto i = window; i <= last; ++i) bounds += (i == window ? "" : ",") + utc_text(starts[i]);
-    bounds += "}";
+    std::vector<std::string> bounds;
+    for (auto i = window; i <= last; ++i) bounds.push_back(api::rfc3339(starts[i]));
     std::vector<pg::Statement> statements;
     if (first_query) statements.push_back(pg::statement(snapshot));
-    statements.push_back(pg::statement(queries.rows, program.id, utc_text(starts[window]), utc_text(starts[last]), request.provider, bounds));
+    statements.push_back(pg::statement(queries.rows, program.id, api::rfc3339(starts[window]), api::rfc3339(starts[last]), request.provider, bounds));
     const auto results = co_await tx.pipeline(std::move(statements));
     first_query = false;
     const auto& rows = results.back();
@@ -190,7 +202,7 @@ boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program progr
   }
   // The loop ran at least once (from <= to), so the snapshot is set.
   std::vector<pg::Statement> last_statements;
-  last_statements.push_back(pg::statement(queries.totals, program.id, utc_text(starts.front()), utc_text(starts.back()), request.provider));
+  last_statements.push_back(pg::statement(queries.totals, program.id, api::rfc3339(starts.front()), api::rfc3339(starts.back()), request.provider));
   const auto totals = co_await tx.commit(std::move(last_statements));
   buffer += writer.tail(totals.back());
   co_await out.write(buffer);

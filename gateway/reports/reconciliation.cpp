@@ -54,22 +54,6 @@ const pg::Query list_reconciliation_rows{
 #undef RGW_RECONCILIATION_COLUMNS
 
 
-// A PostgreSQL array literal; every element quoted, so any text travels as it is.
-std::string pg_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-std::string utc_text(std::chrono::sys_seconds t) { return date::format("%FT%TZ", t); }
 
 json period_json(const std::optional<std::string>& from, const std::optional<std::string>& to) {
   if (!from || !to) return nullptr;
@@ -136,7 +120,7 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
       refs.push_back(statement.lines[i].provider_ref);
       order_ids.push_back(statement.lines[i].order_id);
     }
-    const auto rows = co_await db.exec(pg::statement(match_lines, request.program_id, request.provider, pg_array(numbers), pg_array(refs), pg_array(order_ids)));
+    const auto rows = co_await db.exec(pg::statement(match_lines, request.program_id, request.provider, numbers, refs, order_ids));
     for (int i = 0; i < rows.size(); ++i) {
       const auto row = rows[i];
       const auto& line = statement.lines.at(static_cast<std::size_t>(row.int64("line")));
@@ -144,7 +128,7 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
       const auto ours = row.optional_string("id");
       if (!ours) {
         missing_here.push_back({{"line", line.line}, {"provider_ref", line.provider_ref}, {"order_id", line.order_id}, {"amount", there_amount},
-                                {"issued_at", utc_text(line.issued_at)}});
+                                {"issued_at", api::rfc3339(line.issued_at)}});
         continue;
       }
       auto mismatch = [&](std::string field, json here, json there) {
@@ -169,11 +153,11 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
 
   std::optional<std::string> from, to;
   if (request.period) {
-    from = utc_text(request.period->from);
-    to = utc_text(request.period->to);
+    from = api::rfc3339(request.period->from);
+    to = api::rfc3339(request.period->to);
     std::vector<std::string> named;
     for (const auto& [id, line] : first_line_of) named.push_back(id);
-    const auto unnamed = co_await db.exec(pg::statement(unnamed_orders, request.program_id, request.provider, from, to, pg_array(named)));
+    const auto unnamed = co_await db.exec(pg::statement(unnamed_orders, request.program_id, request.provider, from, to, named));
     for (int i = 0; i < unnamed.size(); ++i) {
       const auto r = unnamed[i];
       const auto provider_ref = r.optional_string("provider_ref");

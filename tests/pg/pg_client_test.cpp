@@ -26,6 +26,7 @@ const Query insert_scratch{"t_insert", "INSERT INTO pg_client_scratch (k, v) VAL
 const Query count_scratch{"t_count", "SELECT count(*) AS n FROM pg_client_scratch WHERE k LIKE $1 || '%'"};
 const Query add_numbers{"t_add", "SELECT $1::bigint + $2::bigint AS sum, $3::text IS NULL AS was_null"};
 const Query sleep_for{"t_sleep", "SELECT pg_sleep($1::float8) AS slept"};
+const Query array_items{"t_array_items", "SELECT array_length($1::text[], 1) AS n, ($1::text[])[2] AS second, ($1::text[])[4] AS fourth"};
 const Query backend_pid{"t_pid", "SELECT pg_backend_pid() AS pid"};
 const Query notify{"t_notify", "SELECT pg_notify($1, $2)"};
 
@@ -65,6 +66,16 @@ TEST_F(PgClient, ParametersTravelAsTextAndNullsStayNull) {
     co_return co_await p.exec(statement(add_numbers, 1, 1, "'); DROP TABLE pg_client_scratch; --"));
   }(*pool));
   EXPECT_FALSE(evil.front().boolean("was_null"));
+}
+
+TEST_F(PgClient, ATextArrayParameterCarriesAnyText) {
+  const std::vector<std::string> items{"plain", "say \"hi\", \\o/ {x}", "", "NULL"};
+  auto r = run(io, [](Pool& p, std::vector<std::string> items) -> asio::awaitable<Result> {
+    co_return co_await p.exec(statement(array_items, items));
+  }(*pool, items));
+  EXPECT_EQ(r.front().int64("n"), 4);
+  EXPECT_EQ(r.front().text("second"), items[1]);
+  EXPECT_EQ(r.front().optional_string("fourth"), std::optional<std::string>("NULL")) << "the word, not SQL NULL";
 }
 
 TEST_F(PgClient, PipelineIsOneImplicitTransaction) {
