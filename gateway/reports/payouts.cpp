@@ -73,6 +73,23 @@ fx::Money money(std::string_view amount, std::string_view currency) {
   return *m;
 }
 
+// What one line of the report adds up: a day's row, a face currency's total, or (no face currency) the grand total.
+struct Sums {
+  std::string face_currency;  // empty for the grand total: face values cannot be added across currencies
+  std::int64_t count = 0, points = 0;
+  std::optional<fx::Money> face;
+  fx::Money base;
+};
+
+Sums sums_of(const pg::Row& r, const std::string& base, bool per_face_currency) {
+  Sums s{"", r.int64("n"), r.int64("points_total"), std::nullopt, money(r.text("base_total"), base)};
+  if (per_face_currency) {
+    s.face_currency = r.text("face_currency");
+    s.face = money(r.text("face_total"), s.face_currency);
+  }
+  return s;
+}
+
 // The pieces of one report format.
 struct Writer {
   Format format;
@@ -88,47 +105,43 @@ struct Writer {
     return text + ",\"items\":[";
   }
   std::string row(const std::string& day, const pg::Row& r, bool first) const {
-    const auto face_currency = std::string(r.text("face_currency"));
-    const auto face = money(r.text("face_total"), face_currency);
-    const auto base_total = money(r.text("base_total"), base);
-    if (format == Format::csv)
-      return csv_line({day, std::string(r.text("provider")), face_currency, std::to_string(r.int64("n")), face.amount_string(),
-                       std::to_string(r.int64("points_total")), base_total.amount_string(), base});
-    const json item = {{"date", day},
-                       {"provider", r.text("provider")},
-                       {"face_currency", face_currency},
-                       {"count", r.int64("n")},
-                       {"face_total", api::money_json(face)},
-                       {"points_total", r.int64("points_total")},
-                       {"base_total", api::money_json(base_total)}};
+    const auto sums = sums_of(r, base, true);
+    const std::string provider(r.text("provider"));
+    if (format == Format::csv) return csv(day, provider, sums);
+    auto item = to_json(sums);
+    item["date"] = day;
+    item["provider"] = provider;
     return (first ? "" : ",") + item.dump();
   }
-  // The totals: per face currency, then the grand total (face totals cannot be added across currencies).
+  // The totals: per face currency, then the grand total.
   std::string tail(const pg::Result& totals) const {
     std::string out;
     json per_currency = json::array();
     json grand;
     for (int i = 0; i < totals.size(); ++i) {
-      const auto r = totals[i];
-      const auto base_total = money(r.text("base_total"), base);
-      if (r.int64("grand") == 1) {
-        grand = {{"count", r.int64("n")}, {"points_total", r.int64("points_total")}, {"base_total", api::money_json(base_total)}};
-        if (format == Format::csv) out += csv_line({"total", "", "", std::to_string(r.int64("n")), "", std::to_string(r.int64("points_total")), base_total.amount_string(), base});
-        continue;
-      }
-      const auto face_currency = std::string(r.text("face_currency"));
-      const auto face = money(r.text("face_total"), face_currency);
-      if (format == Format::csv)
-        out += csv_line({"total", "", face_currency, std::to_string(r.int64("n")), face.amount_string(), std::to_string(r.int64("points_total")), base_total.amount_string(), base});
-      per_currency.push_back({{"face_currency", face_currency},
-                              {"count", r.int64("n")},
-                              {"face_total", api::money_json(face)},
-                              {"points_total", r.int64("points_total")},
-                              {"base_total", api::money_json(base_total)}});
+      const bool is_grand = totals[i].int64("grand") == 1;
+      const auto sums = sums_of(totals[i], base, !is_grand);
+      if (format == Format::csv) out += csv("total", "", sums);
+      if (is_grand) grand = to_json(sums);
+      else per_currency.push_back(to_json(sums));
     }
     if (format == Format::csv) return out;
     grand["by_face_currency"] = per_currency;
     return "],\"totals\":" + grand.dump() + "}";
+  }
+
+ private:
+  std::string csv(const std::string& day, const std::string& provider, const Sums& s) const {
+    return csv_line({day, provider, s.face_currency, std::to_string(s.count), s.face ? s.face->amount_string() : "", std::to_string(s.points),
+                     s.base.amount_string(), base});
+  }
+  static json to_json(const Sums& s) {
+    json j = {{"count", s.count}, {"points_total", s.points}, {"base_total", api::money_json(s.base)}};
+    if (s.face) {
+      j["face_currency"] = s.face_currency;
+      j["face_total"] = api::money_json(*s.face);
+    }
+    return j;
   }
 };
 
