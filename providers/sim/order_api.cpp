@@ -4,6 +4,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cmath>
+#include <set>
 
 namespace rgw::sim {
 
@@ -201,6 +202,11 @@ http::Response OrderApi::admin(const http::Request& request) {
     if (p50 > 0) latency_ms_.emplace(std::log(p50), std::log(p99 / p50) / 2.326);
   }
   if (body.contains("mode")) {
+    // A misspelt mode must not quietly act as "ok": a test injecting it would prove nothing.
+    static const std::set<std::string> modes{"ok",   "refuse",    "error500",       "error503", "rate429",  "timeout",
+                                             "lost", "malformed", "unknown_status", "pending",  "slow_body"};
+    if (!body["mode"].is_string() || !modes.contains(body["mode"].get<std::string>()))
+      return reply(http::Status::bad_request, {{"error", "unknown mode"}, {"modes", modes}});
     mode_ = body["mode"].get<std::string>();
     times_ = body.value("times", 1);
   }
