@@ -50,7 +50,8 @@ asio::awaitable<void> AcceptBatcher::write_batches([[maybe_unused]] std::shared_
   for (;;) {
     while (queue_.empty()) {
       if (stopping_) co_return;
-      work_arrived_->expires_at(asio::steady_timer::time_point::max());
+      // The timer stays at time_point::max() and is only ever cancelled; re-arming it here would cancel the
+      // other writers' waits, and they would re-arm it in turn, spinning for ever (outside probe, issue 12).
       co_await work_arrived_->async_wait(asio::as_tuple(asio::use_awaitable));
     }
     std::vector<std::shared_ptr<Pending>> batch;

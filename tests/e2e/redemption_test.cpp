@@ -2,6 +2,8 @@
 // concurrency and with idempotent retries. What happens after the 202 is in dispatch_test.cpp.
 #include <gtest/gtest.h>
 
+#include <time.h>
+
 #include <set>
 #include <thread>
 
@@ -248,6 +250,25 @@ TEST_F(Redemptions, ConcurrentRequestsShareCommits) {
   const auto t = totals();
   EXPECT_EQ(t.int64("balance"), 1'000'000 - 320'000);
   EXPECT_EQ(t.int64("ledger"), t.int64("balance"));
+}
+
+// A gateway at rest costs nothing: after a redemption its accept writers wait without waking each other. (A
+// property over an idle window, not a timing benchmark: the spinning writers burned a whole core, 100 %.)
+TEST_F(Redemptions, AnIdleGatewayBurnsNoCpuAfterARedemption) {
+  credit(2000);
+  ASSERT_EQ(redeem("idle-1").status, 202u);
+  ASSERT_EQ(redeem("idle-2").status, 202u);
+  const auto cpu_seconds = [] {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+  };
+  const auto cpu_before = cpu_seconds();
+  const auto wall_before = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(2s);  // the idle window being measured
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+  const double cpu = cpu_seconds() - cpu_before;
+  EXPECT_LT(cpu, 0.05 * wall) << "the process used " << cpu << " s of CPU in " << wall << " s at rest";
 }
 
 }  // namespace
