@@ -15,6 +15,8 @@ class category final : public boost::system::error_category {
       case errc::unknown_currency: return "unknown currency";
       case errc::malformed_feed: return "malformed rate feed";
       case errc::no_rate: return "no rate for this currency";
+      case errc::implausible_rates: return "implausible rates";
+      case errc::rounds_to_zero: return "the amount converts to zero";
     }
     return "unknown fx error";
   }

@@ -13,6 +13,8 @@ enum class errc {
   unknown_currency,     // not an ISO 4217 code with minor units
   malformed_feed,       // a rate document that is not exactly what its format promises; nothing of it is used
   no_rate,              // the rate set has no rate for this currency
+  implausible_rates,    // a rate outside 1e-9..1e9, a date before 1999 or far ahead, or cross rates out of range
+  rounds_to_zero,       // a non-zero amount would convert to nothing: never price or pay 0 for something
 };
 
 const boost::system::error_category& fx_category() noexcept;

@@ -1,5 +1,6 @@
 #include "fx/feeds.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -15,12 +16,24 @@ bool iso_shape(std::string_view code) {
   return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
+// No currency is worth a billion of another: a rate outside this range is a broken feed, and would make cross
+// rates that do not fit 18 digits or round to zero.
+const Decimal lowest_rate = Decimal::parse("0.000000001").value();
+const Decimal highest_rate = Decimal::parse("1000000000").value();
+
+// The euro's first day: no feed we read has anything older.
+constexpr sys_days first_feed_day = sys_days{year{1999} / January / 1};
+// A feed may date its rates ahead (the Bank of Russia publishes tomorrow's on the eve, before weekends and holidays
+// for days ahead); further than this it is wrong, and would shadow every later set (newest as_of wins).
+constexpr auto furthest_ahead = days{7};
+
 // Adds code → rate to `set`, enforcing the rules every feed shares. Unknown codes are skipped.
 result<void> add_rate(RateSet& set, std::string_view code, std::string_view text) {
   if (!iso_shape(code)) return errc::malformed_feed;
   auto rate = Decimal::parse(text);
   if (!rate) return rate.error();
   if (rate->is_negative() || rate->is_zero()) return errc::malformed_feed;
+  if (*rate < lowest_rate || *rate > highest_rate) return errc::implausible_rates;
   if (code == set.base.code() || set.rates.contains(code)) return errc::malformed_feed;
   if (!Currency::from_code(code)) return {};
   set.rates.emplace(std::string(code), *rate);
@@ -32,14 +45,17 @@ result<sys_days> parse_date(std::string_view text, bool russian) {
   int y = 0, m = 0, d = 0;
   auto number = [&](std::size_t at, std::size_t len, int& out) {
     if (at + len > text.size()) return false;
-    auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + len, out);
-    return ec == std::errc{} && p == text.data() + at + len;
+    const auto digits = text.substr(at, len);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;  // from_chars takes a '-'
+    std::from_chars(digits.data(), digits.data() + len, out);
+    return true;
   };
   bool ok = text.size() == 10 &&
             (russian ? text[2] == '.' && text[5] == '.' && number(0, 2, d) && number(3, 2, m) && number(6, 4, y)
                      : text[4] == '-' && text[7] == '-' && number(0, 4, y) && number(5, 2, m) && number(8, 2, d));
   const year_month_day date{year{y}, month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
   if (!ok || !date.ok()) return errc::malformed_feed;
+  if (sys_days{date} < first_feed_day) return errc::implausible_rates;
   return sys_days{date};
 }
 
@@ -180,7 +196,9 @@ result<RateSet> parse_json_feed(std::string_view json, sys_seconds fetched_at) {
   return finished(std::move(set));
 }
 
-result<std::vector<RateSet>> parse_feed(std::string_view document, sys_seconds fetched_at) {
+namespace {
+
+result<std::vector<RateSet>> parse_any(std::string_view document, sys_seconds fetched_at) {
   const auto start = document.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return errc::malformed_feed;
   if (document[start] == '{') {
@@ -194,6 +212,18 @@ result<std::vector<RateSet>> parse_feed(std::string_view document, sys_seconds f
     return std::vector<RateSet>{std::move(*set)};
   }
   return parse_ecb(document, fetched_at);
+}
+
+}  // namespace
+
+result<std::vector<RateSet>> parse_feed(std::string_view document, sys_seconds fetched_at) {
+  auto sets = parse_any(document, fetched_at);
+  if (!sets) return sets.error();
+  for (const auto& set : *sets) {
+    if (set.as_of < sys_seconds{first_feed_day} || set.as_of > fetched_at + furthest_ahead) return errc::implausible_rates;
+    if (auto table = RateTable::build(set); !table) return table.error();  // what would be installed must be buildable
+  }
+  return sets;
 }
 
 }  // namespace rgw::fx

@@ -1,7 +1,8 @@
 #pragma once
 // Parsers for the rate feeds rewardgw reads. Each is strict: a document that is malformed, truncated or carries
 // an invalid rate (zero, negative, not a plain decimal, duplicated) is refused whole with errc::malformed_feed
-// or the number's own error, so the last good set stays in force. Currencies outside the ISO 4217 table with
+// or the number's own error, so the last good set stays in force. A rate outside 1e-9..1e9 is
+// errc::implausible_rates. Currencies outside the ISO 4217 table with
 // minor units (e.g. the SDR, XDR) are skipped.
 #include <string_view>
 #include <vector>
@@ -20,7 +21,9 @@ result<RateSet> parse_cbr(std::string_view xml, sys_seconds fetched_at);
 // their text, never through a double.
 result<RateSet> parse_json_feed(std::string_view json, sys_seconds fetched_at);
 
-// Recognises the format by its content and parses it; newest set first.
+// Recognises the format by its content and parses it; newest set first. Also refuses, with
+// errc::implausible_rates, sets dated before 1999 or more than 7 days after `fetched_at`, and sets whose cross
+// rates do not fit (see RateTable::build) — what this returns can be stored and installed.
 result<std::vector<RateSet>> parse_feed(std::string_view document, sys_seconds fetched_at);
 
 }  // namespace rgw::fx

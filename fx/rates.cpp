@@ -11,16 +11,21 @@ result<Decimal> RateSet::rate(std::string_view code) const {
   return it->second;
 }
 
-RateTable::RateTable(RateSet set) : set_(std::move(set)) {
-  codes_.emplace_back(set_.base.code());
-  for (const auto& [code, rate] : set_.rates) codes_.push_back(code);
-  const auto n = codes_.size();
-  cross_.resize(n * n);
+result<RateTable> RateTable::build(RateSet set) {
+  RateTable t(std::move(set));
+  t.codes_.emplace_back(t.set_.base.code());
+  for (const auto& [code, rate] : t.set_.rates) t.codes_.push_back(code);
+  const auto n = t.codes_.size();
+  t.cross_.resize(n * n);
   std::vector<Decimal> from_base(n);
-  for (std::size_t i = 0; i < n; ++i) from_base[i] = set_.rate(codes_[i]).value();
+  for (std::size_t i = 0; i < n; ++i) from_base[i] = t.set_.rate(t.codes_[i]).value();
   for (std::size_t from = 0; from < n; ++from)
-    for (std::size_t to = 0; to < n; ++to)
-      cross_[from * n + to] = divide_precise(from_base[to], from_base[from]).value();  // rates are > 0 and bounded
+    for (std::size_t to = 0; to < n; ++to) {
+      auto cross = divide_precise(from_base[to], from_base[from]);
+      if (!cross || cross->is_zero()) return errc::implausible_rates;
+      t.cross_[from * n + to] = *cross;
+    }
+  return t;
 }
 
 int RateTable::index(std::string_view code) const {
@@ -50,7 +55,22 @@ result<Conversion> RateTable::convert(const Money& amount, const Currency& to, i
   if (!converted) return converted.error();
   auto money = Money::round(*converted, to);
   if (!money) return money.error();
+  if (money->amount().is_zero() && !amount.amount().is_zero()) return errc::rounds_to_zero;
   return Conversion{*money, *mid, applied};
+}
+
+std::optional<std::string> implausible_change(const RateSet& older, const RateSet& newer, const Decimal& max_change) {
+  if (older.base != newer.base) return std::nullopt;
+  const auto one = Decimal::from_units(1, 0).value();
+  const auto low = subtract(one, max_change).value(), high = add(one, max_change).value();
+  for (const auto& [code, rate] : newer.rates) {
+    const auto before = older.rates.find(code);
+    if (before == older.rates.end()) continue;
+    const auto ratio = divide_precise(rate, before->second);
+    if (!ratio || *ratio < low || *ratio > high)
+      return code + " moved from " + before->second.to_string() + " to " + rate.to_string() + " per " + std::string(newer.base.code());
+  }
+  return std::nullopt;
 }
 
 std::chrono::seconds business_age(sys_seconds as_of, sys_seconds now) {

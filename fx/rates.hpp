@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,20 +39,28 @@ struct Conversion {
 // between threads by shared_ptr.
 class RateTable {
  public:
-  explicit RateTable(RateSet set);
+  // errc::implausible_rates when a cross rate does not fit 18 digits or comes out zero (rates of wildly
+  // different magnitude): such a set must never be stored, let alone priced with.
+  static result<RateTable> build(RateSet set);
 
   const RateSet& set() const noexcept { return set_; }
   // rate(from→to) = rate(base→to) / rate(base→from), kept to at least 17 significant digits.
   result<Decimal> cross_rate(std::string_view from, std::string_view to) const;
   // amount × cross rate × (1 + markup_bps / 10000), rounded half-even to `to`'s minor units: the only rounding.
+  // errc::rounds_to_zero when a non-zero amount would come out as zero.
   result<Conversion> convert(const Money& amount, const Currency& to, int markup_bps = 0) const;
 
  private:
+  explicit RateTable(RateSet set) : set_(std::move(set)) {}
   int index(std::string_view code) const;
   RateSet set_;
   std::vector<std::string> codes_;  // base first, then the quoted currencies, sorted
   std::vector<Decimal> cross_;      // codes_.size()² cross rates, row = from
 };
+
+// The first currency quoted by both sets (same base) whose rate moved by more than `max_change` (0.5: to below
+// half or above one and a half times the older rate), described for a log line; nullopt when none did.
+std::optional<std::string> implausible_change(const RateSet& older, const RateSet& newer, const Decimal& max_change);
 
 // Time between as_of and now that falls on weekdays (UTC): feeds publish on business days only, so a Friday
 // rate is not "three days old" on Monday morning.

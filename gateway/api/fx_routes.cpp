@@ -44,6 +44,8 @@ boost::asio::awaitable<http::Reply> convert(Call& call) {
   if (!converted) {
     if (converted.error() == fx::errc::no_rate)
       throw Failure(errc::invalid_request, "the rate source quotes no rate for " + std::string(from.code()) + " or " + std::string(to.code()));
+    if (converted.error() == fx::errc::rounds_to_zero)
+      throw Failure(errc::invalid_request, "the amount is worth less than the smallest unit of " + std::string(to.code()));
     throw Failure(errc::invalid_request, "the amount is too large to convert");
   }
   co_return json_response(http::Status::ok, {{"from", money_json(*amount)},

@@ -27,6 +27,8 @@ boost::asio::awaitable<Offer> price_offer(Call& call, const std::string& account
     if (auto it = program.tier_discounts.find(*account->tier); it != program.tier_discounts.end()) discount = it->second;
   }
   auto price = catalog::price(face, *rates, {program.base_currency, program.point_value, program.fx_markup_bps, discount});
+  if (!price && price.error() == fx::errc::rounds_to_zero)
+    throw Failure(errc::invalid_request, "the face value is worth less than the smallest unit of " + std::string(program.base_currency.code()));
   if (!price) throw Failure(errc::fx_unavailable, "the rate source quotes no rate for " + std::string(face.currency().code()));
   const int markup = face.currency() == program.base_currency ? 0 : program.fx_markup_bps;
   quotes::Terms terms{account_id, sku, face, *price, markup, discount, rates->set().source, rfc3339(rates->set().as_of)};

@@ -3,7 +3,9 @@
 namespace rgw::rates {
 
 bool RateStore::install(fx::RateSet set) {
-  auto next = std::make_shared<const fx::RateTable>(std::move(set));
+  auto table = fx::RateTable::build(std::move(set));
+  if (!table) return false;  // parse_feed refuses such sets; one stored before it did must not stop the refresh
+  auto next = std::make_shared<const fx::RateTable>(std::move(*table));
   auto current = table_.load();
   const auto newer = [&next](const std::shared_ptr<const fx::RateTable>& than) {
     if (!than) return true;

@@ -61,14 +61,36 @@ asio::awaitable<std::vector<fx::RateSet>> fetch(const RefreshConfig& config, pro
   }
 }
 
-// One turn: fetch if due and no other process is at it. Returns whether a new set was stored.
-asio::awaitable<bool> fetch_if_due(const RefreshConfig& config, pg::Pool& db, RateStore& store, providers::http::Client& client) {
+// Why a fetched document must not be used although it parsed: a currency that jumped against the set in force,
+// or between two days of the document (sets are newest first).
+std::optional<std::string> quarantine_reason(const std::vector<fx::RateSet>& sets, const RateStore& store, const fx::Decimal& max_change) {
+  if (const auto current = store.current(); current && current->set().as_of <= sets.front().as_of)
+    if (auto why = fx::implausible_change(current->set(), sets.front(), max_change)) return why;
+  for (std::size_t i = 0; i + 1 < sets.size(); ++i)
+    if (auto why = fx::implausible_change(sets[i + 1], sets[i], max_change)) return why;
+  return std::nullopt;
+}
+
+// What one turn did.
+struct Turn {
+  bool stored = false;
+  std::optional<std::string> quarantined;  // why the fetched sets were set aside
+};
+
+// One turn: fetch if due and no other process is at it.
+asio::awaitable<Turn> fetch_if_due(const RefreshConfig& config, pg::Pool& db, RateStore& store, providers::http::Client& client) {
+  Turn turn;
   auto tx = co_await pg::Transaction::begin(db);
   const auto claim = (co_await tx.exec(pg::statement(claim_fetch))).front();
   const auto now = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
   const auto newest = claim.optional_int64("newest_fetch");
-  if (!claim.boolean("got") || (newest && now - *newest < config.interval.count())) co_return false;
+  if (!claim.boolean("got") || (newest && now - *newest < config.interval.count())) co_return turn;
   auto sets = co_await fetch(config, client);
+  turn.quarantined = quarantine_reason(sets, store, config.max_change);
+  if (turn.quarantined) {
+    co_await tx.rollback();
+    co_return turn;
+  }
   std::vector<pg::Statement> writes;
   for (const auto& set : sets) writes.push_back(save(set));
   writes.push_back(pg::statement(notify_rates));
@@ -76,7 +98,8 @@ asio::awaitable<bool> fetch_if_due(const RefreshConfig& config, pg::Pool& db, Ra
   const auto& fresh = sets.front();
   log::write(log::level::info, "rates fetched", {{"source", fresh.source}, {"as_of", date::format("%FT%TZ", fresh.as_of)}, {"currencies", fresh.rates.size()}});
   store.install(std::move(sets.front()));
-  co_return true;
+  turn.stored = true;
+  co_return turn;
 }
 
 }  // namespace
@@ -91,6 +114,11 @@ void RefreshStatus::succeeded() {
   last_error_.reset();
 }
 
+void RefreshStatus::quarantined(std::string why) {
+  ++quarantines_;
+  failed(std::move(why));
+}
+
 std::optional<std::string> RefreshStatus::last_error() const {
   std::lock_guard lock(mutex_);
   return last_error_;
@@ -99,7 +127,7 @@ std::optional<std::string> RefreshStatus::last_error() const {
 asio::awaitable<void> reload(std::shared_ptr<pg::Pool> db, std::shared_ptr<RateStore> store) {
   try {
     if (auto set = co_await latest(*db)) store->install(std::move(*set));
-  } catch (const pg::Error& e) {
+  } catch (const std::exception& e) {  // detached: whatever it was must be seen, not lost
     log::write(log::level::warn, "rate reload failed", {{"detail", e.what()}});
   }
 }
@@ -111,8 +139,15 @@ asio::awaitable<void> keep_fresh(RefreshConfig config, std::shared_ptr<pg::Pool>
     auto wait = duration<double>(config.interval);
     try {
       if (auto set = co_await latest(*db)) store->install(std::move(*set));
-      co_await fetch_if_due(config, *db, *store, client);
-      status->succeeded();
+      const auto turn = co_await fetch_if_due(config, *db, *store, client);
+      if (turn.quarantined) {
+        status->quarantined("rates quarantined: " + *turn.quarantined);
+        log::write(log::level::error, "rate set quarantined; the last good rates stay in force",
+                   {{"source", config.source}, {"detail", *turn.quarantined}});
+        wait = std::min<duration<double>>(wait, seconds(30));
+      } else {
+        status->succeeded();
+      }
     } catch (const std::exception& e) {
       status->failed(e.what());
       log::write(log::level::warn, "rate refresh failed; the last good rates stay in force", {{"source", config.source}, {"detail", e.what()}});

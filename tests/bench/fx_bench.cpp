@@ -14,7 +14,7 @@ const RateTable& table() {
   static const RateTable t = [] {
     std::ifstream in(RGW_SOURCE_DIR "/tests/data/ecb-eurofxref-hist-2016-12-to-2017-03.xml", std::ios::binary);
     const std::string doc{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return RateTable(parse_ecb(doc, {}).value().front());
+    return RateTable::build(parse_ecb(doc, {}).value().front()).value();
   }();
   return t;
 }

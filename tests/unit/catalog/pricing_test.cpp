@@ -13,7 +13,7 @@ namespace {
 fx::RateTable ecb_20170303() {
   std::ifstream in(RGW_SOURCE_DIR "/tests/data/ecb-eurofxref-hist-2016-12-to-2017-03.xml", std::ios::binary);
   const std::string doc{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  return fx::RateTable(fx::parse_ecb(doc, {}).value().front());
+  return fx::RateTable::build(fx::parse_ecb(doc, {}).value().front()).value();
 }
 
 fx::Money money(std::string_view amount, std::string_view code) { return fx::Money::parse(amount, code).value(); }
@@ -56,7 +56,7 @@ TEST(Pricing, ChangesWithTheRatesAndOnlyWithThem) {
   EXPECT_EQ(price(face, rates, policy("0.01", 150)).value().points, price(face, rates, policy("0.01", 150)).value().points);
   auto moved = rates.set();
   moved.rates.at("GBP") = fx::Decimal::parse("0.90000").value();
-  EXPECT_EQ(price(face, fx::RateTable(moved), policy("0.01", 150)).value().points, 2820);  // 25 / 0.9 × 1.015 = 28.194 -> 2819.4
+  EXPECT_EQ(price(face, fx::RateTable::build(moved).value(), policy("0.01", 150)).value().points, 2820);  // 25 / 0.9 × 1.015 = 28.194 -> 2819.4
 }
 
 TEST(Pricing, UnquotedCurrencyIsAnError) {

@@ -42,7 +42,7 @@ TEST(Feeds, BankOfRussiaInWindows1251WithNominals) {
   EXPECT_EQ(set->rates.at("USD").to_string(), "0.012347660735673627");  // 1 / 80.9870
   EXPECT_EQ(set->rates.at("JPY").to_string(), "1.911643822522987517");  // 100 / 52.3110
   EXPECT_FALSE(set->rates.contains("XDR"));  // no minor units: skipped
-  RateTable table(*set);
+  const auto table = RateTable::build(*set).value();
   EXPECT_EQ(table.convert(Money::parse("100.00", "USD").value(), Currency::from_code("RUB").value()).value().to.amount_string(), "8098.70");
   EXPECT_EQ(table.convert(Money::parse("1000", "JPY").value(), Currency::from_code("RUB").value()).value().to.amount_string(), "523.11");
   EXPECT_EQ(table.convert(Money::parse("10.00", "EUR").value(), Currency::from_code("USD").value()).value().to.amount_string(), "11.55");
@@ -60,10 +60,33 @@ TEST(Feeds, JsonWithStringsAndNumbersReadFromTheirText) {
   EXPECT_EQ(set->rates.at("GBP").to_string(), "0.791234567890123456");  // all 18 decimals: a double keeps ~16
 }
 
+const sys_seconds now = time_point_cast<seconds>(system_clock::now());
+
 TEST(Feeds, DetectsTheFormat) {
-  EXPECT_EQ(parse_feed(read("cbr-daily-sample.xml"), sys_seconds{}).value().front().source, "cbr");
-  EXPECT_EQ(parse_feed(" {\"base\":\"USD\",\"timestamp\":1,\"rates\":{\"EUR\":\"1\"}}", sys_seconds{}).value().front().source, "json");
-  EXPECT_EQ(parse_feed(ecb_daily(R"(<Cube currency="USD" rate="1"/>)"), sys_seconds{}).value().front().source, "ecb");
+  EXPECT_EQ(parse_feed(read("cbr-daily-sample.xml"), now).value().front().source, "cbr");
+  EXPECT_EQ(parse_feed(" {\"base\":\"USD\",\"timestamp\":1700000000,\"rates\":{\"EUR\":\"1\"}}", now).value().front().source, "json");
+  EXPECT_EQ(parse_feed(ecb_daily(R"(<Cube currency="USD" rate="1"/>)"), now).value().front().source, "ecb");
+}
+
+// Found by fuzzing: documents that parsed but could stop the refresh for good or shadow every later set.
+TEST(Feeds, ImplausibleSetsAreRefused) {
+  const std::vector<std::string> implausible = {
+      R"({"base":"USD","timestamp":1700000000,"rates":{"EUR":"0.000000000000000001","JPY":"100"}})",  // table would not build
+      R"({"base":"USD","timestamp":1700000000,"rates":{"EUR":"0.000000000000000001","JPY":"3"}})",    // JPY->EUR would be 0
+      R"({"base":"USD","timestamp":1700000000,"rates":{"EUR":"2000000000"}})",                        // over 1e9
+      R"({"base":"USD","timestamp":99999999999,"rates":{"EUR":"0.9"}})",                              // year 5138
+      R"({"base":"USD","timestamp":100,"rates":{"EUR":"0.9"}})",                                      // 1970
+      ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)", "1998-12-31"),
+      ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)", "2099-01-01"),
+  };
+  for (std::size_t i = 0; i < implausible.size(); ++i) EXPECT_EQ(parse_feed(implausible[i], now).error(), errc::implausible_rates) << "document " << i;
+  // Signed dates: std::from_chars reads a '-', the feeds never have one.
+  EXPECT_EQ(parse_feed(ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)", "-001-03-03"), now).error(), errc::malformed_feed);
+  std::string cbr = read("cbr-daily-sample.xml");
+  const auto date_at = cbr.find("Date=\"") + 6;
+  EXPECT_EQ(parse_feed(cbr.replace(date_at, 10, "01.01.-999"), now).error(), errc::malformed_feed);
+  EXPECT_TRUE(parse_feed(ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)", "2026-11-20"), sys_days{year{2026} / November / 14}))
+      << "six days ahead is within the bound";
 }
 
 TEST(Feeds, MalformedDocumentsAreRefusedWhole) {
@@ -92,19 +115,19 @@ TEST(Feeds, MalformedDocumentsAreRefusedWhole) {
       "<!DOCTYPE x [<!ENTITY a \"b\">]>" + ecb_daily(R"(<Cube currency="USD" rate="1.05"/>)"),
       cbr_as_utf8,                                                     // wrong encoding declared
       cbr.substr(0, cbr.size() - 20),
-      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": "0.91", "EUR": "0.92"}})",
-      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": 1e400}})",
-      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": 0}})",
-      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": -0.9}})",
-      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": null}})",
-      R"({"base": "USD", "timestamp": 1, "rates": {}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": "0.91", "EUR": "0.92"}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": 1e400}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": 0}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": -0.9}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": null}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {}})",
       R"({"base": "USD", "rates": {"EUR": "0.9"}})",
-      R"({"base": "ZZZ", "timestamp": 1, "rates": {"EUR": "0.9"}})",
-      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": "0.9"})",
-      R"({"base": "USD", "base": "EUR", "timestamp": 1, "rates": {"JPY": "150"}})",
-      R"({"base": "USD", "timestamp": 1, "rates": {"EUR": {"x": 1}}})",
+      R"({"base": "ZZZ", "timestamp": 1700000000, "rates": {"EUR": "0.9"}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": "0.9"})",
+      R"({"base": "USD", "base": "EUR", "timestamp": 1700000000, "rates": {"JPY": "150"}})",
+      R"({"base": "USD", "timestamp": 1700000000, "rates": {"EUR": {"x": 1}}})",
   };
-  for (std::size_t i = 0; i < bad.size(); ++i) EXPECT_FALSE(parse_feed(bad[i], sys_seconds{})) << "document " << i;
+  for (std::size_t i = 0; i < bad.size(); ++i) EXPECT_FALSE(parse_feed(bad[i], now)) << "document " << i;
 }
 
 }  // namespace
