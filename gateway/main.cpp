@@ -9,11 +9,30 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include "gateway/app/app.hpp"
 #include "gateway/app/load_catalog.hpp"
 #include "gateway/app/report.hpp"
 #include "gateway/log/log.hpp"
+
+namespace {
+
+// Each connection is a descriptor; the usual soft limit (1024) is far below the hard one. Raised as far as
+// allowed, with a warning when REWARDGW_MAX_CONNECTIONS cannot fit under it.
+void raise_descriptor_limit(std::size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  constexpr std::size_t reserve = 256;  // database connections, files, the listener
+  if (limit.rlim_cur != RLIM_INFINITY && max_connections + reserve > limit.rlim_cur)
+    rgw::log::write(rgw::log::level::warn, "descriptor limit below REWARDGW_MAX_CONNECTIONS",
+                    {{"descriptors", static_cast<std::uint64_t>(limit.rlim_cur)}, {"max_connections", max_connections}});
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace rgw;
@@ -38,6 +57,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  raise_descriptor_limit(config.http.max_connections);
   app::App gateway(config);
   try {
     gateway.start();

@@ -9,12 +9,13 @@
 namespace rgw::api {
 namespace {
 
-// A client's X-Request-Id is echoed only if it is short printable ASCII: it ends up in our logs.
-std::string request_id(const http::Request& request) {
+// A client's X-Request-Id is kept (and echoed) only if it is short printable ASCII: it ends up in our logs. It
+// is the client's, not unique: our own id is what logs and audit rows are keyed by.
+std::optional<std::string> client_request_id(const http::Request& request) {
   const auto given = request["X-Request-Id"];
   const bool usable = !given.empty() && given.size() <= 128 &&
                       std::all_of(given.begin(), given.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-  return usable ? std::string(given) : new_id("req");
+  return usable ? std::optional<std::string>(given) : std::nullopt;
 }
 
 std::string_view bearer_token(const http::Request& request) {
@@ -90,8 +91,9 @@ Api::Api(Services services, Settings settings)
   for (const auto& pool : services_.pools) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool));
 }
 
-boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
-                                                     const std::string& request_id, std::string_view& route) {
+boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer,
+                                                     auth::Principal& principal, const std::string& request_id,
+                                                     const std::optional<std::string>& client_request_id, std::string_view& route) {
   const auto target = request.target();
   const auto path = target.substr(0, target.find('?'));
   auto match = routes_.match(request.method(), path);
@@ -100,17 +102,22 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
     if (match.path_known) throw Failure(errc::method_not_allowed, "method not allowed on this path");
     throw Failure(errc::not_found, "no such endpoint");
   }
+  // Ids, SKUs and codes are printable ASCII: a segment that is not names nothing here.
+  for (const auto& param : match.params)
+    if (!std::all_of(param.begin(), param.end(), [](char c) { return c > 0x20 && c < 0x7f; })) throw Failure(errc::not_found, "no such resource");
   pg::Pool& db = *services_.pools[shard];
   if (!match.route->access.open) {
-    auto who = co_await services_.keys->authenticate(db, bearer_token(request));
-    if (!who) throw Failure(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
-    principal = *who;
+    const auto who = co_await services_.keys->authenticate(db, bearer_token(request), peer);
+    if (who.throttled)
+      throw Failure(errc::rate_limited, "too many unknown API keys from this address", std::chrono::ceil<std::chrono::seconds>(*who.throttled));
+    if (!who.principal) throw Failure(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
+    principal = *who.principal;
     if (!match.route->access.allows(principal)) throw Failure(errc::forbidden, "this key's role may not do this");
     if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.key_id))
       throw Failure(errc::rate_limited, "too many requests for this API key",
                     std::chrono::ceil<std::chrono::seconds>(*wait));
   }
-  Call call{request,           request_id, std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
+  Call call{request,           request_id, client_request_id, std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
             *services_.catalog, *services_.sealer, *accepts_[shard], services_, settings_};
   co_return co_await match.route->handler(call);
 }
@@ -119,16 +126,17 @@ void Api::stop() {
   for (auto& batcher : accepts_) batcher->stop();
 }
 
-boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::size_t shard) {
+boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string id = request_id(request);
+  const std::string id = new_id("req");
+  const auto client_id = client_request_id(request);
   auth::Principal principal;
   std::string_view route = "unmatched";  // a pattern, not the path: bounded label values
   http::Reply reply = http::Response{};
   auto& response = reply.response;
   std::string error;
   try {
-    reply = co_await dispatch(request, shard, principal, id, route);
+    reply = co_await dispatch(request, shard, peer, principal, id, client_id, route);
   } catch (const Failure& f) {
     response = http::problem_response(to_problem(f.code(), f.what()));
     if (f.retry_after()) response.set(http::beast::http::field::retry_after, std::to_string(f.retry_after()->count()));
@@ -142,7 +150,7 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
     error = e.what();
     response = http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
   }
-  response.set("X-Request-Id", id);
+  response.set("X-Request-Id", client_id.value_or(id));
 
   Served served;  // assigned member by member: aggregate initialisation in coroutines trips GCC 12
   served.route = route;
@@ -152,6 +160,7 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
                    {"method", served.method},
                    {"path", request.target().substr(0, request.target().find('?'))},
                    {"status", served.status}};
+  if (client_id) served.fields["client_request_id"] = *client_id;
   if (!principal.key_id.empty()) served.fields["key_id"] = principal.key_id, served.fields["program_id"] = principal.program_id;
   if (principal.bootstrap) served.fields["key_id"] = "bootstrap";
   if (!error.empty()) served.fields["error"] = error;

@@ -16,13 +16,14 @@ class Api {
   Api(Services services, Settings settings);
 
   // Never throws: every failure becomes a problem response.
-  boost::asio::awaitable<http::Reply> handle(http::Request& request, std::size_t shard);
+  boost::asio::awaitable<http::Reply> handle(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer);
   // Background work of the API (the redemption batch writers) ends once idle; call when stopping.
   void stop();
 
  private:
-  boost::asio::awaitable<http::Reply> dispatch(http::Request& request, std::size_t shard, auth::Principal& principal,
-                                                 const std::string& request_id, std::string_view& route);
+  boost::asio::awaitable<http::Reply> dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer,
+                                                 auth::Principal& principal, const std::string& request_id,
+                                                 const std::optional<std::string>& client_request_id, std::string_view& route);
 
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools
   Services services_;

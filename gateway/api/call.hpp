@@ -19,6 +19,7 @@
 #include "gateway/rates/rate_store.hpp"
 #include "gateway/rates/refresher.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
+#include "providers/http/url.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw::api {
@@ -31,6 +32,8 @@ struct Settings {
   double rate_limit_per_second = 50;  // per API key and process
   double rate_limit_burst = 100;
   std::set<std::string> providers{"sandbox"};  // names product routes may use
+  // Where webhooks may go: public addresses only, unless REWARDGW_WEBHOOK_ALLOW_NETWORKS names more.
+  providers::http::DestinationPolicy webhook_destinations{true, {}};
 };
 
 // The process-wide services handlers use, shared by all shards.
@@ -47,7 +50,8 @@ struct Services {
 
 struct Call {
   http::Request& request;
-  const std::string& request_id;  // as logged and echoed in X-Request-Id
+  const std::string& request_id;  // ours, unique: logged and audited
+  const std::optional<std::string>& client_request_id;  // the client's X-Request-Id (echoed back), when usable
   std::vector<std::string> params;  // "{name}" path segments, in order
   auth::Principal principal;
   pg::Pool& db;

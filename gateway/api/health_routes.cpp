@@ -33,7 +33,10 @@ boost::asio::awaitable<http::Reply> readyz(Call& call) {
   }
   if (auto problem = fx_problem(call)) throw Failure(errc::unavailable, "fx: " + *problem);
   const bool fx_checked = call.settings.fx_readiness_max_age.has_value();
-  co_return json_response(http::Status::ok, {{"status", "ready"}, {"checks", {{"database", "ok"}, {"fx", fx_checked ? "ok" : "not configured"}}}});
+  auto body = nlohmann::json{{"status", "ready"}, {"checks", {{"database", "ok"}, {"fx", fx_checked ? "ok" : "not configured"}}}};
+  // Still ready on the last good rates, but a failed or quarantined refresh is worth seeing before they go stale.
+  if (auto last = call.fx_status.last_error()) body["fx_last_refresh_error"] = *last;
+  co_return json_response(http::Status::ok, body);
 }
 
 }  // namespace

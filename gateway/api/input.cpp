@@ -1,7 +1,9 @@
 #include "gateway/api/input.hpp"
 
+#include <cctype>
 #include <charconv>
-#include <sstream>
+#include <set>
+#include <vector>
 
 // date.h's parser trips GCC 12's -Wmaybe-uninitialized inside the library itself.
 #pragma GCC diagnostic push
@@ -9,6 +11,7 @@
 #include <date/date.h>
 #pragma GCC diagnostic pop
 
+#include "fx/utf8.hpp"
 #include "gateway/api/errc.hpp"
 
 namespace rgw::api {
@@ -30,14 +33,25 @@ nlohmann::json parse_object(const http::Request& request, int max_depth) {
   const auto type = request[http::beast::http::field::content_type];
   if (!type.starts_with("application/json"))
     throw Failure(errc::invalid_request, "Content-Type must be application/json");
-  // Refuse deep nesting while parsing: a hostile body must not get to build it.
-  auto depth_guard = [max_depth](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+  // Checked while parsing, so a hostile body never gets built: nesting depth; a member named twice (which one
+  // would count is anybody's guess: {"account_id": B, "account_id": A}); NUL in a string (PostgreSQL text cuts
+  // it short, silently).
+  std::vector<std::set<std::string>> names;  // of the objects open at each depth
+  auto guard = [max_depth, &names](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using event_t = nlohmann::json::parse_event_t;
     if (depth > max_depth) throw Failure(errc::invalid_request, "JSON nested deeper than " + std::to_string(max_depth));
+    if (event == event_t::object_start) names.emplace_back();
+    if (event == event_t::object_end) names.pop_back();
+    if ((event == event_t::key || event == event_t::value) && parsed.is_string() &&
+        parsed.get_ref<const std::string&>().find('\0') != std::string::npos)
+      throw Failure(errc::invalid_request, "JSON strings may not contain NUL (\\u0000)");
+    if (event == event_t::key && !names.back().insert(parsed.get<std::string>()).second)
+      throw Failure(errc::invalid_request, "'" + parsed.get<std::string>() + "' appears twice in one object");
     return true;
   };
   nlohmann::json body;
   try {
-    body = nlohmann::json::parse(request.body(), depth_guard);
+    body = nlohmann::json::parse(request.body(), guard);
   } catch (const nlohmann::json::exception& e) {
     throw Failure(errc::invalid_request, std::string("malformed JSON: ") + e.what());
   }
@@ -101,18 +115,51 @@ fx::Money required_money(const nlohmann::json& body, std::string_view field, err
   return *money;
 }
 
+std::optional<timestamp> parse_rfc3339(std::string_view s) {
+  using namespace std::chrono;
+  // Fixed-width digit fields, read by hand: date.h's parser has undefined behaviour on some malformed offsets
+  // and accepts shapes RFC 3339 does not ("T9:0:0", "+24:00", signed years).
+  auto digits = [&s](std::size_t at, std::size_t n) -> std::optional<int> {
+    if (at + n > s.size()) return std::nullopt;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
+  if (!y || !mo || !d || !h || !mi || !sec || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+    return std::nullopt;
+  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  if (*y < 1 || !date.ok() || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
+  std::size_t at = 19;
+  microseconds fraction{0};
+  if (at < s.size() && s[at] == '.') {
+    const auto start = ++at;
+    std::int64_t scale = 100'000;
+    for (; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, scale /= 10) {
+      if (at - start == 6) return std::nullopt;  // finer than a microsecond: not ours to round
+      fraction += microseconds{(s[at] - '0') * scale};
+    }
+    if (at == start) return std::nullopt;
+  }
+  minutes offset{0};
+  if (at + 1 == s.size() && (s[at] == 'Z' || s[at] == 'z')) {
+    ++at;
+  } else {
+    const auto oh = digits(at + 1, 2), om = digits(at + 4, 2);
+    if (at + 6 != s.size() || (s[at] != '+' && s[at] != '-') || !oh || !om || s[at + 3] != ':' || *oh > 23 || *om > 59) return std::nullopt;
+    offset = hours{*oh} + minutes{*om};
+    if (s[at] == '-') offset = -offset;
+  }
+  return sys_days{date} + hours{*h} + minutes{*mi} + seconds{*sec} + fraction - offset;
+}
+
 timestamp parse_timestamp(std::string_view text, std::string_view field) {
-  std::string s(text);
-  const bool utc = !s.empty() && (s.back() == 'Z' || s.back() == 'z');
-  if (utc) s.back() = '+', s += "00:00";
-  // Only the RFC 3339 shape: date, 'T', time, offset.
-  if (s.size() < 25 || (s[10] != 'T' && s[10] != 't')) invalid(field, "must be an RFC 3339 timestamp with offset");
-  s[10] = 'T';
-  std::istringstream in(s);
-  date::sys_time<std::chrono::microseconds> t;
-  in >> date::parse("%FT%T%Ez", t);
-  if (in.fail() || in.peek() != std::char_traits<char>::eof()) invalid(field, "must be an RFC 3339 timestamp with offset");
-  return t;
+  auto t = parse_rfc3339(text);
+  if (!t) invalid(field, "must be an RFC 3339 timestamp with offset, such as 2027-12-31T23:59:59+03:00");
+  return *t;
 }
 
 std::optional<timestamp> optional_timestamp(const nlohmann::json& body, std::string_view field) {
@@ -134,10 +181,10 @@ std::string percent_decode(std::string_view in) {
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '+') {
       out += ' ';
-    } else if (in[i] == '%' && i + 2 < in.size()) {
+    } else if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
       int v = 0;
-      auto [p, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);
-      if (ec != std::errc{} || p != in.data() + i + 3) throw Failure(errc::invalid_request, "bad percent-encoding in the query");
+      std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);  // two hex digits: cannot fail (a sign is not one)
       out += static_cast<char>(v);
       i += 2;
     } else if (in[i] == '%') {
@@ -160,7 +207,10 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     const auto eq = pair.find('=');
     if (percent_decode(pair.substr(0, eq)) != name) continue;
-    return eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
+    auto value = eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
+    // Whatever it is compared with or stored as, it is text: bytes that are not would fail deep in the database.
+    if (!fx::printable_utf8(value)) throw Failure(errc::invalid_request, "'" + std::string(name) + "' must be printable UTF-8 text");
+    return value;
   }
   return std::nullopt;
 }
@@ -190,7 +240,8 @@ std::optional<std::int64_t> cursor_param(std::string_view target) {
   if (!text) return std::nullopt;
   std::int64_t position = 0;
   const char* end = text->data() + text->size();
-  if (text->size() < 2 || (*text)[0] != 'c' || std::from_chars(text->data() + 1, end, position).ptr != end || position <= 0)
+  // One spelling per position: "c09" is not "c9".
+  if (text->size() < 2 || (*text)[0] != 'c' || (*text)[1] == '0' || std::from_chars(text->data() + 1, end, position).ptr != end || position <= 0)
     throw Failure(errc::invalid_request, "'cursor' is not a cursor this list returned");
   return position;
 }

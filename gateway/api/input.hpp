@@ -35,7 +35,9 @@ fx::Money required_money(const nlohmann::json& body, std::string_view field, err
 std::optional<timestamp> optional_timestamp(const nlohmann::json& body, std::string_view field);
 
 std::string format_timestamp(timestamp t);  // RFC 3339 UTC with microseconds trimmed to what is set
-timestamp parse_timestamp(std::string_view text, std::string_view field);
+// RFC 3339 exactly: YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM), years 0001-9999, at most microseconds; nullopt else.
+std::optional<timestamp> parse_rfc3339(std::string_view text);
+timestamp parse_timestamp(std::string_view text, std::string_view field);  // parse_rfc3339, or Failure naming `field`
 
 // Query-string parameter `name`, percent-decoded; nullopt when absent.
 std::optional<std::string> query_param(std::string_view target, std::string_view name);

@@ -34,6 +34,9 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   std::string out = s.metrics->render();
   out += metrics::render_counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
   out += metrics::render_counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.catalog.renders());
+  out += metrics::render_counter("rewardgw_fx_sets_quarantined_total", "Fetched rate sets set aside because a currency moved more than REWARDGW_FX_MAX_CHANGE_PCT.", call.fx_status.quarantines());
+  out += metrics::render_counter("rewardgw_api_key_lookups_total", "API keys looked up in the database (one at a time per key; the rest served from the cache).", call.keys.lookups());
+  out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.keys.lookups_throttled());
 
   std::vector<std::pair<Labels, double>> breaker, in_flight, balance;
   for (const auto& p : s.providers->all()) {

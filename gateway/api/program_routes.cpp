@@ -4,7 +4,7 @@
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/programs/programs.hpp"
-#include "providers/http/client.hpp"
+#include "providers/http/url.hpp"
 
 namespace rgw::api {
 namespace {
@@ -26,7 +26,19 @@ nlohmann::json to_json(const programs::Program& p) {
           {"created_at", p.created_at}};
 }
 
-programs::Program program_from(const nlohmann::json& body) {
+// A webhook target: strictly parsed and normalised; an address literal that the sender would refuse is refused
+// now (a name is checked when the sender resolves it).
+std::string webhook_url(const std::string& text, const providers::http::DestinationPolicy& destinations) {
+  const auto url = providers::http::Url::parse(text);
+  if (!url) throw Failure(errc::invalid_request, "'webhook_url' must be an http:// or https:// URL without spaces, user info or fragment");
+  boost::system::error_code not_an_address;
+  const auto address = boost::asio::ip::make_address(url->host, not_an_address);
+  if (!not_an_address)
+    if (auto why = destinations.refusal(address)) throw Failure(errc::invalid_request, "'webhook_url' may not point inside a private network: " + *why);
+  return url->text();
+}
+
+programs::Program program_from(const nlohmann::json& body, const Settings& settings) {
   only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale", "fx_max_age_s",
                      "quote_ttl_s", "tier_discounts", "webhook_url"});
   programs::Program p;
@@ -59,17 +71,17 @@ programs::Program program_from(const nlohmann::json& body) {
     for (const auto& [tier, bps] : tiers->items())
       p.tier_discounts[tier] = static_cast<int>(required_integer(*tiers, tier, 0, 10'000));
   }
-  p.webhook_url = optional_string(body, "webhook_url", 2000);
-  if (p.webhook_url && !providers::http::Url::parse(*p.webhook_url))
-    throw Failure(errc::invalid_request, "'webhook_url' must be an http:// or https:// URL");
+  if (auto url = optional_string(body, "webhook_url", 2000)) p.webhook_url = webhook_url(*url, settings.webhook_destinations);
   return p;
 }
 
 boost::asio::awaitable<http::Reply> create_program(Call& call) {
-  auto created = co_await programs::create(call.db, program_from(call.body()), call.sealer);
+  auto created = co_await programs::create(call.db, program_from(call.body(), call.settings), call.sealer);
   auto body = to_json(created.program);
   if (created.webhook_secret) body["webhook_secret"] = *created.webhook_secret;  // the only time it is shown
-  co_return json_response(http::Status::created, body);
+  auto response = json_response(http::Status::created, body);
+  if (created.webhook_secret) response.set(http::beast::http::field::cache_control, "no-store");  // no copy of a secret in any cache
+  co_return response;
 }
 
 boost::asio::awaitable<http::Reply> create_api_key(Call& call) {
@@ -83,7 +95,9 @@ boost::asio::awaitable<http::Reply> create_api_key(Call& call) {
   if (!role) throw Failure(errc::invalid_request, "'role' must be one of cabinet, finance, ops, admin");
   if (!co_await programs::exists(call.db, program_id)) throw Failure(errc::not_found, "no such program");
   const auto key = co_await call.keys.create(call.db, program_id, *role);
-  co_return json_response(http::Status::created, {{"id", key.id}, {"role", auth::role_name(key.role)}, {"key", key.secret}});
+  auto response = json_response(http::Status::created, {{"id", key.id}, {"role", auth::role_name(key.role)}, {"key", key.secret}});
+  response.set(http::beast::http::field::cache_control, "no-store");  // no copy of a secret in any cache
+  co_return response;
 }
 
 boost::asio::awaitable<http::Reply> revoke_api_key(Call& call) {

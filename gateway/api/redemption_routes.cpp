@@ -126,7 +126,7 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
 // The unmasked reward, for the cabinet showing it to its owner; every reveal is in the audit log.
 boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto& id = call.params[0];
-  const auto sealed = co_await redemptions::reveal(call.db, call.program(), id, call.principal.key_id, call.request_id);
+  const auto sealed = co_await redemptions::reveal(call.db, call.program(), id, call.principal.key_id, call.request_id, call.client_request_id);
   if (!sealed) throw Failure(errc::not_found, "no such redemption");
   if (!sealed->blob) throw Failure(errc::conflict, "the reward is not issued (yet); nothing to reveal");
   auto reward = redemptions::open_reward(call.sealer, id, *sealed->key_id, *sealed->blob);

@@ -94,7 +94,7 @@ void App::start() {
     s.guards.push_back(asio::make_work_guard(*s.shards.back()));
     s.pools.push_back(pg::Pool::create(s.shards.back()->get_executor(), s.config.db));
   }
-  s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl);
+  s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl, s.config.key_lookups_per_s);
   s.providers = providers::Registry::from_json(s.config.providers);
   s.api = std::make_shared<api::Api>(api::Services{s.keys, s.rates, s.fx_status, s.catalog, s.config.sealer, s.metrics, s.providers, s.pools},
                                      s.config.settings);
@@ -102,8 +102,10 @@ void App::start() {
   std::vector<asio::io_context*> contexts;
   for (auto& c : s.shards) contexts.push_back(c.get());
   auto api = s.api;
-  s.server = std::make_unique<http::Server>(contexts, s.config.http,
-                                            [api](http::Request& r, std::size_t shard) { return api->handle(r, shard); });
+  auto http_config = s.config.http;
+  http_config.on_refused = [metrics = s.metrics] { metrics->counter(metrics::connections_refused).add(); };
+  s.server = std::make_unique<http::Server>(contexts, http_config,
+                                            [api](http::Request& r, std::size_t shard, const asio::ip::address& peer) { return api->handle(r, shard, peer); });
 
   auto keys = s.keys;
   auto rates = s.rates;
@@ -139,7 +141,9 @@ void App::start() {
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
   if (s.dispatcher) {
     asio::co_spawn(loop, s.dispatcher->run(), asio::bind_cancellation_slot(s.stop_dispatch.slot(), asio::detached));
-    asio::co_spawn(loop, webhooks::deliver(db, s.config.sealer, s.metrics, s.config.webhooks), asio::bind_cancellation_slot(s.stop_webhooks.slot(), asio::detached));
+    auto sender = s.config.webhooks;
+    sender.destinations = s.config.settings.webhook_destinations;  // one setting for the API's check and the sender's
+    asio::co_spawn(loop, webhooks::deliver(db, s.config.sealer, s.metrics, sender), asio::bind_cancellation_slot(s.stop_webhooks.slot(), asio::detached));
   }
 
   s.server->start();

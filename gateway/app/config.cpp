@@ -5,10 +5,13 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "gateway/pg/connection.hpp"
+#include "providers/http/url.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw::app {
@@ -46,6 +49,26 @@ std::string read_file(const std::string& path, const char* variable) {
   return text.str();
 }
 
+// "10.0.0.0/8, ::1" -> networks; throws naming `variable` for an entry that is not a CIDR network.
+std::vector<providers::http::Network> networks(const std::string& list, const char* variable) {
+  std::vector<providers::http::Network> out;
+  std::stringstream entries(list);
+  for (std::string entry; std::getline(entries, entry, ',');) {
+    std::erase_if(entry, [](char c) { return c == ' '; });
+    if (entry.empty()) continue;
+    auto network = providers::http::Network::parse(entry);
+    if (!network) throw std::invalid_argument(std::string(variable) + ": '" + entry + "' is not a network such as 10.0.0.0/8 or ::1/128");
+    out.push_back(*network);
+  }
+  return out;
+}
+
+// Random-looking enough for 128 bits: 24 characters of base64 carry 144; a repeated or spaced phrase is refused.
+bool strong_secret(std::string_view s) {
+  const bool printable = std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  return s.size() >= 24 && printable && std::set<char>(s.begin(), s.end()).size() >= 12;
+}
+
 std::string host_name() {
   char name[256] = {};
   return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("localhost");
@@ -75,12 +98,16 @@ Config config_from_environment(const Environment& getenv) {
   if (!url) throw std::invalid_argument("REWARDGW_DATABASE_URL is required (a libpq connection string or URL)");
   c.database_url = *url;
   c.bootstrap_key = env.text("REWARDGW_BOOTSTRAP_KEY").value_or("");
-  if (!c.bootstrap_key.empty() && c.bootstrap_key.size() < 24)
-    throw std::invalid_argument("REWARDGW_BOOTSTRAP_KEY must be at least 24 characters");
+  if (!c.bootstrap_key.empty() && !strong_secret(c.bootstrap_key))
+    throw std::invalid_argument(
+        "REWARDGW_BOOTSTRAP_KEY must be at least 24 printable characters without spaces, at least 12 of them different"
+        " (e.g. openssl rand -base64 32)");
+  if (auto problem = pg::conninfo_problem(c.database_url)) throw std::invalid_argument("REWARDGW_DATABASE_URL: " + *problem);
   const auto cores = std::max(1u, std::thread::hardware_concurrency());
   c.threads = static_cast<std::size_t>(env.number("REWARDGW_THREADS", cores, 1, 256));
 
   parse_listen(env.text("REWARDGW_LISTEN").value_or("127.0.0.1:8080"), c.http);
+  c.http.max_connections = static_cast<std::size_t>(env.number("REWARDGW_MAX_CONNECTIONS", 10'000, 1, 1'000'000));
   c.http.body_limit = static_cast<std::size_t>(env.number("REWARDGW_BODY_LIMIT_BYTES", 64 * 1024, 1024, 64 * 1024 * 1024));
   c.http.body_limits_by_prefix = {
       {"/v1/reconciliations", static_cast<std::size_t>(env.number("REWARDGW_STATEMENT_LIMIT_BYTES", 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024))}};
@@ -105,8 +132,15 @@ Config config_from_environment(const Environment& getenv) {
   if (auto source = env.text("REWARDGW_FX_SOURCE")) {
     rates::RefreshConfig fx;
     fx.source = *source;
+    // A URL is checked strictly, a file at once: either mistake would otherwise show only at the first refresh.
+    if (source->find("://") != std::string::npos) {
+      if (!providers::http::Url::parse(*source)) throw std::invalid_argument("REWARDGW_FX_SOURCE is not a valid http:// or https:// URL");
+    } else if (!std::ifstream(*source)) {
+      throw std::invalid_argument("REWARDGW_FX_SOURCE: cannot read the rate file " + *source);
+    }
     fx.interval = seconds(env.number("REWARDGW_FX_REFRESH_S", 600, 1, 86'400));
     fx.ca_file = env.text("REWARDGW_FX_CA_FILE");
+    fx.max_change = fx::Decimal::from_units(env.number("REWARDGW_FX_MAX_CHANGE_PCT", 50, 1, 10'000), 2).value();
     c.fx = fx;
     c.settings.fx_readiness_max_age = seconds(env.number("REWARDGW_FX_MAX_AGE_S", 172'800, 1, 30 * 86'400));
   }
@@ -137,9 +171,11 @@ Config config_from_environment(const Environment& getenv) {
   c.dispatch.retry.cap = milliseconds(env.number("REWARDGW_RETRY_CAP_MS", 300'000, 1, 86'400'000));
   c.dispatch.retry.deadline = seconds(env.number("REWARDGW_RETRY_DEADLINE_S", 86'400, 1, 30 * 86'400));
   c.webhooks.ca_file = env.text("REWARDGW_WEBHOOK_CA_FILE");
+  c.settings.webhook_destinations.allowed = networks(env.text("REWARDGW_WEBHOOK_ALLOW_NETWORKS").value_or(""), "REWARDGW_WEBHOOK_ALLOW_NETWORKS");
   c.webhooks.retry_base = milliseconds(env.number("REWARDGW_WEBHOOK_RETRY_BASE_MS", 1000, 1, 3'600'000));
   c.webhooks.retry_cap = milliseconds(env.number("REWARDGW_WEBHOOK_RETRY_CAP_MS", 600'000, 1, 86'400'000));
   c.key_cache_ttl = seconds(env.number("REWARDGW_KEY_CACHE_TTL_S", 5, 0, 5));
+  c.key_lookups_per_s = static_cast<double>(env.number("REWARDGW_KEY_LOOKUPS_PER_S", 50, 1, 1'000'000));
   c.shutdown_grace = seconds(env.number("REWARDGW_SHUTDOWN_GRACE_S", 10, 0, 600));
   return c;
 }

@@ -31,6 +31,7 @@ struct Config {
   dispatch::DispatchConfig dispatch;          // concurrency 0: this process dispatches nothing
   webhooks::SenderConfig webhooks;
   std::chrono::seconds key_cache_ttl{5};
+  double key_lookups_per_s = 50;  // database look-ups of uncached keys, per client address (burst: twice that)
   std::chrono::seconds shutdown_grace{10};
 };
 

@@ -1,5 +1,11 @@
 #include "gateway/auth/keys.hpp"
 
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <stdexcept>
+
 #include "gateway/crypto/digest.hpp"
 #include "gateway/ids.hpp"
 
@@ -38,31 +44,149 @@ std::string_view role_name(Role role) {
   return "cabinet";
 }
 
-KeyStore::KeyStore(std::string bootstrap_secret, std::chrono::steady_clock::duration ttl)
-    : bootstrap_hash_(bootstrap_secret.empty() ? std::string() : crypto::sha256_hex(bootstrap_secret)), ttl_(ttl) {}
+KeyStore::KeyStore(std::string bootstrap_secret, std::chrono::steady_clock::duration ttl, double lookups_per_s)
+    : bootstrap_hash_(bootstrap_secret.empty() ? std::string() : crypto::sha256_hex(bootstrap_secret)),
+      ttl_(ttl),
+      lookups_(lookups_per_s, 2 * lookups_per_s) {}
 
-boost::asio::awaitable<std::optional<Principal>> KeyStore::authenticate(pg::Pool& db, std::string_view secret) {
-  if (secret.empty() || secret.size() > 200) co_return std::nullopt;
+// One database look-up of a key and those waiting for its answer, on whatever threads they run.
+struct KeyStore::Flight {
+  std::mutex mutex;
+  bool done = false;
+  std::optional<Principal> principal;
+  std::exception_ptr error;
+  std::vector<std::function<void()>> resume;  // each posts a waiting coroutine back to its own executor
+
+  boost::asio::awaitable<std::optional<Principal>> wait(std::shared_ptr<Flight> self) {
+    co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
+        [self](auto handler) {
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          auto wake = [shared] {
+            const auto executor = boost::asio::get_associated_executor(*shared);
+            boost::asio::post(executor, std::move(*shared));
+          };
+          std::unique_lock lock(self->mutex);
+          if (!self->done) return self->resume.push_back(std::move(wake));
+          lock.unlock();
+          wake();
+        },
+        boost::asio::use_awaitable);
+    if (error) std::rethrow_exception(error);
+    co_return principal;
+  }
+
+  void finish(std::optional<Principal> p, std::exception_ptr e) {
+    std::vector<std::function<void()>> waiting;
+    {
+      std::lock_guard lock(mutex);
+      principal = std::move(p);
+      error = e;
+      done = true;
+      waiting.swap(resume);
+    }
+    for (auto& wake : waiting) wake();
+  }
+};
+
+KeyStore::Admission KeyStore::admit(const std::string& hash, const boost::asio::ip::address& source, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  Admission a;
+  a.generation = generation_;
+  for (auto* cache : {&known_, &unknown_}) {
+    auto it = cache->find(hash);
+    if (it == cache->end()) continue;
+    auto& e = it->second;
+    // Fresh, or a re-check is under way (for less than a ttl, in case its coroutine never ended): the last answer.
+    if (now - e.checked < ttl_ || (e.recheck_since && now - *e.recheck_since < ttl_)) {
+      a.answer = Identified{e.principal, {}};
+    } else {
+      e.recheck_since = now;
+      a.leader = true;
+    }
+    return a;
+  }
+  if (auto it = in_flight_.find(hash); it != in_flight_.end()) {
+    a.flight = it->second;
+    return a;
+  }
+  // Only a key nobody has asked about recently costs a database look-up: those are limited per source.
+  if (auto wait = lookups_.admit(source.to_string(), now)) {
+    ++lookups_throttled_;
+    a.answer = Identified{{}, wait};
+    return a;
+  }
+  a.flight = in_flight_.emplace(hash, std::make_shared<Flight>()).first->second;
+  a.leader = true;
+  return a;
+}
+
+boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::string_view secret, const boost::asio::ip::address& source) {
+  Identified out;
+  if (secret.empty() || secret.size() > 200) co_return out;
   const std::string hash = crypto::sha256_hex(secret);
   // Hashes are compared, never secrets: a timing difference tells nothing about a key.
-  if (!bootstrap_hash_.empty() && crypto::equal_constant_time(hash, bootstrap_hash_)) co_return Principal{true, "", "", Role::admin};
+  if (!bootstrap_hash_.empty() && crypto::equal_constant_time(hash, bootstrap_hash_)) {
+    out.principal = Principal{true, "", "", Role::admin};
+    co_return out;
+  }
   const auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(mutex_);
-    auto it = by_hash_.find(hash);
-    if (it != by_hash_.end() && now - it->second.checked < ttl_) co_return it->second.principal;
+  auto admission = admit(hash, source, now);
+  if (admission.answer) co_return std::move(*admission.answer);
+  if (!admission.leader) {
+    out.principal = co_await admission.flight->wait(admission.flight);
+    co_return out;
   }
+
+  // However this coroutine ends (even destroyed mid-wait at shutdown), the key leaves the flight table and its
+  // waiters are answered.
+  struct Landing {
+    Landing(KeyStore& s, const std::string& h, std::shared_ptr<Flight> f, std::uint64_t g, std::chrono::steady_clock::time_point a)
+        : store(s), hash(h), flight(std::move(f)), generation(g), asked(a) {}
+    KeyStore& store;
+    const std::string& hash;
+    std::shared_ptr<Flight> flight;
+    std::uint64_t generation;
+    std::chrono::steady_clock::time_point asked;
+    std::optional<Principal> found;
+    std::exception_ptr error = std::make_exception_ptr(std::runtime_error("key look-up abandoned"));
+    ~Landing() {
+      {
+        std::lock_guard lock(store.mutex_);
+        store.in_flight_.erase(hash);
+        if (error) {
+          for (auto* cache : {&store.known_, &store.unknown_})
+            if (auto it = cache->find(hash); it != cache->end()) it->second.recheck_since.reset();
+        } else {
+          store.known_.erase(hash);
+          store.unknown_.erase(hash);
+          if (generation == store.generation_) {
+            auto& cache = found ? store.known_ : store.unknown_;
+            if (cache.size() >= max_cached_keys) cache.clear();
+            cache[hash] = Entry{found, asked, std::nullopt};
+          }
+        }
+      }
+      if (flight) flight->finish(found, error);
+    }
+  };
+  Landing landing(*this, hash, admission.flight, admission.generation, now);
+  try {
+    landing.found = co_await look_up(db, hash);
+    landing.error = nullptr;
+  } catch (...) {
+    landing.error = std::current_exception();  // a pg::Error: the waiters get it too
+    throw;
+  }
+  out.principal = landing.found;
+  co_return out;
+}
+
+boost::asio::awaitable<std::optional<Principal>> KeyStore::look_up(pg::Pool& db, const std::string& hash) {
+  ++lookups_made_;
   auto rows = co_await db.exec(pg::statement(find_key, hash));
-  std::lock_guard lock(mutex_);
-  if (rows.empty()) {
-    by_hash_.erase(hash);
-    co_return std::nullopt;
-  }
+  if (rows.empty()) co_return std::nullopt;
   const auto row = rows.front();
-  Principal p{false, std::string(row.text("id")), std::string(row.text("program_id")), *parse_role(row.text("role"))};
-  if (by_hash_.size() >= max_cached_keys) by_hash_.clear();
-  by_hash_[hash] = entry{p, now};
-  co_return p;
+  co_return Principal{false, std::string(row.text("id")), std::string(row.text("program_id")), *parse_role(row.text("role"))};
 }
 
 boost::asio::awaitable<CreatedKey> KeyStore::create(pg::Pool& db, const std::string& program_id, Role role) {
@@ -79,12 +203,15 @@ boost::asio::awaitable<bool> KeyStore::revoke(pg::Pool& db, const std::string& i
 
 void KeyStore::forget(std::string_view key_id) {
   std::lock_guard lock(mutex_);
-  std::erase_if(by_hash_, [key_id](const auto& kv) { return kv.second.principal.key_id == key_id; });
+  ++generation_;
+  std::erase_if(known_, [key_id](const auto& kv) { return kv.second.principal->key_id == key_id; });
 }
 
 void KeyStore::forget_all() {
   std::lock_guard lock(mutex_);
-  by_hash_.clear();
+  ++generation_;
+  known_.clear();
+  unknown_.clear();
 }
 
 }  // namespace rgw::auth

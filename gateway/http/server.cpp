@@ -47,8 +47,15 @@ asio::ssl::context make_tls_context(const TlsFiles& files) {
   SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
   // TLS 1.2: forward-secret AEAD suites only; TLS 1.3 suites are OpenSSL's defaults, all modern.
   SSL_CTX_set_cipher_list(ctx.native_handle(), "ECDHE+AESGCM:ECDHE+CHACHA20");
+  SSL_CTX_set_options(ctx.native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);  // our order of suites, not the client's
   ctx.use_certificate_chain_file(files.certificate_chain);
-  ctx.use_private_key_file(files.private_key, asio::ssl::context::pem);
+  // A key of another pair, or of another type (an EC key for an RSA certificate, which OpenSSL takes without a
+  // word), would start "listening" and then fail every handshake in silence.
+  boost::system::error_code unusable;
+  ctx.use_private_key_file(files.private_key, asio::ssl::context::pem, unusable);
+  if (unusable || SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+    throw std::invalid_argument("the TLS private key " + files.private_key + " does not belong to the certificate " + files.certificate_chain +
+                                (unusable ? " (" + unusable.message() + ")" : ""));
   return ctx;
 }
 
@@ -88,6 +95,8 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
   std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::chrono::steady_clock::time_point last_refusal_logged;  // accept loop only
   std::vector<std::list<connection_control*>> connections;  // per shard, touched only on that shard's thread
 
   asio::awaitable<void> accept_loop();
@@ -120,9 +129,26 @@ asio::awaitable<void> Server::state::accept_loop() {
     auto [ec, socket] = co_await acceptor.async_accept(*shards[shard], use_nothrow);
     if (ec) {
       if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
-      // Out of descriptors and the like: pause instead of spinning.
+      // Out of descriptors and the like: pause instead of spinning (max_connections should keep us below that).
+      if (const auto now = std::chrono::steady_clock::now(); now - last_refusal_logged > std::chrono::seconds(10)) {
+        last_refusal_logged = now;
+        log::write(log::level::error, "accept failed", {{"detail", ec.message()}, {"open", open.load()}});
+      }
       asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    if (open >= config.max_connections) {
+      ++refused;
+      if (config.on_refused) config.on_refused();
+      // One line per 10 s at most: a flood must not turn into a flood of log lines.
+      if (const auto now = std::chrono::steady_clock::now(); now - last_refusal_logged > std::chrono::seconds(10)) {
+        last_refusal_logged = now;
+        log::write(log::level::warn, "connection limit reached; closing new connections",
+                   {{"limit", config.max_connections}, {"refused_so_far", refused.load()}});
+      }
+      boost::system::error_code ignored;
+      socket.close(ignored);
       continue;
     }
     socket.set_option(tcp::no_delay(true));
@@ -172,6 +198,8 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     ~unregister() { registry.erase(position); }
   } guard{registry, position};
 
+  boost::system::error_code no_peer;
+  const auto peer = lowest.socket().remote_endpoint(no_peer).address();
   beast::flat_buffer buffer;
   while (!stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -193,16 +221,20 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     Reply reply = Response{};
     bool keep_alive = false;
     bool http_1_0 = false;  // such a client cannot take a chunked body
-    const bool refused = ec.failed();
+    bool refused = ec.failed();
     if (ec) {
       if (is_disconnect(ec)) co_return;
       reply = problem_response(transport_problem(ec));
+    } else if (const auto hosts = parser.get().count(bhttp::field::host); hosts > 1 || (hosts == 0 && parser.get().version() >= 11)) {
+      // RFC 9112 section 3.2: HTTP/1.1 needs exactly one Host; two could be read differently by a proxy and by us.
+      reply = problem_response({Status::bad_request, "invalid_request", "send exactly one Host header"});
+      refused = true;
     } else {
       Request request = parser.release();
       keep_alive = request.keep_alive();
       http_1_0 = request.version() < 11;
       try {
-        reply = co_await handler(request, shard);
+        reply = co_await handler(request, shard, peer);
       } catch (const std::exception& e) {
         // Handlers answer their own failures; this is the last line, so the client still gets an answer.
         log::write(log::level::error, "handler failed", {{"detail", e.what()}});
@@ -210,6 +242,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
       }
     }
     reply.response.keep_alive(keep_alive && !stopping);
+    if (tls) reply.response.set(bhttp::field::strict_transport_security, "max-age=31536000");  // browsers: never plain HTTP here
     bool written = false;
     if (reply.stream) {
       written = co_await write_streamed(stream, reply, !http_1_0);
@@ -291,6 +324,7 @@ unsigned short Server::port() const noexcept { return state_->port; }
 
 std::size_t Server::open_connections() const noexcept { return state_->open; }
 std::uint64_t Server::accepted_connections() const noexcept { return state_->accepted; }
+std::uint64_t Server::refused_connections() const noexcept { return state_->refused; }
 
 void Server::stop() {
   state_->stopping = true;

@@ -3,6 +3,7 @@
 // io_contexts (one thread each), keep-alive, optional TLS 1.2+, size limits and timeouts, graceful stop.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -36,10 +37,14 @@ struct ServerConfig {
   duration read_timeout = std::chrono::seconds(15);  // reading a request's body
   duration write_timeout = std::chrono::seconds(15);  // a whole response, or each piece of a streamed one
   std::optional<TlsFiles> tls;
+  // Connections open at once; more are closed at accept, counted and logged, so that at the descriptor limit new
+  // clients are told at once instead of hanging in the backlog.
+  std::size_t max_connections = 10'000;
+  std::function<void()> on_refused;  // called for each connection closed at the limit (a metric)
 };
 
-// Called for every complete request; `shard` is the index of the io_context it runs on.
-using Handler = std::function<asio::awaitable<Reply>(Request& request, std::size_t shard)>;
+// Called for every complete request; `shard` is the index of the io_context it runs on, `peer` the client's address.
+using Handler = std::function<asio::awaitable<Reply>(Request& request, std::size_t shard, const asio::ip::address& peer)>;
 
 class Server {
  public:
@@ -54,6 +59,7 @@ class Server {
   // Connections still open (for the shutdown wait and metrics).
   std::size_t open_connections() const noexcept;
   std::uint64_t accepted_connections() const noexcept;  // since start
+  std::uint64_t refused_connections() const noexcept;   // since start, at max_connections
 
  private:
   struct state;

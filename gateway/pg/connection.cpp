@@ -48,6 +48,29 @@ void Connection::attach_socket() {
   socket_.assign(fd);
 }
 
+std::optional<std::string> conninfo_problem(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options) {
+    PQconninfoFree(options);
+    return std::nullopt;
+  }
+  std::string message = error ? trimmed(error) : "not a libpq connection string or URL";
+  PQfreemem(error);
+  // libpq quotes the part it stumbled on, which may be the password: every quoted part goes.
+  std::string redacted;
+  bool quoted = false;
+  for (char c : message) {
+    if (c == '"') {
+      redacted += quoted ? "\"" : "\"...";
+      quoted = !quoted;
+    } else if (!quoted) {
+      redacted += c;
+    }
+  }
+  return redacted;
+}
+
 void Connection::fail(std::string_view what) {
   broken_ = true;
   std::string message(what);

@@ -5,6 +5,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -25,6 +26,10 @@ struct Notification {
   std::string channel;
   std::string payload;
 };
+
+// Why `conninfo` is not a libpq connection string or URL, worded without quoting any of it (it may hold a
+// password); nullopt when it is one.
+std::optional<std::string> conninfo_problem(const std::string& conninfo);
 
 class Connection {
  public:

@@ -70,7 +70,7 @@ const pg::Query select_sealed_reward{"redemptions_sealed_reward",
                                      "SELECT reward_key_id, reward_sealed FROM redemptions WHERE id = $1 AND program_id = $2"};
 
 const pg::Query insert_reveal_audit{"redemptions_reveal_audit",
-                                    "INSERT INTO reveal_audit (program_id, redemption_id, api_key_id, request_id) VALUES ($1, $2, $3, $4)"};
+                                    "INSERT INTO reveal_audit (program_id, redemption_id, api_key_id, request_id, client_request_id) VALUES ($1, $2, $3, $4, $5)"};
 
 Redemption redemption_from(const pg::Row& r) {
   return Redemption{std::string(r.text("id")),
@@ -121,7 +121,8 @@ AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }
 
 boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const std::string& program_id, const std::string& id,
-                                                          const std::string& api_key_id, const std::optional<std::string>& request_id) {
+                                                          const std::string& api_key_id, const std::string& request_id,
+                                                          const std::optional<std::string>& client_request_id) {
   auto tx = co_await pg::Transaction::begin(db);
   auto rows = co_await tx.exec(pg::statement(select_sealed_reward, id, program_id));
   if (rows.empty()) {
@@ -130,7 +131,7 @@ boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const s
   }
   SealedReward sealed{rows.front().optional_string("reward_key_id"), rows.front().optional_string("reward_sealed")};
   std::vector<pg::Statement> audit;
-  if (sealed.blob) audit.push_back(pg::statement(insert_reveal_audit, program_id, id, api_key_id, request_id));
+  if (sealed.blob) audit.push_back(pg::statement(insert_reveal_audit, program_id, id, api_key_id, request_id, client_request_id));
   co_await tx.commit(std::move(audit));
   co_return sealed;
 }

@@ -67,9 +67,11 @@ struct SealedReward {
   std::optional<std::string> key_id, blob;  // both null until the order is issued
 };
 // The sealed reward of an order, for POST .../reveal; an issued one is written to the audit log (who, when) in the
-// same transaction. nullopt when there is no such redemption in the program.
+// same transaction, under our request id and the client's X-Request-Id. nullopt when there is no such redemption
+// in the program.
 boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const std::string& program_id, const std::string& id,
-                                                          const std::string& api_key_id, const std::optional<std::string>& request_id);
+                                                          const std::string& api_key_id, const std::string& request_id,
+                                                          const std::optional<std::string>& client_request_id);
 
 struct Filter {
   std::optional<std::string> account_id;

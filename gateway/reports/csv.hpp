@@ -15,8 +15,9 @@ struct CsvRecord {
   std::string error;  // non-empty: this record could not be read (e.g. a stray quote); fields then undefined
 };
 
-// All records of `text` (CRLF or LF line ends; a final line end optional; blank lines skipped). A malformed
-// record is returned with its error and reading goes on at the next line.
+// All records of `text` (CRLF, LF or lone CR line ends; a final line end optional; blank lines skipped). A
+// malformed record (a stray quote, bytes that are not UTF-8) is returned with its error and reading goes on at
+// the next line.
 std::vector<CsvRecord> parse_csv(std::string_view text);
 
 }  // namespace rgw::reports

@@ -2,7 +2,6 @@
 
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/reports/csv.hpp"
@@ -158,32 +157,6 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "json") return Format::json;
   if (name == "csv") return Format::csv;
   return std::nullopt;
-}
-
-std::optional<date::local_days> parse_date(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  date::local_days day;
-  in >> date::parse("%F", day);
-  if (text.size() != 10 || in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
-  return day;
-}
-
-std::optional<std::string> range_problem(date::local_days from, date::local_days to) {
-  if (to < from) return "'to' is before 'from'";
-  if ((to - from).count() >= max_report_days) return "a report covers at most " + std::to_string(max_report_days) + " days";
-  return std::nullopt;
-}
-
-std::vector<std::chrono::sys_seconds> day_starts(const std::string& timezone, date::local_days from, date::local_days to) {
-  const auto* zone = date::locate_zone(timezone);
-  std::vector<std::chrono::sys_seconds> starts;
-  for (auto day = from; day <= to + date::days(1); day += date::days(1))
-    starts.push_back(zone->to_sys(date::local_seconds(day), date::choose::earliest));
-  return starts;
-}
-
-date::local_days local_day(const std::string& timezone, std::chrono::sys_seconds at) {
-  return date::floor<date::days>(date::locate_zone(timezone)->to_local(at));
 }
 
 boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program program, PayoutRequest request, http::BodySink& out) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gateway/http/message.hpp"
+#include "gateway/reports/days.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/programs/programs.hpp"
 
@@ -30,21 +31,6 @@ struct PayoutRequest {
   std::optional<std::string> provider;  // only this provider's orders
   Format format = Format::json;
 };
-
-// The longest range one report may cover (ten years of days).
-constexpr int max_report_days = 3660;
-
-// A date written YYYY-MM-DD exactly; nullopt for anything else (2026-02-30 included).
-std::optional<date::local_days> parse_date(std::string_view text);
-// Why from..to cannot be a report's range (to before from, over max_report_days), or nullopt.
-std::optional<std::string> range_problem(date::local_days from, date::local_days to);
-
-// The UTC instants at which the local days from..to+1 begin in `timezone`: one more than there are days. A day
-// that starts inside a DST gap starts at the end of the gap. Throws std::runtime_error for an unknown zone.
-std::vector<std::chrono::sys_seconds> day_starts(const std::string& timezone, date::local_days from, date::local_days to);
-
-// The local calendar day of an instant in `timezone`.
-date::local_days local_day(const std::string& timezone, std::chrono::sys_seconds at);
 
 // Writes the report into `out`; stops early (without error) once `out` says the reader is gone.
 boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program program, PayoutRequest request, http::BodySink& out);

@@ -2,11 +2,8 @@
 
 #include <map>
 
-#include "gateway/api/input.hpp"
 #include "gateway/api/pricing_inputs.hpp"
 #include "gateway/ids.hpp"
-#include "gateway/reports/csv.hpp"
-#include "gateway/reports/payouts.hpp"
 
 namespace rgw::reports {
 namespace {
@@ -60,48 +57,7 @@ json period_json(const std::optional<std::string>& from, const std::optional<std
   return {{"from", *from}, {"to", *to}};
 }
 
-std::optional<StatementLine> read_line(const CsvRecord& record, std::vector<BadRow>& bad) {
-  auto fail = [&](std::string error) {
-    bad.push_back({record.line, std::move(error)});
-    return std::nullopt;
-  };
-  if (!record.error.empty()) return fail(record.error);
-  if (record.fields.size() != 5) return fail("expected 5 fields, found " + std::to_string(record.fields.size()));
-  const auto& f = record.fields;
-  if (f[0].empty() && f[1].empty()) return fail("neither provider_ref nor order_id is given");
-  if (f[0].size() > 200 || f[1].size() > 200) return fail("provider_ref and order_id are at most 200 characters");
-  const auto amount = fx::Money::parse(f[2], f[3]);
-  if (!amount) return fail("amount '" + f[2].substr(0, 40) + "' is not an amount of currency '" + f[3].substr(0, 10) + "'");
-  if (amount->amount().is_negative() || amount->amount().is_zero()) return fail("amount must be positive");
-  std::chrono::sys_seconds issued_at;
-  try {
-    issued_at = date::floor<std::chrono::seconds>(api::parse_timestamp(f[4], "issued_at"));
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
-  return StatementLine{record.line, f[0], f[1], *amount, issued_at};
-}
-
 }  // namespace
-
-Statement parse_statement(std::string_view csv) {
-  if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);  // a byte order mark from spreadsheet exports
-  const auto records = parse_csv(csv);
-  if (records.empty() || !records.front().error.empty() || csv_line(records.front().fields) != std::string(statement_header) + "\r\n")
-    throw std::invalid_argument(std::string("a statement starts with the header row ") + statement_header);
-  Statement statement;
-  for (std::size_t i = 1; i < records.size(); ++i)
-    if (auto line = read_line(records[i], statement.bad_rows)) statement.lines.push_back(std::move(*line));
-  return statement;
-}
-
-std::optional<Period> statement_period(const Statement& statement, const std::string& timezone) {
-  if (statement.lines.empty()) return std::nullopt;
-  auto [first, last] = std::minmax_element(statement.lines.begin(), statement.lines.end(),
-                                           [](const auto& a, const auto& b) { return a.issued_at < b.issued_at; });
-  const auto starts = day_starts(timezone, local_day(timezone, first->issued_at), local_day(timezone, last->issued_at));
-  return Period{starts.front(), starts.back()};
-}
 
 boost::asio::awaitable<bool> has_orders_at(pg::Pool& db, const std::string& program_id, const std::string& provider) {
   const auto found = co_await db.exec(pg::statement(any_order_at, program_id, provider));

@@ -12,43 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "fx/money.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/reports/statement.hpp"
 
 namespace rgw::reports {
 
 // The kinds of findings, as the result names them.
 inline constexpr const char* finding_kinds[] = {"missing_here", "missing_there", "mismatched", "bad_rows"};
-
-// The header row a statement must start with (API.md).
-inline constexpr const char* statement_header = "provider_ref,order_id,amount,currency,issued_at";
-
-struct StatementLine {
-  int line = 0;
-  std::string provider_ref, order_id;  // at least one of them
-  fx::Money amount;
-  std::chrono::sys_seconds issued_at;
-};
-
-struct BadRow {
-  int line = 0;
-  std::string error;
-};
-
-struct Statement {
-  std::vector<StatementLine> lines;
-  std::vector<BadRow> bad_rows;
-};
-
-// Reads a statement. Throws std::invalid_argument when the header row is not `statement_header`.
-Statement parse_statement(std::string_view csv);
-
-struct Period {
-  std::chrono::sys_seconds from, to;  // [from, to)
-};
-
-// The whole local days (in `timezone`) from the first to the last issued_at of the statement's lines.
-std::optional<Period> statement_period(const Statement& statement, const std::string& timezone);
 
 struct ReconcileRequest {
   std::string program_id, provider;

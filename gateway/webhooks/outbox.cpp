@@ -89,6 +89,7 @@ asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<cons
   client_config.connect_timeout = client_config.response_timeout = config.timeout;
   client_config.max_response_bytes = 64 * 1024;
   client_config.ca_file = config.ca_file;
+  client_config.destinations = config.destinations;
   providers::http::Client client(client_config);
   const providers::RetryPolicy backoff_policy{duration_cast<milliseconds>(config.retry_base), duration_cast<milliseconds>(config.retry_cap)};
   asio::steady_timer timer(co_await asio::this_coro::executor);

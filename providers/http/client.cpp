@@ -22,27 +22,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using asio::use_awaitable;
 
-std::optional<Url> Url::parse(std::string_view text) {
-  Url url;
-  if (text.starts_with("https://")) url.tls = true, text.remove_prefix(8);
-  else if (text.starts_with("http://")) text.remove_prefix(7);
-  else return std::nullopt;
-  const auto slash = text.find('/');
-  auto authority = text.substr(0, slash);
-  url.target = slash == std::string_view::npos ? "/" : std::string(text.substr(slash));
-  if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;  // no userinfo
-  const auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-    url.port = authority.substr(colon + 1);
-    authority = authority.substr(0, colon);
-    if (url.port.empty() || url.port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  } else {
-    url.port = url.tls ? "443" : "80";
-  }
-  url.host = authority;
-  return url;
-}
-
 // Kept-alive connections of one client, by (scheme, host, port), with the executor they belong to.
 struct Client::Pool {
   struct Idle {
@@ -143,7 +122,15 @@ void Client::drop_idle() {
 asio::awaitable<std::unique_ptr<Client::Connection>> Client::open(const Url& url) {
   auto executor = co_await asio::this_coro::executor;
   asio::ip::tcp::resolver resolver(executor);
-  const auto endpoints = co_await resolver.async_resolve(url.host, url.port, use_awaitable);
+  const auto resolved = co_await resolver.async_resolve(url.host, url.port, use_awaitable);
+  // The addresses are checked, not the name: a name may resolve to anything, differently each time.
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  std::string refused;
+  for (const auto& entry : resolved) {
+    if (auto why = config_.destinations.refusal(entry.endpoint().address())) refused = std::move(*why);
+    else endpoints.push_back(entry.endpoint());
+  }
+  if (endpoints.empty()) throw boost::system::system_error(asio::error::access_denied, "destination refused: " + refused);
   auto connection = std::make_unique<Connection>();
   auto tcp = std::make_unique<beast::tcp_stream>(executor);
   tcp->expires_after(config_.connect_timeout);
@@ -156,7 +143,9 @@ asio::awaitable<std::unique_ptr<Client::Connection>> Client::open(const Url& url
   connection->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*tcp), *tls_);
   auto& tls = *connection->tls;
   // SNI, and the certificate must name the host we asked for.
-  if (!SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str()))
+  boost::system::error_code not_an_address;
+  asio::ip::make_address(url.host, not_an_address);
+  if (not_an_address && !SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str()))  // SNI names hosts, never addresses
     throw boost::system::system_error(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
   tls.set_verify_callback(asio::ssl::host_name_verification(url.host));
   beast::get_lowest_layer(tls).expires_after(config_.connect_timeout);
@@ -167,7 +156,7 @@ asio::awaitable<std::unique_ptr<Client::Connection>> Client::open(const Url& url
 asio::awaitable<Reply> Client::send(std::string_view method, const Url& url, const std::map<std::string, std::string>& headers, std::string body) {
   const auto executor = co_await asio::this_coro::executor;
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), url.target, 11};
-  req.set(bhttp::field::host, url.host);
+  req.set(bhttp::field::host, url.authority());
   req.set(bhttp::field::user_agent, "rewardgw");
   for (const auto& [name, value] : headers) req.set(name, value);
   if (req.method() != bhttp::verb::get) {

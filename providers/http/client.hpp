@@ -13,25 +13,18 @@
 #include <optional>
 #include <string>
 
+#include "providers/http/url.hpp"
+
 namespace rgw::providers::http {
 
 using duration = std::chrono::steady_clock::duration;
-
-struct Url {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string target;  // path and query, at least "/"
-
-  // http://host[:port]/path or https://...; nullopt for anything else.
-  static std::optional<Url> parse(std::string_view text);
-};
 
 struct ClientConfig {
   duration connect_timeout = std::chrono::seconds(5);
   duration response_timeout = std::chrono::seconds(10);  // from the first byte sent to the last byte read
   std::size_t max_response_bytes = 4 * 1024 * 1024;
   std::optional<std::string> ca_file;  // PEM bundle to trust; default: the system's trust store
+  DestinationPolicy destinations;      // checked on the resolved addresses, at every connect
 };
 
 struct Reply {

@@ -75,6 +75,7 @@ nlohmann::json create_once(const fs::path& dir, const std::string& key, const nl
   const auto temp = dir / (".tmp-" + key + "-" + std::to_string(::getpid()));
   {
     std::ofstream out(temp, std::ios::trunc);
+    fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write);  // before a byte is written: codes, PINs, card numbers
     out << fresh.dump();
     out.flush();
     if (!out) throw std::runtime_error("sandbox: cannot write its record");
@@ -104,6 +105,7 @@ Result issued_result(const std::string& key, const nlohmann::json& record) {
 
 SandboxProvider::SandboxProvider(std::string name, Limits limits, SandboxConfig config) : Provider(std::move(name), limits), config_(std::move(config)) {
   fs::create_directories(config_.record_dir);
+  fs::permissions(config_.record_dir, fs::perms::owner_all);  // the records are rewards: for this user's eyes only
 }
 
 std::uint64_t SandboxProvider::next_draw(const std::string& key) {

@@ -51,7 +51,7 @@ struct Simulator::impl {
     server_config.port = config.port;
     server_config.tls = config.tls;
     server = std::make_unique<http::Server>(std::vector<boost::asio::io_context*>{&io}, server_config,
-                                            [this](http::Request& r, std::size_t) { return handle(r); });
+                                            [this](http::Request& r, std::size_t, const boost::asio::ip::address&) { return handle(r); });
     server->start();
     thread = std::thread([this] { io.run(); });
   }

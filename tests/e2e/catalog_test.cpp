@@ -49,11 +49,7 @@ class Catalog : public ::testing::Test {
     EXPECT_EQ(r.status, 200u) << target << " " << r.body;
     return r.json();
   }
-  std::uint64_t metric(const std::string& name) const {
-    const auto text = client.request("GET", "/metrics").body;
-    const auto at = text.find("\n" + name + " ");
-    return at == std::string::npos ? 0 : std::stoull(text.substr(at + name.size() + 2));
-  }
+  std::uint64_t metric(const std::string& name) const { return counter_value(client, name); }
   Reply quote(const nlohmann::json& body, const std::string& key = {}) const {
     return client.request("POST", "/v1/quotes", body.dump(), bearer(key.empty() ? tenant.cabinet : key));
   }

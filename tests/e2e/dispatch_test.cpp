@@ -66,16 +66,26 @@ TEST_F(Dispatch, AnIssuedRewardIsSealedMaskedAndRevealedOnlyToTheCabinetWithAnAu
 
   EXPECT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.ops)).status, 403u);
   EXPECT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.finance)).status, 403u);
-  const auto revealed = client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.cabinet));
+  // Two reveals under one client X-Request-Id: each audit row has our own unique id, and the client's beside it.
+  const auto revealed = client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.cabinet, {{"X-Request-Id", "cab-1"}}));
   ASSERT_EQ(revealed.status, 200u) << revealed.body;
+  EXPECT_EQ(revealed.header("x-request-id"), "cab-1") << "echoed";
   EXPECT_EQ(revealed.header("cache-control"), "no-store");
   EXPECT_EQ(revealed.json()["code"], code) << "what the provider issued";
   EXPECT_EQ(masked, "****-" + code.substr(code.size() - 4));
   EXPECT_EQ(revealed.json()["pin"].get<std::string>().size(), 4u);
   EXPECT_EQ(order(id).int64("reveals"), 1) << "audited";
+  ASSERT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.cabinet, {{"X-Request-Id", "cab-1"}})).status, 200u);
+  const pg::Query audit_ids{"t_audit_ids",
+                            "SELECT count(DISTINCT request_id) AS ours, count(*) FILTER (WHERE request_id LIKE 'req_%') AS generated,"
+                            "       string_agg(DISTINCT client_request_id, ',') AS theirs FROM reveal_audit WHERE redemption_id = $1"};
+  const auto ids = query(audit_ids, id).front();
+  EXPECT_EQ(ids.int64("ours"), 2) << "two reveals, two ids of ours";
+  EXPECT_EQ(ids.int64("generated"), 2);
+  EXPECT_EQ(ids.text("theirs"), "cab-1");
   const Tenant other = make_tenant(client, gateway->bootstrap_key);
   EXPECT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(other.cabinet)).status, 404u);
-  EXPECT_EQ(order(id).int64("reveals"), 1) << "a refused reveal is not a reveal";
+  EXPECT_EQ(order(id).int64("reveals"), 2) << "a refused reveal is not a reveal";
 }
 
 TEST_F(Dispatch, ARefusedOrderFailsAndItsPointsComeBackExactlyOnce) {
@@ -149,7 +159,7 @@ class WebhookReceiver {
     http::ServerConfig config;
     config.port = 0;
     server_ = std::make_unique<http::Server>(std::vector<asio::io_context*>{&io_}, config,
-                                             [this](http::Request& r, std::size_t) { return receive(r); });
+                                             [this](http::Request& r, std::size_t, const asio::ip::address&) { return receive(r); });
     server_->start();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -180,33 +190,56 @@ class WebhookReceiver {
   int failures_;
 };
 
-TEST_F(Dispatch, FinalStatusesReachTheWebhookSignedAndRetriedUntilAccepted) {
+// A program of its own with `webhook_url`, and one 10 EUR redemption in it (its webhook secret, its order id).
+struct HookedOrder {
+  std::string secret, id;
+};
+
+class Webhooks : public Dispatch {
+ protected:
+  Reply create_hooked_program(const std::string& url) const {
+    const nlohmann::json program = {{"name", "Hooked " + unique_suffix()},
+                                    {"base_currency", "EUR"},
+                                    {"point_value", {{"amount", "0.01"}, {"currency", "EUR"}}},
+                                    {"timezone", "Europe/Berlin"},
+                                    {"webhook_url", url}};
+    return client.request("POST", "/v1/programs", program.dump(), bearer(gateway->bootstrap_key));
+  }
+  HookedOrder redeem_in_hooked_program(const std::string& url) const {
+    const auto created = create_hooked_program(url);
+    EXPECT_EQ(created.status, 201u) << created.body;
+    if (created.status != 201u) return {};
+    const std::string program_id = created.json()["id"];
+    auto key = [&](const char* role) -> std::string {
+      return client.request("POST", "/v1/programs/" + program_id + "/api-keys", nlohmann::json{{"role", role}}.dump(), bearer(gateway->bootstrap_key))
+          .json()["key"];
+    };
+    const auto admin = key("admin"), cabinet = key("cabinet");
+    const std::string account = client.request("POST", "/v1/accounts", nlohmann::json{{"external_ref", "x"}, {"name", "X"}}.dump(), bearer(admin)).json()["id"];
+    EXPECT_EQ(client.request("PUT", "/v1/catalog/AMZ", voucher.dump(), bearer(admin)).status, 201u);
+    EXPECT_EQ(client.request("POST", "/v1/accounts/" + account + "/credits", nlohmann::json{{"points", 1000}, {"reason", "test"}}.dump(),
+                             bearer(admin, {{"Idempotency-Key", "c1"}})).status,
+              201u);
+    const auto accepted = client.request("POST", "/v1/redemptions", nlohmann::json{{"account_id", account}, {"sku", "AMZ"}, {"face_value", ten_eur}}.dump(),
+                                         bearer(cabinet, {{"Idempotency-Key", "r1"}}));
+    EXPECT_EQ(accepted.status, 202u) << accepted.body;
+    return {created.json()["webhook_secret"], accepted.json().value("id", "")};
+  }
+};
+
+const pg::Query delivery_log{"t_deliveries",
+                             "SELECT count(*) AS n, count(*) FILTER (WHERE status = 204) AS ok, max(error) AS error,"
+                             "       (SELECT count(*) FROM webhook_events WHERE redemption_id = $1 AND delivered_at IS NOT NULL) AS delivered"
+                             " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE e.redemption_id = $1"};
+
+TEST_F(Webhooks, FinalStatusesReachTheWebhookSignedAndRetriedUntilAccepted) {
   WebhookReceiver receiver(2);
-  const nlohmann::json program = {{"name", "Hooked " + unique_suffix()},
-                                  {"base_currency", "EUR"},
-                                  {"point_value", {{"amount", "0.01"}, {"currency", "EUR"}}},
-                                  {"timezone", "Europe/Berlin"},
-                                  {"webhook_url", receiver.url()}};
-  const auto created = client.request("POST", "/v1/programs", program.dump(), bearer(gateway->bootstrap_key));
-  ASSERT_EQ(created.status, 201u) << created.body;
-  const std::string secret = created.json()["webhook_secret"];
+  EXPECT_EQ(create_hooked_program("ftp://x").status, 400u);
+  const auto hooked = redeem_in_hooked_program(receiver.url());
+  const std::string& secret = hooked.secret;
+  const std::string& id = hooked.id;
+  ASSERT_FALSE(id.empty());
   EXPECT_TRUE(secret.starts_with("whsec_"));
-  const std::string program_id = created.json()["id"];
-  EXPECT_EQ(client.request("POST", "/v1/programs", nlohmann::json{{"webhook_url", "ftp://x"}}.dump(), bearer(gateway->bootstrap_key)).status, 400u);
-  auto key = [&](const char* role) -> std::string {
-    return client.request("POST", "/v1/programs/" + program_id + "/api-keys", nlohmann::json{{"role", role}}.dump(), bearer(gateway->bootstrap_key))
-        .json()["key"];
-  };
-  const auto admin = key("admin"), cabinet = key("cabinet");
-  const std::string account = client.request("POST", "/v1/accounts", nlohmann::json{{"external_ref", "x"}, {"name", "X"}}.dump(), bearer(admin)).json()["id"];
-  ASSERT_EQ(client.request("PUT", "/v1/catalog/AMZ", voucher.dump(), bearer(admin)).status, 201u);
-  ASSERT_EQ(client.request("POST", "/v1/accounts/" + account + "/credits", nlohmann::json{{"points", 1000}, {"reason", "test"}}.dump(),
-                           bearer(admin, {{"Idempotency-Key", "c1"}})).status,
-            201u);
-  const auto accepted = client.request("POST", "/v1/redemptions", nlohmann::json{{"account_id", account}, {"sku", "AMZ"}, {"face_value", ten_eur}}.dump(),
-                                       bearer(cabinet, {{"Idempotency-Key", "r1"}}));
-  ASSERT_EQ(accepted.status, 202u) << accepted.body;
-  const std::string id = accepted.json()["id"];
 
   ASSERT_EQ(eventually([&] { return receiver.received().size(); }, std::size_t{3}), 3u) << "two 500s, then accepted";
   const auto deliveries = receiver.received();
@@ -218,20 +251,58 @@ TEST_F(Dispatch, FinalStatusesReachTheWebhookSignedAndRetriedUntilAccepted) {
     const auto t = header.substr(2, comma - 2);
     EXPECT_EQ(header.substr(comma + 4), crypto::hmac_sha256_hex(secret, t + "." + d.body())) << "verifiable with the program's secret";
   }
+  EXPECT_EQ(deliveries.front()[http::beast::http::field::host], receiver.url().substr(7, receiver.url().find("/hooks") - 7)) << "Host names the port";
   const auto event = nlohmann::json::parse(deliveries.front().body());
   EXPECT_EQ(event["type"], "redemption.issued");
   EXPECT_EQ(event["data"]["id"], id);
   EXPECT_EQ(event["data"]["status"], "issued");
   EXPECT_TRUE(event["data"]["reward"]["code"].get<std::string>().starts_with("****-")) << "webhooks carry the masked reward";
-  const pg::Query delivery_log{"t_deliveries",
-                               "SELECT count(*) AS n, count(*) FILTER (WHERE status = 204) AS ok,"
-                               "       (SELECT count(*) FROM webhook_events WHERE redemption_id = $1 AND delivered_at IS NOT NULL) AS delivered"
-                               " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE e.redemption_id = $1"};
   const auto log = eventually([&] { return query(delivery_log, id).front().int64("delivered"); }, 1);
   EXPECT_EQ(log, 1);
   EXPECT_EQ(query(delivery_log, id).front().int64("n"), 3) << "every delivery attempt recorded";
   EXPECT_EQ(query(delivery_log, id).front().int64("ok"), 1);
   EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).size() == 1u);
+}
+
+// A webhook URL is one strictly parsed URL: nothing in it can become a header or a second request.
+TEST_F(Webhooks, UrlsThatCouldInjectHeadersAreRefused) {
+  WebhookReceiver receiver(0);
+  for (const auto& bad : {receiver.url() + " HTTP/1.1\r\nX-Injected: yes\r\nX-A: b", receiver.url() + "\r\nX-Injected: yes", receiver.url() + "/a b",
+                          std::string("http://user:pw@example.com/"), std::string("http://2130706433/"), std::string("http://example.com/#x")}) {
+    const auto created = create_hooked_program(bad);
+    EXPECT_EQ(created.status, 400u) << bad;
+    EXPECT_NE(created.body.find("webhook_url"), std::string::npos);
+  }
+  const auto normalised = create_hooked_program("HTTP://Example.COM:80/Hooks?a=1");
+  ASSERT_EQ(normalised.status, 201u) << normalised.body;
+  EXPECT_EQ(normalised.json()["webhook_url"], "http://example.com/Hooks?a=1");
+  EXPECT_TRUE(receiver.received().empty());
+}
+
+// Webhooks go to public addresses only unless an operator allows more (these tests allow 127.0.0.0/8 and nothing else).
+class WebhooksOutside : public Webhooks {
+ protected:
+  void adjust(app::Config& c) override { c.settings.webhook_destinations.allowed.clear(); }
+};
+
+TEST_F(WebhooksOutside, InternalAddressesAreRefusedAtCreationAndAtConnect) {
+  for (const char* internal : {"http://127.0.0.1:9/h", "http://169.254.169.254/latest/meta-data/", "http://[::1]/h", "http://10.0.0.8/h",
+                               "http://[::ffff:127.0.0.1]/h", "http://0.0.0.0/h"}) {
+    const auto created = create_hooked_program(internal);
+    EXPECT_EQ(created.status, 400u) << internal;
+    EXPECT_NE(created.body.find("private network"), std::string::npos) << created.body;
+  }
+  // A name is checked where it matters, on the address it resolves to when the sender connects.
+  WebhookReceiver receiver(0);
+  const auto port = receiver.url().substr(17, receiver.url().find("/hooks") - 17);
+  const auto id = redeem_in_hooked_program("http://localhost:" + port + "/hooks").id;
+  ASSERT_FALSE(id.empty());
+  const auto attempts = eventually([&] { return query(delivery_log, id).front().int64("n") >= 2; }, true);
+  EXPECT_TRUE(attempts) << "the sender tried, and was refused, more than once";
+  const auto log = query(delivery_log, id).front();
+  EXPECT_EQ(log.int64("delivered"), 0);
+  EXPECT_NE(std::string(log.text("error")).find("loopback"), std::string::npos) << log.text("error");
+  EXPECT_TRUE(receiver.received().empty()) << "nothing reached the internal address";
 }
 
 class FaultStorm : public Dispatch {

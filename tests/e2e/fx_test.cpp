@@ -167,5 +167,40 @@ TEST_F(Fx, AFileSourceForAirGappedInstalls) {
   std::filesystem::remove(path);
 }
 
+// A set in which a currency jumps beyond REWARDGW_FX_MAX_CHANGE_PCT (50 %) is quarantined: not stored, not used,
+// counted and shown; the next sane set is taken as usual.
+TEST_F(Fx, AJumpInTheFeedIsQuarantinedAndTheLastGoodRatesStay) {
+  const auto path = std::filesystem::temp_directory_path() / ("rgw-rates-" + unique_suffix() + ".json");
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto publish = [&](const char* eur, long long at) {
+    std::ofstream(path) << R"({"base": "USD", "timestamp": )" << at << R"(, "rates": {"EUR": ")" << eur << R"(", "JPY": 150}})";
+  };
+  publish("0.91", now - 60);
+  auto gateway = std::make_unique<Gateway>([&](app::Config& c) {
+    world->db.configure(c);
+    c.fx = rates::RefreshConfig{path.string(), 1s, std::nullopt};
+    c.settings.fx_readiness_max_age = 3600s;
+  });
+  const auto client = gateway->client();
+  const Tenant t = make_tenant(client, gateway->bootstrap_key);
+  auto eur = [&] {
+    const auto r = client.request("GET", "/v1/fx/rates", std::nullopt, bearer(t.cabinet));
+    return r.status == 200 ? r.json()["rates"].value("EUR", "") : std::string();
+  };
+  ASSERT_EQ(eventually(eur, std::string("0.91")), "0.91");
+
+  publish("0.40", now - 30);  // -56 %
+  const auto quarantined = eventually([&] { return counter_value(client, "rewardgw_fx_sets_quarantined_total") > 0; }, true);
+  EXPECT_TRUE(quarantined);
+  EXPECT_EQ(eur(), "0.91") << "the last good rates stay in force";
+  const auto ready = client.request("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200u);
+  EXPECT_NE(ready.json().value("fx_last_refresh_error", "").find("EUR moved from 0.91 to 0.4"), std::string::npos) << ready.body;
+
+  publish("0.93", now);  // +2 %: sane again
+  EXPECT_EQ(eventually(eur, std::string("0.93")), "0.93");
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace rgw::test

@@ -84,6 +84,50 @@ TEST_F(Transport, KeepAliveServesSeveralRequestsOnOneConnection) {
   }
 }
 
+// RFC 9112: an HTTP/1.1 request names its Host exactly once (two could be read one way by a proxy, another by us).
+TEST_F(Transport, ExactlyOneHostHeader) {
+  Gateway gateway;
+  asio::io_context io;
+  auto answer = [&](const std::string& head) {
+    auto s = connect_to(io, gateway.port());
+    asio::write(s, asio::buffer(head + "\r\n"));
+    const auto sent = read_until_closed(s, 10s);
+    return sent.substr(0, sent.find("\r\n"));
+  };
+  EXPECT_EQ(answer("GET /healthz HTTP/1.1\r\nConnection: close\r\n"), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(answer("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n"), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(answer("GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"), "HTTP/1.1 200 OK");
+  EXPECT_EQ(answer("GET /healthz HTTP/1.0\r\n"), "HTTP/1.1 200 OK") << "HTTP/1.0 has no Host requirement";
+}
+
+// At the connection limit a new client is closed at once (and counted), not left hanging in the backlog.
+TEST_F(Transport, ConnectionsOverTheLimitAreClosedAndCounted) {
+  Gateway gateway([](app::Config& c) { c.http.max_connections = 2; });
+  asio::io_context io;
+  std::vector<tcp::socket> held;
+  boost::beast::flat_buffer buffer;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(connect_to(io, gateway.port()));
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/healthz", 11};
+    req.set(bhttp::field::host, "x");
+    bhttp::write(held.back(), req);
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(held.back(), buffer, res);  // answered: this connection is open and counted
+    ASSERT_EQ(res.result_int(), 200u);
+  }
+  auto third = connect_to(io, gateway.port());
+  EXPECT_EQ(read_until_closed(third, 10s), "") << "closed without a word";
+  held.clear();
+  const auto refused = eventually([&] {
+    try {
+      return counter_value(gateway.client(), "rewardgw_http_connections_refused_total");
+    } catch (const std::exception&) {
+      return std::uint64_t{0};  // the held connections may not be closed yet
+    }
+  }, std::uint64_t{1});
+  EXPECT_EQ(refused, 1u);
+}
+
 TEST_F(Transport, AStreamedAnswerIsChunkedForHttp11AndCloseDelimitedForHttp10) {
   Gateway gateway;
   const auto tenant = make_tenant(gateway.client(), gateway.bootstrap_key);
@@ -113,6 +157,7 @@ TEST_F(Transport, TlsWithAVerifiedCertificateAndNoOldProtocols) {
 
   auto ok = gateway.client().request("GET", "/healthz");  // verifies against the test CA
   EXPECT_EQ(ok.status, 200u);
+  EXPECT_EQ(ok.header("strict-transport-security"), "max-age=31536000");
 
   // TLS 1.1, even from a client willing to use it, is refused.
   asio::io_context io;
@@ -130,6 +175,23 @@ TEST_F(Transport, TlsWithAVerifiedCertificateAndNoOldProtocols) {
   // Plain HTTP to the TLS port gets no HTTP answer.
   const Client plain{gateway.port(), std::nullopt};
   EXPECT_THROW(plain.request("GET", "/healthz"), std::exception);
+}
+
+// A key of another pair would start "listening, tls: true" and then fail every handshake: it stops start-up.
+TEST_F(Transport, ATlsKeyThatIsNotTheCertificatesStopsStartUp) {
+  const TestCertificate one, other;
+  // The probe's case: an RSA certificate with an EC key (OpenSSL itself takes that pair without a word).
+  const auto rsa = one.dir + "/rsa";
+  ASSERT_EQ(run_shell("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + rsa + ".key -out " + rsa +
+                      ".pem 2>/dev/null").status, 0);
+  for (const auto& [cert, key] : {std::pair{one.cert, other.key}, std::pair{rsa + ".pem", one.key}}) {
+    try {
+      Gateway gateway([&](app::Config& c) { c.http.tls = http::TlsFiles{cert, key}; });
+      ADD_FAILURE() << "started with " << key << " for " << cert;
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find(key + " does not belong to the certificate " + cert), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST_F(Transport, LostDatabaseAnswers503AndNotReady) {

@@ -6,6 +6,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "providers/http/url.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw::test {
@@ -13,6 +14,12 @@ namespace rgw::test {
 std::string unique_suffix() {
   static std::mt19937_64 rng{std::random_device{}()};
   return std::to_string(rng());
+}
+
+std::uint64_t counter_value(const Client& client, const std::string& name) {
+  const auto text = client.request("GET", "/metrics").body;
+  const auto at = text.find("\n" + name + " ");
+  return at == std::string::npos ? 0 : std::stoull(text.substr(at + name.size() + 2));
 }
 
 CommandOutput run_shell(const std::string& command) {
@@ -57,6 +64,7 @@ Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
   config.webhooks.poll = std::chrono::milliseconds(100);
   config.webhooks.retry_base = std::chrono::milliseconds(50);
   config.webhooks.retry_cap = std::chrono::milliseconds(500);
+  config.settings.webhook_destinations.allowed = {*providers::http::Network::parse("127.0.0.0/8")};  // test receivers are local
   config.bootstrap_key = bootstrap_key;
   config.threads = 2;
   config.http.port = 0;
@@ -64,6 +72,7 @@ Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
   config.shutdown_grace = std::chrono::seconds(2);
   // Tests hammer and poll with one key; the rate limit has its own test.
   config.settings.rate_limit_per_second = config.settings.rate_limit_burst = 1e6;
+  config.key_lookups_per_s = 1e6;
   if (adjust) adjust(config);
   config.settings.providers.clear();
   for (const auto& [name, _] : config.providers.items()) config.settings.providers.insert(name);

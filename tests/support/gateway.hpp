@@ -61,6 +61,9 @@ struct CommandOutput {
   std::string out;  // standard output
   int status = -1;  // as pclose() reports it: 0 for a clean exit 0
 };
+// An unlabelled counter's value in the gateway's /metrics (0 when absent).
+std::uint64_t counter_value(const Client& client, const std::string& name);
+
 // Runs a shell command to its end.
 CommandOutput run_shell(const std::string& command);
 // promtool's linter over a /metrics body: its complaints, empty when the text passes.

@@ -73,6 +73,30 @@ TEST(Csv, AStrayQuoteSpoilsOnlyItsOwnRecord) {
   EXPECT_EQ(records[3].fields, (std::vector<std::string>{"ok", "3"}));
 }
 
+// Found by fuzzing: bare CR line ends (old Mac exports) made rows vanish, which would be false "missing_there".
+TEST(Csv, ALoneCrEndsALineLikeCrlfAndLf) {
+  const auto records = parse_csv("h\rx\"y\rc,1\rd,2\r");
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].fields, std::vector<std::string>{"h"});
+  EXPECT_FALSE(records[1].error.empty());
+  EXPECT_EQ(records[1].line, 2);
+  EXPECT_EQ(records[2].fields, (std::vector<std::string>{"c", "1"}));
+  EXPECT_EQ(records[2].line, 3);
+  EXPECT_EQ(records[3].fields, (std::vector<std::string>{"d", "2"}));
+  EXPECT_EQ(records[3].line, 4);
+  const auto quoted = parse_csv("\"a\rb\",1\rnext,2");
+  ASSERT_EQ(quoted.size(), 2u);
+  EXPECT_EQ(quoted[0].fields[0], "a\rb");
+  EXPECT_EQ(quoted[1].line, 3) << "a CR inside quotes is a line too";
+}
+
+TEST(Csv, BytesThatAreNotUtf8SpoilOnlyTheirRecord) {
+  const auto records = parse_csv("a,b\nRA-\xff,1\nok,2\n");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[1].error, "not UTF-8 text");
+  EXPECT_TRUE(records[2].error.empty());
+}
+
 TEST(Statement, ReadsLinesAndReportsBadRowsByLineNumber) {
   const auto statement = parse_statement(
       "\xEF\xBB\xBFprovider_ref,order_id,amount,currency,issued_at\r\n"
@@ -109,6 +133,14 @@ TEST(Statement, ThePeriodIsTheWholeLocalDaysItsLinesFallOn) {
   EXPECT_EQ(utc(period->from), "2026-11-01T21:00:00Z");
   EXPECT_EQ(utc(period->to), "2026-11-03T21:00:00Z");
   EXPECT_FALSE(statement_period(parse_statement("provider_ref,order_id,amount,currency,issued_at\n"), "Europe/Moscow"));
+  // Found by fuzzing: lines of year 1 and year 9999 made 3.65 million day starts; the period is two.
+  const auto vast = statement_period(parse_statement("provider_ref,order_id,amount,currency,issued_at\n"
+                                                     "RA-1,,10.00,EUR,0001-01-02T00:00:00Z\n"
+                                                     "RA-2,,10.00,EUR,9999-12-30T00:00:00Z\n"),
+                                     "UTC");
+  ASSERT_TRUE(vast);
+  EXPECT_EQ(utc(vast->from), "0001-01-02T00:00:00Z");
+  EXPECT_EQ(utc(vast->to), "9999-12-31T00:00:00Z");
 }
 
 }  // namespace

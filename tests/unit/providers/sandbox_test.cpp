@@ -63,6 +63,10 @@ TEST_F(SandboxTest, IssuesOncePerKeyAndReplaysTheSameReward) {
   const auto record = sandbox_issued(dir);
   EXPECT_EQ(record.size(), 2u);
   EXPECT_EQ(record.at("k1"), first.reward->code.reveal());
+  // The records hold codes and PINs: readable by their owner only.
+  namespace fs = std::filesystem;
+  EXPECT_EQ(fs::status(dir / "k1").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all);
 }
 
 TEST_F(SandboxTest, RefusedSkusAreRejectedAndCreateNothing) {
