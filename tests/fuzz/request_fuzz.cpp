@@ -1,0 +1,55 @@
+// What clients send: JSON bodies (no duplicate members, no NUL, bounded depth), query parameters (printable
+// UTF-8 after decoding), cursors (one spelling each), RFC 3339 timestamps (what parses prints and parses back
+// to the same instant).
+#include "fx/utf8.hpp"
+#include "gateway/api/errc.hpp"
+#include "gateway/api/input.hpp"
+#include "tests/fuzz/check.hpp"
+
+using namespace rgw;
+
+namespace {
+
+void check_no_nul(const nlohmann::json& v) {
+  if (v.is_string()) FUZZ_CHECK(v.get_ref<const std::string&>().find('\0') == std::string::npos);
+  if (v.is_object())
+    for (const auto& [key, value] : v.items()) {
+      FUZZ_CHECK(key.find('\0') == std::string::npos);
+      check_no_nul(value);
+    }
+  if (v.is_array())
+    for (const auto& e : v) check_no_nul(e);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
+  const auto text = fuzz_text(data, size);
+  if (const auto t = api::parse_rfc3339(text)) {
+    const auto again = api::parse_rfc3339(api::format_timestamp(*t));
+    FUZZ_CHECK(again && *again == *t);
+  }
+  const std::string target = "/x?a=" + std::string(text);
+  try {
+    if (const auto value = api::query_param(target, "a")) FUZZ_CHECK(fx::printable_utf8(*value));
+  } catch (const api::Failure&) {
+  }
+  try {
+    const std::string cursor_target = "/x?cursor=" + std::string(text);
+    if (const auto position = api::cursor_param(cursor_target)) {
+      FUZZ_CHECK(*position > 0);
+      FUZZ_CHECK(api::encode_cursor(*position) == api::query_param(cursor_target, "cursor"));  // one spelling per position
+    }
+  } catch (const api::Failure&) {
+  }
+  http::Request request;
+  request.set(http::beast::http::field::content_type, "application/json");
+  request.body() = std::string(text);
+  try {
+    const auto body = api::parse_object(request, 8);
+    FUZZ_CHECK(body.is_object());
+    check_no_nul(body);
+  } catch (const api::Failure&) {
+  }
+  return 0;
+}
