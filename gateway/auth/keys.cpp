@@ -1,7 +1,9 @@
 #include "gateway/auth/keys.hpp"
 
-#include <boost/asio/async_result.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <stdexcept>
@@ -55,25 +57,7 @@ struct KeyStore::Flight {
   bool done = false;
   std::optional<Principal> principal;
   std::exception_ptr error;
-  std::vector<std::function<void()>> resume;  // each posts a waiting coroutine back to its own executor
-
-  boost::asio::awaitable<std::optional<Principal>> wait(std::shared_ptr<Flight> self) {
-    co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
-        [self](auto handler) {
-          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-          auto wake = [shared] {
-            const auto executor = boost::asio::get_associated_executor(*shared);
-            boost::asio::post(executor, std::move(*shared));
-          };
-          std::unique_lock lock(self->mutex);
-          if (!self->done) return self->resume.push_back(std::move(wake));
-          lock.unlock();
-          wake();
-        },
-        boost::asio::use_awaitable);
-    if (error) std::rethrow_exception(error);
-    co_return principal;
-  }
+  std::vector<std::function<void()>> resume;  // each wakes one waiting coroutine, on its own thread
 
   void finish(std::optional<Principal> p, std::exception_ptr e) {
     std::vector<std::function<void()>> waiting;
@@ -87,6 +71,18 @@ struct KeyStore::Flight {
     for (auto& wake : waiting) wake();
   }
 };
+
+boost::asio::awaitable<void> KeyStore::landed(std::shared_ptr<Flight> flight) {
+  // A timer of the waiter's own, cancelled on its own thread: Asio objects are touched by one thread only.
+  const auto executor = co_await boost::asio::this_coro::executor;
+  auto timer = std::make_shared<boost::asio::steady_timer>(executor, boost::asio::steady_timer::time_point::max());
+  {
+    std::lock_guard lock(flight->mutex);
+    if (flight->done) co_return;
+    flight->resume.push_back([executor, timer] { boost::asio::post(executor, [timer] { timer->cancel(); }); });
+  }
+  co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
 
 KeyStore::Admission KeyStore::admit(const std::string& hash, const boost::asio::ip::address& source, std::chrono::steady_clock::time_point now) {
   std::lock_guard lock(mutex_);
@@ -133,7 +129,10 @@ boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::str
   auto admission = admit(hash, source, now);
   if (admission.answer) co_return std::move(*admission.answer);
   if (!admission.leader) {
-    out.principal = co_await admission.flight->wait(admission.flight);
+    co_await landed(admission.flight);
+    std::lock_guard lock(admission.flight->mutex);
+    if (admission.flight->error) std::rethrow_exception(admission.flight->error);
+    out.principal = admission.flight->principal;
     co_return out;
   }
 
