@@ -151,7 +151,8 @@ boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::str
     ~Landing() {
       {
         std::lock_guard lock(store.mutex_);
-        store.in_flight_.erase(hash);
+        // Only this look-up's own entry: a re-check (no flight) must not drop a cold look-up begun meanwhile.
+        if (auto it = store.in_flight_.find(hash); flight && it != store.in_flight_.end() && it->second == flight) store.in_flight_.erase(it);
         if (error) {
           for (auto* cache : {&store.known_, &store.unknown_})
             if (auto it = cache->find(hash); it != cache->end()) it->second.recheck_since.reset();
