@@ -96,7 +96,15 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   std::atomic<std::size_t> open{0};
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> refused{0};
-  std::chrono::steady_clock::time_point last_refusal_logged;  // accept loop only
+  std::chrono::steady_clock::time_point accept_problem_logged;  // accept loop only
+
+  // Accept problems are logged once per 10 s at most: a flood must not turn into a flood of log lines.
+  bool accept_problem_to_log() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - accept_problem_logged < std::chrono::seconds(10)) return false;
+    accept_problem_logged = now;
+    return true;
+  }
   std::vector<std::list<connection_control*>> connections;  // per shard, touched only on that shard's thread
 
   asio::awaitable<void> accept_loop();
@@ -130,10 +138,7 @@ asio::awaitable<void> Server::state::accept_loop() {
     if (ec) {
       if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
       // Out of descriptors and the like: pause instead of spinning (max_connections should keep us below that).
-      if (const auto now = std::chrono::steady_clock::now(); now - last_refusal_logged > std::chrono::seconds(10)) {
-        last_refusal_logged = now;
-        log::write(log::level::error, "accept failed", {{"detail", ec.message()}, {"open", open.load()}});
-      }
+      if (accept_problem_to_log()) log::write(log::level::error, "accept failed", {{"detail", ec.message()}, {"open", open.load()}});
       asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_nothrow);
       continue;
@@ -141,12 +146,9 @@ asio::awaitable<void> Server::state::accept_loop() {
     if (open >= config.max_connections) {
       ++refused;
       if (config.on_refused) config.on_refused();
-      // One line per 10 s at most: a flood must not turn into a flood of log lines.
-      if (const auto now = std::chrono::steady_clock::now(); now - last_refusal_logged > std::chrono::seconds(10)) {
-        last_refusal_logged = now;
+      if (accept_problem_to_log())
         log::write(log::level::warn, "connection limit reached; closing new connections",
                    {{"limit", config.max_connections}, {"refused_so_far", refused.load()}});
-      }
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
@@ -324,7 +326,6 @@ unsigned short Server::port() const noexcept { return state_->port; }
 
 std::size_t Server::open_connections() const noexcept { return state_->open; }
 std::uint64_t Server::accepted_connections() const noexcept { return state_->accepted; }
-std::uint64_t Server::refused_connections() const noexcept { return state_->refused; }
 
 void Server::stop() {
   state_->stopping = true;

@@ -59,7 +59,6 @@ class Server {
   // Connections still open (for the shutdown wait and metrics).
   std::size_t open_connections() const noexcept;
   std::uint64_t accepted_connections() const noexcept;  // since start
-  std::uint64_t refused_connections() const noexcept;   // since start, at max_connections
 
  private:
   struct state;

@@ -172,6 +172,16 @@ TEST_F(Transport, TlsWithAVerifiedCertificateAndNoOldProtocols) {
   tls.handshake(asio::ssl::stream_base::client, ec);
   EXPECT_TRUE(ec) << "a TLS 1.1 handshake must fail";
 
+  // Our order of suites, not the client's: a TLS 1.2 client preferring ChaCha20 still gets AES-GCM, our first.
+  asio::ssl::context chacha_first(asio::ssl::context::tls_client);
+  SSL_CTX_set_max_proto_version(chacha_first.native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(chacha_first.native_handle(), "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256");
+  auto s2 = connect_to(io, gateway.port());
+  asio::ssl::stream<tcp::socket&> modern(s2, chacha_first);
+  modern.handshake(asio::ssl::stream_base::client, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(std::string(SSL_get_cipher_name(modern.native_handle())), "ECDHE-ECDSA-AES128-GCM-SHA256");
+
   // Plain HTTP to the TLS port gets no HTTP answer.
   const Client plain{gateway.port(), std::nullopt};
   EXPECT_THROW(plain.request("GET", "/healthz"), std::exception);
