@@ -125,10 +125,17 @@ std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
 
 namespace {
 result<Decimal> add_scaled(const Decimal& a, const Decimal& b, int sign) {
-  const int scale = a.scale() > b.scale() ? a.scale() : b.scale();
+  int scale = a.scale() > b.scale() ? a.scale() : b.scale();
   const int128 x = static_cast<int128>(a.units()) * pow10[scale - a.scale()];
   const int128 y = static_cast<int128>(b.units()) * pow10[scale - b.scale()];
-  return make_decimal(x + sign * y, scale);
+  int128 sum = x + sign * y;
+  // Exact, so trailing zeros can go: a sum too large at the finer scale may fit at a coarser one (found by
+  // fuzzing: (a + b) - b overflowed where a itself fits).
+  while (scale > 0 && (sum > INT64_MAX || sum < -INT64_MAX) && sum % 10 == 0) {
+    sum /= 10;
+    --scale;
+  }
+  return make_decimal(sum, scale);
 }
 }  // namespace
 

@@ -63,6 +63,10 @@ TEST(Decimal, Arithmetic) {
   EXPECT_EQ(add(dec("0.1"), dec("0.2")).value().to_string(), "0.3");
   EXPECT_EQ(subtract(dec("1"), dec("0.01")).value().to_string(), "0.99");
   EXPECT_EQ(add(dec("9223372036854775807"), dec("1")).error(), errc::overflow);
+  // Found by fuzzing: the exact result fits at its own scale though not at the finer scale of the operands.
+  const auto a = dec("-999990200.0406021"), b = dec("100000500.9900004999");
+  EXPECT_EQ(subtract(add(a, b).value(), b).value(), a);
+  EXPECT_EQ(subtract(add(a, b).value(), b).value().to_string(), "-999990200.040602100") << "only the zeros it must drop";
   // 10.00 USD at 58.7454 RUB per USD = 587.454 -> 587.45
   EXPECT_EQ(multiply(dec("10.00"), dec("58.7454"), 2, rounding::half_even).value().to_string(), "587.45");
   EXPECT_EQ(divide(dec("1"), dec("3"), 10, rounding::half_even).value().to_string(), "0.3333333333");
