@@ -71,25 +71,20 @@ std::optional<std::string> quarantine_reason(const std::vector<fx::RateSet>& set
   return std::nullopt;
 }
 
-// What one turn did.
-struct Turn {
-  bool stored = false;
-  std::optional<std::string> quarantined;  // why the fetched sets were set aside
-};
-
-// One turn: fetch if due and no other process is at it.
-asio::awaitable<Turn> fetch_if_due(const RefreshConfig& config, pg::Pool& db, RateStore& store, providers::http::Client& client) {
-  Turn turn;
+// One turn: fetch if due and no other process is at it. Returns why the fetched sets were set aside, if they were.
+asio::awaitable<std::optional<std::string>> fetch_if_due(const RefreshConfig& config, pg::Pool& db, RateStore& store,
+                                                         providers::http::Client& client) {
+  std::optional<std::string> quarantined;
   auto tx = co_await pg::Transaction::begin(db);
   const auto claim = (co_await tx.exec(pg::statement(claim_fetch))).front();
   const auto now = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
   const auto newest = claim.optional_int64("newest_fetch");
-  if (!claim.boolean("got") || (newest && now - *newest < config.interval.count())) co_return turn;
+  if (!claim.boolean("got") || (newest && now - *newest < config.interval.count())) co_return quarantined;
   auto sets = co_await fetch(config, client);
-  turn.quarantined = quarantine_reason(sets, store, config.max_change);
-  if (turn.quarantined) {
+  quarantined = quarantine_reason(sets, store, config.max_change);
+  if (quarantined) {
     co_await tx.rollback();
-    co_return turn;
+    co_return quarantined;
   }
   std::vector<pg::Statement> writes;
   for (const auto& set : sets) writes.push_back(save(set));
@@ -98,8 +93,7 @@ asio::awaitable<Turn> fetch_if_due(const RefreshConfig& config, pg::Pool& db, Ra
   const auto& fresh = sets.front();
   log::write(log::level::info, "rates fetched", {{"source", fresh.source}, {"as_of", date::format("%FT%TZ", fresh.as_of)}, {"currencies", fresh.rates.size()}});
   store.install(std::move(sets.front()));
-  turn.stored = true;
-  co_return turn;
+  co_return quarantined;
 }
 
 }  // namespace
@@ -139,11 +133,11 @@ asio::awaitable<void> keep_fresh(RefreshConfig config, std::shared_ptr<pg::Pool>
     auto wait = duration<double>(config.interval);
     try {
       if (auto set = co_await latest(*db)) store->install(std::move(*set));
-      const auto turn = co_await fetch_if_due(config, *db, *store, client);
-      if (turn.quarantined) {
-        status->quarantined("rates quarantined: " + *turn.quarantined);
+      const auto quarantined = co_await fetch_if_due(config, *db, *store, client);
+      if (quarantined) {
+        status->quarantined("rates quarantined: " + *quarantined);
         log::write(log::level::error, "rate set quarantined; the last good rates stay in force",
-                   {{"source", config.source}, {"detail", *turn.quarantined}});
+                   {{"source", config.source}, {"detail", *quarantined}});
         wait = std::min<duration<double>>(wait, seconds(30));
       } else {
         status->succeeded();
