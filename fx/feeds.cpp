@@ -1,10 +1,10 @@
 #include "fx/feeds.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "fx/iso_date.hpp"
 #include "fx/xml.hpp"
 
 namespace rgw::fx {
@@ -40,23 +40,17 @@ result<void> add_rate(RateSet& set, std::string_view code, std::string_view text
   return {};
 }
 
-// "YYYY-MM-DD" or, with `russian`, "DD.MM.YYYY".
+// "YYYY-MM-DD" or, with `russian`, "DD.MM.YYYY" (read as the same digits in ISO order).
 result<sys_days> parse_date(std::string_view text, bool russian) {
-  int y = 0, m = 0, d = 0;
-  auto number = [&](std::size_t at, std::size_t len, int& out) {
-    if (at + len > text.size()) return false;
-    const auto digits = text.substr(at, len);
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;  // from_chars takes a '-'
-    std::from_chars(digits.data(), digits.data() + len, out);
-    return true;
-  };
-  bool ok = text.size() == 10 &&
-            (russian ? text[2] == '.' && text[5] == '.' && number(0, 2, d) && number(3, 2, m) && number(6, 4, y)
-                     : text[4] == '-' && text[7] == '-' && number(0, 4, y) && number(5, 2, m) && number(8, 2, d));
-  const year_month_day date{year{y}, month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
-  if (!ok || !date.ok()) return errc::malformed_feed;
-  if (sys_days{date} < first_feed_day) return errc::implausible_rates;
-  return sys_days{date};
+  std::string iso(text);
+  if (russian && text.size() == 10 && text[2] == '.' && text[5] == '.')
+    iso = std::string(text.substr(6, 4)) + "-" + std::string(text.substr(3, 2)) + "-" + std::string(text.substr(0, 2));
+  else if (russian)
+    return errc::malformed_feed;
+  const auto date = parse_iso_date(iso);
+  if (!date) return errc::malformed_feed;
+  if (*date < first_feed_day) return errc::implausible_rates;
+  return *date;
 }
 
 Currency currency(std::string_view code) { return Currency::from_code(code).value(); }

@@ -11,6 +11,7 @@
 #include <date/date.h>
 #pragma GCC diagnostic pop
 
+#include "fx/iso_date.hpp"
 #include "fx/utf8.hpp"
 #include "gateway/api/errc.hpp"
 
@@ -128,11 +129,10 @@ std::optional<timestamp> parse_rfc3339(std::string_view s) {
     }
     return v;
   };
-  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
-  if (!y || !mo || !d || !h || !mi || !sec || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
-    return std::nullopt;
-  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
-  if (*y < 1 || !date.ok() || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
+  const auto date = fx::parse_iso_date(s.substr(0, 10));
+  const auto h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
+  if (!date || !h || !mi || !sec || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  if (year_month_day{*date}.year() < year{1} || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
   std::size_t at = 19;
   microseconds fraction{0};
   if (at < s.size() && s[at] == '.') {
@@ -153,7 +153,7 @@ std::optional<timestamp> parse_rfc3339(std::string_view s) {
     offset = hours{*oh} + minutes{*om};
     if (s[at] == '-') offset = -offset;
   }
-  return sys_days{date} + hours{*h} + minutes{*mi} + seconds{*sec} + fraction - offset;
+  return *date + hours{*h} + minutes{*mi} + seconds{*sec} + fraction - offset;
 }
 
 timestamp parse_timestamp(std::string_view text, std::string_view field) {

@@ -1,19 +1,13 @@
 #include "gateway/reports/days.hpp"
 
+#include "fx/iso_date.hpp"
+
 namespace rgw::reports {
 
 std::optional<date::local_days> parse_date(std::string_view text) {
-  if (text.size() != 10) return std::nullopt;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (i == 4 || i == 7 ? text[i] != '-' : (text[i] < '0' || text[i] > '9')) return std::nullopt;
-  auto number = [&](std::size_t at, std::size_t n) {
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (text[i] - '0');
-    return v;
-  };
-  const date::year_month_day day{date::year{number(0, 4)}, date::month(static_cast<unsigned>(number(5, 2))), date::day(static_cast<unsigned>(number(8, 2)))};
-  if (!day.ok()) return std::nullopt;
-  return date::local_days{day};
+  const auto day = fx::parse_iso_date(text);
+  if (!day) return std::nullopt;
+  return date::local_days{day->time_since_epoch()};
 }
 
 std::optional<std::string> range_problem(date::local_days from, date::local_days to) {

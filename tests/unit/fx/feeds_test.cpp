@@ -1,5 +1,6 @@
 // The feed parsers take well-formed feeds and refuse everything else whole.
 #include "fx/feeds.hpp"
+#include "fx/iso_date.hpp"
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,13 @@ TEST(Feeds, JsonWithStringsAndNumbersReadFromTheirText) {
 }
 
 const sys_seconds now = time_point_cast<seconds>(system_clock::now());
+
+TEST(IsoDate, ExactlyYyyyMmDd) {
+  EXPECT_EQ(parse_iso_date("2028-02-29"), sys_days{year{2028} / February / 29});
+  EXPECT_EQ(parse_iso_date("0000-01-01"), sys_days{year{0} / January / 1});
+  for (const char* bad : {"2027-02-29", "2026-13-01", "2026-00-10", "-001-03-03", "+999-01-01", "2026-1-01", "2026/11/01", "2026-11-01 ", "20261101", ""})
+    EXPECT_FALSE(parse_iso_date(bad)) << bad;
+}
 
 TEST(Feeds, DetectsTheFormat) {
   EXPECT_EQ(parse_feed(read("cbr-daily-sample.xml"), now).value().front().source, "cbr");
