@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "fx/utf8.hpp"
 #include "gateway/ids.hpp"
 #include "gateway/log/log.hpp"
 #include "gateway/metrics/families.hpp"
@@ -13,8 +14,7 @@ namespace {
 // is the client's, not unique: our own id is what logs and audit rows are keyed by.
 std::optional<std::string> client_request_id(const http::Request& request) {
   const auto given = request["X-Request-Id"];
-  const bool usable = !given.empty() && given.size() <= 128 &&
-                      std::all_of(given.begin(), given.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  const bool usable = !given.empty() && given.size() <= 128 && fx::visible_ascii(given);
   return usable ? std::optional<std::string>(given) : std::nullopt;
 }
 
@@ -104,7 +104,7 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
   }
   // Ids, SKUs and codes are printable ASCII: a segment that is not names nothing here.
   for (const auto& param : match.params)
-    if (!std::all_of(param.begin(), param.end(), [](char c) { return c > 0x20 && c < 0x7f; })) throw Failure(errc::not_found, "no such resource");
+    if (!fx::visible_ascii(param)) throw Failure(errc::not_found, "no such resource");
   pg::Pool& db = *services_.pools[shard];
   if (!match.route->access.open) {
     const auto who = co_await services_.keys->authenticate(db, bearer_token(request), peer);

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "fx/utf8.hpp"
 #include "gateway/pg/connection.hpp"
 #include "providers/http/url.hpp"
 #include "providers/registry.hpp"
@@ -65,8 +66,7 @@ std::vector<providers::http::Network> networks(const std::string& list, const ch
 
 // Random-looking enough for 128 bits: 24 characters of base64 carry 144; a repeated or spaced phrase is refused.
 bool strong_secret(std::string_view s) {
-  const bool printable = std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-  return s.size() >= 24 && printable && std::set<char>(s.begin(), s.end()).size() >= 12;
+  return s.size() >= 24 && fx::visible_ascii(s) && std::set<char>(s.begin(), s.end()).size() >= 12;
 }
 
 std::string host_name() {

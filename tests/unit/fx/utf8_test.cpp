@@ -28,5 +28,10 @@ TEST(Utf8, PrintableRefusesControlCharacters) {
   EXPECT_FALSE(printable_utf8("\xff"));
 }
 
+TEST(Utf8, VisibleAsciiHasNoSpaceControlOrHighBytes) {
+  EXPECT_TRUE(visible_ascii("req_01-A~!"));
+  for (const char* bad : {"a b", "a\tb", "a\x7f", "\xff", "\xd0\x9f"}) EXPECT_FALSE(visible_ascii(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace rgw::fx
