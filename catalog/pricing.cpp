@@ -18,7 +18,7 @@ fx::result<Price> price(const fx::Money& face, const fx::RateTable& rates, const
     points = fx::multiply(*points, *keep, 0, fx::rounding::ceiling);
     if (!points) return points.error();
   }
-  return Price{points->units(), conversion->to, conversion->mid_rate, conversion->applied_rate};
+  return Price{points->units(), conversion->to, conversion->mid_rate, conversion->applied_rate, markup};
 }
 
 }  // namespace rgw::catalog

@@ -18,6 +18,7 @@ struct Price {
   fx::Money base_value;       // face value in the base currency at the applied rate, half-even to minor units
   fx::Decimal mid_rate;       // face currency -> base, unmarked
   fx::Decimal applied_rate;   // with the markup
+  int markup_bps = 0;         // the markup applied: none when the face value is in the base currency
 };
 
 // points = ceil(face × applied_rate ÷ point_value), computed exactly (no rounding before the ceiling; no markup

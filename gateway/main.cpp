@@ -14,7 +14,7 @@
 #include "gateway/app/app.hpp"
 #include "gateway/app/load_catalog.hpp"
 #include "gateway/app/report.hpp"
-#include "gateway/log/log.hpp"
+#include "gateway/core/log.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include "fx/money.hpp"
 #include "providers/core/breaker.hpp"
 #include "providers/core/outcome.hpp"
-#include "providers/core/token_bucket.hpp"
+#include "gateway/net/token_bucket.hpp"
 
 namespace rgw::providers {
 
@@ -134,7 +134,7 @@ class Provider {
   const Limits limits_;
   mutable std::mutex mutex_;  // the dispatcher may call from several threads
   CircuitBreaker breaker_;
-  std::optional<TokenBucket> call_rate_;  // with max_calls_per_s
+  std::optional<net::TokenBucket> call_rate_;  // with max_calls_per_s
   std::size_t in_flight_ = 0;
   std::map<std::string, std::uint64_t> calls_;
   std::optional<std::string> last_error_;

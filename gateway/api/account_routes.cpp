@@ -1,7 +1,7 @@
 // POST /v1/accounts, GET /v1/accounts/{id}, POST /v1/accounts/{id}/credits, GET /v1/accounts/{id}/ledger.
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/ledger/ledger.hpp"
+#include "gateway/accounts/ledger.hpp"
 
 namespace rgw::api {
 namespace {
@@ -52,7 +52,7 @@ boost::asio::awaitable<http::Reply> credit_account(Call& call) {
   ledger::Credit credit{required_integer(body, "points", 1, max_credit_points), required_string(body, "reason", 500), std::nullopt};
   if (auto expires = optional_timestamp(body, "expires_at")) {
     if (*expires <= std::chrono::system_clock::now()) throw Failure(errc::invalid_request, "'expires_at' must be in the future");
-    credit.expires_at = format_timestamp(*expires);
+    credit.expires_at = rfc3339(*expires);
   }
 
   auto tx = co_await pg::Transaction::begin(call.db);

@@ -3,9 +3,9 @@
 #include <chrono>
 
 #include "fx/utf8.hpp"
-#include "gateway/ids.hpp"
-#include "gateway/log/log.hpp"
-#include "gateway/metrics/families.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/core/log.hpp"
+#include "gateway/core/families.hpp"
 
 namespace rgw::api {
 namespace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "gateway/api/route.hpp"
-#include "gateway/auth/rate_limiter.hpp"
+#include "gateway/accounts/rate_limiter.hpp"
 
 namespace rgw::api {
 

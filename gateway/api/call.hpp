@@ -9,17 +9,17 @@
 #include <vector>
 
 #include "gateway/api/errc.hpp"
-#include "gateway/auth/keys.hpp"
-#include "gateway/crypto/sealer.hpp"
-#include "gateway/http/message.hpp"
+#include "gateway/accounts/keys.hpp"
+#include "gateway/core/sealer.hpp"
+#include "gateway/net/message.hpp"
 #include "gateway/idempotency/idempotency.hpp"
-#include "gateway/metrics/metrics.hpp"
+#include "gateway/core/metrics.hpp"
 #include "gateway/pg/pool.hpp"
-#include "gateway/products/catalog_cache.hpp"
-#include "gateway/rates/rate_store.hpp"
-#include "gateway/rates/refresher.hpp"
+#include "gateway/pricing/offer.hpp"
+#include "gateway/pricing/rate_store.hpp"
+#include "gateway/pricing/refresher.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
-#include "providers/http/url.hpp"
+#include "gateway/net/url.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw::api {
@@ -33,15 +33,15 @@ struct Settings {
   double rate_limit_burst = 100;
   std::set<std::string> providers{"sandbox"};  // names product routes may use
   // Where webhooks may go: public addresses only, unless REWARDGW_WEBHOOK_ALLOW_NETWORKS names more.
-  providers::http::DestinationPolicy webhook_destinations{true, {}};
+  http::DestinationPolicy webhook_destinations{true, {}};
 };
 
 // The process-wide services handlers use, shared by all shards.
 struct Services {
   std::shared_ptr<auth::KeyStore> keys;
-  std::shared_ptr<rates::RateStore> rates;
-  std::shared_ptr<rates::RefreshStatus> fx_status;
-  std::shared_ptr<products::CatalogCache> catalog;
+  std::shared_ptr<pricing::RateStore> rates;
+  std::shared_ptr<pricing::RefreshStatus> fx_status;
+  std::shared_ptr<pricing::CatalogCache> catalog;
   std::shared_ptr<const crypto::Sealer> sealer;
   std::shared_ptr<metrics::Registry> metrics;
   std::shared_ptr<const providers::Registry> providers;
@@ -56,15 +56,17 @@ struct Call {
   auth::Principal principal;
   pg::Pool& db;
   auth::KeyStore& keys;
-  const rates::RateStore& rates;
-  const rates::RefreshStatus& fx_status;
-  products::CatalogCache& catalog;
+  const pricing::RateStore& rates;
+  const pricing::RefreshStatus& fx_status;
+  pricing::CatalogCache& catalog;
   const crypto::Sealer& sealer;
   redemptions::AcceptBatcher& accepts;  // this shard's group commit for redemptions
   const Services& services;
   const Settings& settings;
 
   nlohmann::json body() const;
+  // Where this shard's prices come from.
+  pricing::Sources pricing() const { return {db, catalog, rates}; }
   // The caller's program; program-scoped routes are never open to the bootstrap key.
   const std::string& program() const { return principal.program_id; }
 };

@@ -1,31 +1,23 @@
 // GET /v1/catalog, GET /v1/catalog/{sku}, PUT /v1/catalog/{sku}.
-#include "catalog/pricing.hpp"
 #include "gateway/api/input.hpp"
-#include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/crypto/digest.hpp"
+#include "gateway/core/digest.hpp"
+#include "gateway/pricing/offer.hpp"
 
 namespace rgw::api {
 namespace {
 
 using auth::Role;
-using products::Listing;
-
-catalog::PricingPolicy list_policy(const programs::Program& program) {
-  // Listings show the price before any tier discount; a quote applies the account's.
-  return {program.base_currency, program.point_value, program.fx_markup_bps, 0};
-}
+using pricing::Listing;
 
 // The API item in `locale`, priced in points and displayed in `display`; nullopt when the rates cannot price it.
 std::optional<nlohmann::json> render_item(const catalog::Product& p, const programs::Program& program, const std::string& locale,
                                           const fx::Currency& display, const fx::RateTable& rates) {
+  const auto listed = pricing::list_prices(p, program, display, rates);
+  if (!listed) return std::nullopt;
   nlohmann::json prices = nlohmann::json::array();
-  for (const auto& face : catalog::listed_face_values(p)) {
-    auto price = catalog::price(face, rates, list_policy(program));
-    auto shown = rates.convert(face, display);
-    if (!price || !shown) return std::nullopt;
-    prices.push_back({{"face_value", money_json(face)}, {"points", price->points}, {"display_value", money_json(shown->to)}});
-  }
+  for (const auto& price : *listed)
+    prices.push_back({{"face_value", money_json(price.face)}, {"points", price.points}, {"display_value", money_json(price.display)}});
   auto doc = catalog::to_json(p);
   nlohmann::json item = {{"sku", p.sku},
                          {"type", catalog::type_name(p.type)},
@@ -74,8 +66,9 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   const auto snapshot = co_await call.catalog.get(call.db, call.program());
   const auto& program = snapshot->program();
   const auto view = view_of(call, program);
-  const auto rates = current_rates(call);
-  require_fresh(rates->set(), program);
+  const auto fresh = pricing::fresh_rates(call.rates, program);
+  if (!fresh) co_return refusal(fresh.error());
+  const auto& rates = *fresh;
   // The listing depends on exactly these, and on the snapshot it is kept in.
   const auto& set = rates->set();
   const std::string key = view.locale + '|' + std::string(view.display.code()) + '|' + view.country.value_or("") + '|' + set.source + '|' +
@@ -99,12 +92,12 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
 boost::asio::awaitable<http::Reply> get_product(Call& call) {
   const auto snapshot = co_await call.catalog.get(call.db, call.program());
   const auto* product = snapshot->find(call.params[0]);
-  if (!product) throw Failure(errc::not_found, "no such product");
+  if (!product) co_return refusal(errc::not_found, "no such product");
   const auto view = view_of(call, snapshot->program());
-  const auto rates = current_rates(call);
-  require_fresh(rates->set(), snapshot->program());
-  auto item = render_item(*product, snapshot->program(), view.locale, view.display, *rates);
-  if (!item) throw Failure(errc::fx_unavailable, "the rate source quotes no rate for " + std::string(product->face_currency.code()));
+  const auto rates = pricing::fresh_rates(call.rates, snapshot->program());
+  if (!rates) co_return refusal(rates.error());
+  auto item = render_item(*product, snapshot->program(), view.locale, view.display, **rates);
+  if (!item) co_return refusal(pricing::errc::no_rate, "the rate source quotes no rate for " + std::string(product->face_currency.code()));
   auto body = http::to_text(*item);
   co_return conditional(call.request, Listing{body, etag_of(body)});
 }
@@ -116,7 +109,7 @@ boost::asio::awaitable<http::Reply> put_product(Call& call) {
   } catch (const catalog::InvalidProduct& e) {
     throw Failure(errc::invalid_request, e.what());
   }
-  const auto created = co_await products::save(call.db, call.program(), product, call.catalog.instance());
+  const auto created = co_await pricing::save_products(call.db, call.program(), product, call.catalog.instance());
   call.catalog.forget(call.program());
   co_return json_response(created.front() ? http::Status::created : http::Status::ok, catalog::to_json(product.front()));
 }

@@ -1,42 +1,64 @@
 #include "gateway/api/errc.hpp"
 
+#include "fx/errc.hpp"
+#include "gateway/pricing/errc.hpp"
+
 namespace rgw::api {
 namespace {
 
 struct code_info {
   http::Status status;
   const char* code;
+  const char* detail;  // when the handler gives none
 };
 
 code_info info(errc e) {
   using S = http::Status;
   switch (e) {
-    case errc::invalid_request: return {S::bad_request, "invalid_request"};
-    case errc::idempotency_key_required: return {S::bad_request, "idempotency_key_required"};
-    case errc::unauthorized: return {S::unauthorized, "unauthorized"};
-    case errc::forbidden: return {S::forbidden, "forbidden"};
-    case errc::not_found: return {S::not_found, "not_found"};
-    case errc::method_not_allowed: return {S::method_not_allowed, "method_not_allowed"};
-    case errc::conflict: return {S::conflict, "conflict"};
-    case errc::idempotency_in_progress: return {S::conflict, "idempotency_in_progress"};
-    case errc::quote_expired: return {S::gone, "quote_expired"};
-    case errc::payload_too_large: return {S::payload_too_large, "payload_too_large"};
-    case errc::insufficient_points: return {S::unprocessable_entity, "insufficient_points"};
-    case errc::idempotency_key_reuse: return {S::unprocessable_entity, "idempotency_key_reuse"};
-    case errc::denomination_invalid: return {S::unprocessable_entity, "denomination_invalid"};
-    case errc::product_unavailable: return {S::unprocessable_entity, "product_unavailable"};
-    case errc::rate_limited: return {S::too_many_requests, "rate_limited"};
-    case errc::fx_unavailable: return {S::service_unavailable, "fx_unavailable"};
-    case errc::unavailable: return {S::service_unavailable, "unavailable"};
+    case errc::invalid_request: return {S::bad_request, "invalid_request", "the request is not valid"};
+    case errc::idempotency_key_required: return {S::bad_request, "idempotency_key_required", "an Idempotency-Key header is required"};
+    case errc::unauthorized: return {S::unauthorized, "unauthorized", "a valid API key is required"};
+    case errc::forbidden: return {S::forbidden, "forbidden", "this key may not do this"};
+    case errc::not_found: return {S::not_found, "not_found", "no such resource"};
+    case errc::method_not_allowed: return {S::method_not_allowed, "method_not_allowed", "method not allowed on this path"};
+    case errc::conflict: return {S::conflict, "conflict", "the request conflicts with the resource's state"};
+    case errc::idempotency_in_progress: return {S::conflict, "idempotency_in_progress", "a request with this Idempotency-Key is in progress"};
+    case errc::quote_expired: return {S::gone, "quote_expired", "the quote has expired"};
+    case errc::payload_too_large: return {S::payload_too_large, "payload_too_large", "the body is too large"};
+    case errc::insufficient_points: return {S::unprocessable_entity, "insufficient_points", "the account's balance is too low"};
+    case errc::idempotency_key_reuse: return {S::unprocessable_entity, "idempotency_key_reuse", "the Idempotency-Key was used for another request"};
+    case errc::denomination_invalid: return {S::unprocessable_entity, "denomination_invalid", "the product does not offer this face value"};
+    case errc::product_unavailable: return {S::unprocessable_entity, "product_unavailable", "the product is not available"};
+    case errc::rate_limited: return {S::too_many_requests, "rate_limited", "too many requests"};
+    case errc::fx_unavailable: return {S::service_unavailable, "fx_unavailable", "exchange rates are unavailable"};
+    case errc::unavailable: return {S::service_unavailable, "unavailable", "the service is unavailable"};
+    case errc::no_such_quote: return {S::not_found, "not_found", "no such quote for this account"};
+    case errc::quote_mismatch: return {S::bad_request, "invalid_request", "the quote is for another product or face value"};
   }
-  return {S::internal_server_error, "internal"};
+  return {S::internal_server_error, "internal", "internal error"};
 }
 
 class category final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "rgw.api"; }
-  std::string message(int ev) const override { return info(static_cast<errc>(ev)).code; }
+  std::string message(int ev) const override { return info(static_cast<errc>(ev)).detail; }
 };
+
+// What each domain outcome means to a client.
+errc api_code(pricing::errc e) {
+  switch (e) {
+    case pricing::errc::no_rates:
+    case pricing::errc::stale_rates:
+    case pricing::errc::no_rate: return errc::fx_unavailable;
+    case pricing::errc::no_such_account:
+    case pricing::errc::no_such_product: return errc::not_found;
+    case pricing::errc::product_unavailable: return errc::product_unavailable;
+    case pricing::errc::denomination_invalid: return errc::denomination_invalid;
+    case pricing::errc::rounds_to_zero:
+    case pricing::errc::too_large: return errc::invalid_request;
+  }
+  return errc::unavailable;
+}
 
 }  // namespace
 
@@ -48,6 +70,20 @@ const boost::system::error_category& api_category() noexcept {
 http::Problem to_problem(errc code, std::string detail) {
   const auto i = info(code);
   return {i.status, i.code, std::move(detail)};
+}
+
+http::Problem to_problem(const boost::system::error_code& outcome, std::string detail) {
+  if (detail.empty()) detail = outcome.message();
+  const auto& category = outcome.category();
+  if (category == api_category()) return to_problem(static_cast<errc>(outcome.value()), std::move(detail));
+  if (category == pricing::pricing_category()) return to_problem(api_code(static_cast<pricing::errc>(outcome.value())), std::move(detail));
+  // Money and FX outcomes reach the API only from the client's own amounts.
+  if (category == fx::fx_category()) return to_problem(errc::invalid_request, std::move(detail));
+  return {http::Status::internal_server_error, "internal", "internal error"};
+}
+
+http::Response refusal(const boost::system::error_code& outcome, std::string detail) {
+  return http::problem_response(to_problem(outcome, std::move(detail)));
 }
 
 }  // namespace rgw::api

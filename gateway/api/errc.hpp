@@ -1,6 +1,6 @@
 #pragma once
-// Outcomes the API reports to clients, each with the stable `code` of API.md; to_problem() is the one mapping
-// from outcome to HTTP status.
+// Outcomes the API reports to clients, each with the stable `code` of docs/openapi.yaml; to_problem() is the one
+// mapping from any module's outcome (api, pricing, redemptions, fx categories) to an HTTP answer.
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "gateway/http/message.hpp"
+#include "gateway/net/message.hpp"
 
 namespace rgw::api {
 
@@ -30,6 +30,8 @@ enum class errc {
   rate_limited,
   fx_unavailable,
   unavailable,
+  no_such_quote,   // not_found: no quote of that id for this account
+  quote_mismatch,  // invalid_request: the quote is for another product or face value
 };
 
 const boost::system::error_category& api_category() noexcept;
@@ -39,6 +41,10 @@ template <class T>
 using result = boost::system::result<T>;
 
 http::Problem to_problem(errc code, std::string detail);
+// `outcome` of any module as the client sees it; the detail is the outcome's message unless one is given.
+http::Problem to_problem(const boost::system::error_code& outcome, std::string detail = {});
+// A handler's answer for an expected outcome: returned as a value, never thrown.
+http::Response refusal(const boost::system::error_code& outcome, std::string detail = {});
 
 // Thrown by request parsing and handlers for an outcome the client must see; caught once at the edge.
 class Failure : public std::runtime_error {

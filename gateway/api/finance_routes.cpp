@@ -3,8 +3,8 @@
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/metrics/families.hpp"
-#include "gateway/programs/programs.hpp"
+#include "gateway/core/families.hpp"
+#include "gateway/accounts/programs.hpp"
 #include "gateway/reports/payouts.hpp"
 #include "gateway/reports/reconciliation.hpp"
 #include "providers/registry.hpp"

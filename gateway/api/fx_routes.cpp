@@ -1,7 +1,7 @@
 // GET /v1/fx/rates and GET /v1/fx/convert.
 #include "gateway/api/input.hpp"
-#include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/pricing/offer.hpp"
 
 namespace rgw::api {
 namespace {
@@ -15,16 +15,17 @@ fx::Currency required_currency(std::string_view target, std::string_view name) {
 }
 
 boost::asio::awaitable<http::Reply> get_rates(Call& call) {
-  const auto table = current_rates(call);
+  const auto table = pricing::loaded_rates(call.rates);
+  if (!table) co_return refusal(table.error());
   const auto program = co_await programs::find(call.db, call.program());
-  const auto& set = table->set();
+  const auto& set = (*table)->set();
   nlohmann::json rates = nlohmann::json::object();
   for (const auto& [code, rate] : set.rates) rates[code] = rate.to_string();
   co_return json_response(http::Status::ok, {{"base", set.base.code()},
                                              {"source", set.source},
                                              {"as_of", rfc3339(set.as_of)},
                                              {"fetched_at", rfc3339(set.fetched_at)},
-                                             {"stale", is_stale(set, program)},
+                                             {"stale", pricing::is_stale(set, program)},
                                              {"rates", rates}});
 }
 
@@ -38,21 +39,18 @@ boost::asio::awaitable<http::Reply> convert(Call& call) {
   if (!amount || amount->amount().is_negative())
     throw Failure(errc::invalid_request, "'amount' must be a non-negative decimal with at most " + std::to_string(from.minor_units()) +
                                              " decimals for " + std::string(from.code()));
-  const auto table = current_rates(call);
-  require_fresh(table->set(), co_await programs::find(call.db, call.program()));
-  auto converted = table->convert(*amount, to);
-  if (!converted) {
-    if (converted.error() == fx::errc::no_rate)
-      throw Failure(errc::invalid_request, "the rate source quotes no rate for " + std::string(from.code()) + " or " + std::string(to.code()));
-    if (converted.error() == fx::errc::rounds_to_zero)
-      throw Failure(errc::invalid_request, "the amount is worth less than the smallest unit of " + std::string(to.code()));
-    throw Failure(errc::invalid_request, "the amount is too large to convert");
-  }
+  const auto table = pricing::fresh_rates(call.rates, co_await programs::find(call.db, call.program()));
+  if (!table) co_return refusal(table.error());
+  auto converted = (*table)->convert(*amount, to);
+  // Here the currencies are the client's choice: a missing rate is a bad request, not an outage.
+  if (!converted && converted.error() == fx::errc::no_rate)
+    co_return refusal(errc::invalid_request, "the rate source quotes no rate for " + std::string(from.code()) + " or " + std::string(to.code()));
+  if (!converted) co_return refusal(pricing::conversion_error(converted.error()));
   co_return json_response(http::Status::ok, {{"from", money_json(*amount)},
                                              {"to", money_json(converted->to)},
                                              {"rate", converted->mid_rate.to_string()},
-                                             {"as_of", rfc3339(table->set().as_of)},
-                                             {"source", table->set().source}});
+                                             {"as_of", rfc3339((*table)->set().as_of)},
+                                             {"source", (*table)->set().source}});
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // GET /healthz and GET /readyz.
-#include <date/date.h>
 
 #include "gateway/api/route.hpp"
+#include "gateway/core/format.hpp"
 
 namespace rgw::api {
 namespace {
@@ -19,7 +19,7 @@ std::optional<std::string> fx_problem(const Call& call) {
   const auto why = last_error ? "; last refresh: " + *last_error : std::string();
   if (!table) return "no exchange rates loaded" + why;
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  if (fx::age(table->set(), now) > *max_age) return "exchange rates as of " + date::format("%FT%TZ", table->set().as_of) + " are stale" + why;
+  if (fx::age(table->set(), now) > *max_age) return "exchange rates as of " + rfc3339(table->set().as_of) + " are stale" + why;
   return std::nullopt;
 }
 

@@ -5,13 +5,6 @@
 #include <set>
 #include <vector>
 
-// date.h's parser trips GCC 12's -Wmaybe-uninitialized inside the library itself.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <date/date.h>
-#pragma GCC diagnostic pop
-
-#include "fx/iso_date.hpp"
 #include "fx/utf8.hpp"
 #include "gateway/api/errc.hpp"
 
@@ -116,46 +109,6 @@ fx::Money required_money(const nlohmann::json& body, std::string_view field, err
   return *money;
 }
 
-std::optional<timestamp> parse_rfc3339(std::string_view s) {
-  using namespace std::chrono;
-  // Fixed-width digit fields, read by hand: date.h's parser has undefined behaviour on some malformed offsets
-  // and accepts shapes RFC 3339 does not ("T9:0:0", "+24:00", signed years).
-  auto digits = [&s](std::size_t at, std::size_t n) -> std::optional<int> {
-    if (at + n > s.size()) return std::nullopt;
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return std::nullopt;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  const auto date = fx::parse_iso_date(s.substr(0, 10));
-  const auto h = digits(11, 2), mi = digits(14, 2), sec = digits(17, 2);
-  if (!date || !h || !mi || !sec || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') return std::nullopt;
-  if (year_month_day{*date}.year() < year{1} || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
-  std::size_t at = 19;
-  microseconds fraction{0};
-  if (at < s.size() && s[at] == '.') {
-    const auto start = ++at;
-    std::int64_t scale = 100'000;
-    for (; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, scale /= 10) {
-      if (at - start == 6) return std::nullopt;  // finer than a microsecond: not ours to round
-      fraction += microseconds{(s[at] - '0') * scale};
-    }
-    if (at == start) return std::nullopt;
-  }
-  minutes offset{0};
-  if (at + 1 == s.size() && (s[at] == 'Z' || s[at] == 'z')) {
-    ++at;
-  } else {
-    const auto oh = digits(at + 1, 2), om = digits(at + 4, 2);
-    if (at + 6 != s.size() || (s[at] != '+' && s[at] != '-') || !oh || !om || s[at + 3] != ':' || *oh > 23 || *om > 59) return std::nullopt;
-    offset = hours{*oh} + minutes{*om};
-    if (s[at] == '-') offset = -offset;
-  }
-  return *date + hours{*h} + minutes{*mi} + seconds{*sec} + fraction - offset;
-}
-
 timestamp parse_timestamp(std::string_view text, std::string_view field) {
   auto t = parse_rfc3339(text);
   if (!t) invalid(field, "must be an RFC 3339 timestamp with offset, such as 2027-12-31T23:59:59+03:00");
@@ -169,11 +122,6 @@ std::optional<timestamp> optional_timestamp(const nlohmann::json& body, std::str
   return parse_timestamp(v->get_ref<const std::string&>(), field);
 }
 
-std::string format_timestamp(timestamp t) {
-  if (t.time_since_epoch() % std::chrono::seconds(1) == std::chrono::microseconds(0))
-    return date::format("%FT%TZ", date::floor<std::chrono::seconds>(t));
-  return date::format("%FT%TZ", t);
-}
 
 namespace {
 std::string percent_decode(std::string_view in) {
@@ -213,6 +161,14 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
     return value;
   }
   return std::nullopt;
+}
+
+std::optional<fx::Currency> currency_param(std::string_view target, std::string_view name) {
+  auto code = query_param(target, name);
+  if (!code) return std::nullopt;
+  auto currency = fx::Currency::from_code(*code);
+  if (!currency) invalid(name, "must be an ISO 4217 currency code");
+  return *currency;
 }
 
 int page_limit(std::string_view target) {

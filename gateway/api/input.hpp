@@ -8,12 +8,11 @@
 #include <string_view>
 
 #include "fx/money.hpp"
+#include "gateway/core/format.hpp"
 #include "gateway/api/errc.hpp"
-#include "gateway/http/message.hpp"
+#include "gateway/net/message.hpp"
 
 namespace rgw::api {
-
-using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
 // The body as a JSON object: valid UTF-8 JSON, nested at most `max_depth` levels.
 nlohmann::json parse_object(const http::Request& request, int max_depth);
@@ -34,13 +33,12 @@ fx::Money required_money(const nlohmann::json& body, std::string_view field, err
 // RFC 3339 with an offset ("2027-12-31T23:59:59+03:00", "...Z"), to UTC.
 std::optional<timestamp> optional_timestamp(const nlohmann::json& body, std::string_view field);
 
-std::string format_timestamp(timestamp t);  // RFC 3339 UTC with microseconds trimmed to what is set
-// RFC 3339 exactly: YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM), years 0001-9999, at most microseconds; nullopt else.
-std::optional<timestamp> parse_rfc3339(std::string_view text);
 timestamp parse_timestamp(std::string_view text, std::string_view field);  // parse_rfc3339, or Failure naming `field`
 
 // Query-string parameter `name`, percent-decoded; nullopt when absent.
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
+// A query parameter that must be an ISO 4217 code; nullopt when absent.
+std::optional<fx::Currency> currency_param(std::string_view target, std::string_view name);
 // ?limit= for lists: default 50, 1..500.
 int page_limit(std::string_view target);
 

@@ -4,9 +4,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/api/input.hpp"
-#include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/metrics/families.hpp"
+#include "gateway/core/families.hpp"
 
 namespace rgw::api {
 namespace {
@@ -97,7 +96,7 @@ boost::asio::awaitable<http::Reply> list_providers(Call& call) {
     const auto h = p->health();
     const auto balance = co_await p->balance();
     nlohmann::json last_error = nullptr;
-    if (h.last_error) last_error = {{"at", format_timestamp(std::chrono::time_point_cast<std::chrono::microseconds>(h.last_error_at))}, {"detail", *h.last_error}};
+    if (h.last_error) last_error = {{"at", rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(h.last_error_at))}, {"detail", *h.last_error}};
     items.push_back({{"name", p->name()},
                      {"kind", p->kind()},
                      {"state", h.state},

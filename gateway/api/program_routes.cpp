@@ -3,8 +3,8 @@
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/programs/programs.hpp"
-#include "providers/http/url.hpp"
+#include "gateway/accounts/programs.hpp"
+#include "gateway/net/url.hpp"
 
 namespace rgw::api {
 namespace {
@@ -28,8 +28,8 @@ nlohmann::json to_json(const programs::Program& p) {
 
 // A webhook target: strictly parsed and normalised; an address literal that the sender would refuse is refused
 // now (a name is checked when the sender resolves it).
-std::string webhook_url(const std::string& text, const providers::http::DestinationPolicy& destinations) {
-  const auto url = providers::http::Url::parse(text);
+std::string webhook_url(const std::string& text, const http::DestinationPolicy& destinations) {
+  const auto url = http::Url::parse(text);
   if (!url) throw Failure(errc::invalid_request, "'webhook_url' must be an http:// or https:// URL without spaces, user info or fragment");
   boost::system::error_code not_an_address;
   const auto address = boost::asio::ip::make_address(url->host, not_an_address);

@@ -1,16 +1,15 @@
 // POST /v1/quotes and GET /v1/quotes/{id}.
 #include "gateway/api/input.hpp"
-#include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/api/offer.hpp"
-#include "gateway/quotes/quotes.hpp"
+#include "gateway/api/views.hpp"
+#include "gateway/pricing/offer.hpp"
 
 namespace rgw::api {
 namespace {
 
 using auth::Role;
 
-nlohmann::json to_json(const quotes::Quote& q) {
+nlohmann::json to_json(const pricing::Quote& q) {
   const auto& t = q.terms;
   return {{"id", q.id},
           {"account_id", t.account_id},
@@ -31,15 +30,16 @@ boost::asio::awaitable<http::Reply> create_quote(Call& call) {
   const auto sku = required_string(body, "sku", 64);
   const auto face = required_money(body, "face_value", errc::denomination_invalid);
 
-  const auto offer = co_await price_offer(call, account_id, sku, face);
-  const auto quote = co_await quotes::create(call.db, call.program(), offer.terms, offer.catalog->program().quote_ttl_s);
+  const auto offer = co_await pricing::price_offer(call.pricing(), call.program(), account_id, sku, face);
+  if (!offer) co_return refusal(offer.error());
+  const auto quote = co_await pricing::create_quote(call.db, call.program(), offer->terms, offer->catalog->program().quote_ttl_s);
   co_return json_response(http::Status::created, to_json(quote));
 }
 
 boost::asio::awaitable<http::Reply> get_quote(Call& call) {
-  const auto quote = co_await quotes::find(call.db, call.program(), call.params[0]);
-  if (!quote) throw Failure(errc::not_found, "no such quote");
-  if (quote->expired) throw Failure(errc::quote_expired, "the quote expired at " + quote->expires_at);
+  const auto quote = co_await pricing::find_quote(call.db, call.program(), call.params[0]);
+  if (!quote) co_return refusal(errc::not_found, "no such quote");
+  if (quote->expired) co_return refusal(errc::quote_expired, "the quote expired at " + quote->expires_at);
   co_return json_response(http::Status::ok, to_json(*quote));
 }
 

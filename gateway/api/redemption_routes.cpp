@@ -1,11 +1,10 @@
 // POST /v1/redemptions (accept), GET /v1/redemptions[/{id}] (rewards masked) and POST /v1/redemptions/{id}/reveal.
 #include "gateway/api/input.hpp"
-#include "gateway/api/offer.hpp"
-#include "gateway/api/pricing_inputs.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/ids.hpp"
-#include "gateway/metrics/families.hpp"
-#include "gateway/quotes/quotes.hpp"
+#include "gateway/api/views.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/core/families.hpp"
+#include "gateway/pricing/offer.hpp"
 #include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
 #include "gateway/redemptions/store.hpp"
@@ -28,18 +27,20 @@ std::optional<std::string> recipient(const nlohmann::json& body) {
 }
 
 // The price to charge: the quote's if one is given and still valid, else the price now.
-boost::asio::awaitable<redemptions::NewRedemption> priced(Call& call, const std::string& account_id, const std::string& sku,
-                                                         const fx::Money& face, const std::optional<std::string>& quote_id) {
+// Refusals carry their detail: a quote's refusal says which quote and why.
+boost::asio::awaitable<result<redemptions::NewRedemption>> priced(Call& call, const std::string& account_id, const std::string& sku,
+                                                                 const fx::Money& face, const std::optional<std::string>& quote_id) {
   if (!quote_id) {
-    auto offer = co_await price_offer(call, account_id, sku, face);
-    co_return redemptions::NewRedemption{std::move(offer.terms), std::nullopt, std::nullopt};
+    auto offer = co_await pricing::price_offer(call.pricing(), call.program(), account_id, sku, face);
+    if (!offer) co_return offer.error();
+    co_return redemptions::NewRedemption{std::move(offer->terms), std::nullopt, std::nullopt};
   }
-  const auto quote = co_await quotes::find(call.db, call.program(), *quote_id);
-  if (!quote || quote->terms.account_id != account_id) throw Failure(errc::not_found, "no such quote for this account");
-  if (quote->expired) throw Failure(errc::quote_expired, "the quote expired at " + quote->expires_at);
-  if (quote->terms.sku != sku || !(quote->terms.face == face))
-    throw Failure(errc::invalid_request, "the quote is for another product or face value");
-  co_await checked_product(call, sku, face);  // the price is locked, the product must still be available
+  const auto quote = co_await pricing::find_quote(call.db, call.program(), *quote_id);
+  if (!quote || quote->terms.account_id != account_id) co_return errc::no_such_quote;
+  if (quote->expired) co_return errc::quote_expired;
+  if (quote->terms.sku != sku || !(quote->terms.face == face)) co_return errc::quote_mismatch;
+  // The price is locked; the product must still be available.
+  if (auto available = co_await pricing::checked_product(call.pricing(), call.program(), sku, face); !available) co_return available.error();
   co_return redemptions::NewRedemption{quote->terms, quote->id, std::nullopt};
 }
 
@@ -51,19 +52,21 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   const auto sku = required_string(body, "sku", 64);
   const auto face = required_money(body, "face_value", errc::denomination_invalid);
   const auto quote_id = optional_string(body, "quote_id", 64);
-  auto order = co_await priced(call, account_id, sku, face, quote_id);
+  auto priced_order = co_await priced(call, account_id, sku, face, quote_id);
+  if (!priced_order) co_return refusal(priced_order.error());
+  auto order = std::move(*priced_order);
   order.recipient_json = recipient(body);
 
   const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), new_id("red"),
-                               format_timestamp(now), ""};
+                               rfc3339(now), ""};
   const auto& terms = work.order.terms;
   const nlohmann::json response = {{"id", work.id},
                                    {"status", "accepted"},
                                    {"points", terms.price.points},
                                    {"face_value", money_json(terms.face)},
                                    {"fx", fx_json(terms)},
-                                   {"created_at", format_timestamp(std::chrono::floor<std::chrono::seconds>(now))}};
+                                   {"created_at", rfc3339(std::chrono::floor<std::chrono::seconds>(now))}};
   work.response_body = http::to_text(response);
   const auto points = terms.price.points;
   redemptions::AcceptResult result;
@@ -115,8 +118,8 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
                              cursor_param(target), page_limit(target)};
   if (filter.status && !redemptions::parse_status(*filter.status))
     throw Failure(errc::invalid_request, "'status' must be one of accepted, dispatching, issued, retrying, unknown, failed");
-  if (auto from = query_param(target, "from")) filter.from = format_timestamp(parse_timestamp(*from, "from"));
-  if (auto to = query_param(target, "to")) filter.to = format_timestamp(parse_timestamp(*to, "to"));
+  if (auto from = query_param(target, "from")) filter.from = rfc3339(parse_timestamp(*from, "from"));
+  if (auto to = query_param(target, "to")) filter.to = rfc3339(parse_timestamp(*to, "to"));
   const auto page = co_await redemptions::list(call.db, call.program(), filter);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) items.push_back(to_json(r));

@@ -16,10 +16,10 @@
 #include "gateway/api/api.hpp"
 #include "gateway/db/schema.hpp"
 #include "gateway/dispatch/dispatcher.hpp"
-#include "gateway/metrics/families.hpp"
-#include "gateway/log/log.hpp"
+#include "gateway/core/families.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/pg/listener.hpp"
-#include "gateway/rates/refresher.hpp"
+#include "gateway/pricing/refresher.hpp"
 #include "gateway/webhooks/outbox.hpp"
 #include "providers/registry.hpp"
 
@@ -62,9 +62,9 @@ struct App::impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::shared_ptr<pg::Pool>> pools;
   std::shared_ptr<auth::KeyStore> keys;
-  std::shared_ptr<rates::RateStore> rates = std::make_shared<rates::RateStore>();
-  std::shared_ptr<rates::RefreshStatus> fx_status = std::make_shared<rates::RefreshStatus>();
-  std::shared_ptr<products::CatalogCache> catalog = std::make_shared<products::CatalogCache>();
+  std::shared_ptr<pricing::RateStore> rates = std::make_shared<pricing::RateStore>();
+  std::shared_ptr<pricing::RefreshStatus> fx_status = std::make_shared<pricing::RefreshStatus>();
+  std::shared_ptr<pricing::CatalogCache> catalog = std::make_shared<pricing::CatalogCache>();
   std::shared_ptr<metrics::Registry> metrics = metrics::gateway_registry();
   std::shared_ptr<dispatch::Dispatcher> dispatcher;  // null when this process does not dispatch
   std::shared_ptr<api::Api> api;
@@ -118,8 +118,8 @@ void App::start() {
   auto dispatcher = s.dispatcher;
   auto on_notify = [keys, rates, catalog, dispatcher, db, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
-    else if (n.channel == rates::notify_channel) asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
-    else if (n.channel == products::notify_channel) catalog->forget_notified(n.payload);
+    else if (n.channel == pricing::rates_channel) asio::co_spawn(loop, pricing::reload(db, rates), asio::detached);
+    else if (n.channel == pricing::catalog_channel) catalog->forget_notified(n.payload);
     else if (n.channel == dispatch::notify_channel && dispatcher) dispatcher->wake();
   };
   // Whatever was announced while disconnected may have been missed: forget cached keys and catalogs, reload
@@ -127,15 +127,15 @@ void App::start() {
   auto on_connected = [keys, rates, catalog, dispatcher, db, &loop] {
     keys->forget_all();
     catalog->forget_all();
-    asio::co_spawn(loop, rates::reload(db, rates), asio::detached);
+    asio::co_spawn(loop, pricing::reload(db, rates), asio::detached);
     if (dispatcher) dispatcher->wake();
   };
-  const std::vector<std::string> channels{auth::KeyStore::revocation_channel, rates::notify_channel, products::notify_channel,
+  const std::vector<std::string> channels{auth::KeyStore::revocation_channel, pricing::rates_channel, pricing::catalog_channel,
                                           dispatch::notify_channel};
   asio::co_spawn(loop, pg::listen(s.config.database_url, channels, on_notify, on_connected),
                  asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
   if (s.config.fx)
-    asio::co_spawn(loop, rates::keep_fresh(*s.config.fx, db, s.rates, s.fx_status),
+    asio::co_spawn(loop, pricing::keep_fresh(*s.config.fx, db, s.rates, s.fx_status),
                    asio::bind_cancellation_slot(s.stop_rates.slot(), asio::detached));
   asio::co_spawn(*s.shards.front(), housekeeping(s.pools.front()),
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));

@@ -12,7 +12,7 @@
 
 #include "fx/utf8.hpp"
 #include "gateway/pg/connection.hpp"
-#include "providers/http/url.hpp"
+#include "gateway/net/url.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw::app {
@@ -51,13 +51,13 @@ std::string read_file(const std::string& path, const char* variable) {
 }
 
 // "10.0.0.0/8, ::1" -> networks; throws naming `variable` for an entry that is not a CIDR network.
-std::vector<providers::http::Network> networks(const std::string& list, const char* variable) {
-  std::vector<providers::http::Network> out;
+std::vector<http::Network> networks(const std::string& list, const char* variable) {
+  std::vector<http::Network> out;
   std::stringstream entries(list);
   for (std::string entry; std::getline(entries, entry, ',');) {
     std::erase_if(entry, [](char c) { return c == ' '; });
     if (entry.empty()) continue;
-    auto network = providers::http::Network::parse(entry);
+    auto network = http::Network::parse(entry);
     if (!network) throw std::invalid_argument(std::string(variable) + ": '" + entry + "' is not a network such as 10.0.0.0/8 or ::1/128");
     out.push_back(*network);
   }
@@ -130,11 +130,11 @@ Config config_from_environment(const Environment& getenv) {
   // API.md promises keys are kept at least 72 hours.
   c.settings.idempotency_ttl = std::chrono::hours(env.number("REWARDGW_IDEMPOTENCY_TTL_HOURS", 72, 72, 24 * 365));
   if (auto source = env.text("REWARDGW_FX_SOURCE")) {
-    rates::RefreshConfig fx;
+    pricing::RefreshConfig fx;
     fx.source = *source;
     // A URL is checked strictly, a file at once: either mistake would otherwise show only at the first refresh.
     if (source->find("://") != std::string::npos) {
-      if (!providers::http::Url::parse(*source)) throw std::invalid_argument("REWARDGW_FX_SOURCE is not a valid http:// or https:// URL");
+      if (!http::Url::parse(*source)) throw std::invalid_argument("REWARDGW_FX_SOURCE is not a valid http:// or https:// URL");
     } else if (!std::ifstream(*source)) {
       throw std::invalid_argument("REWARDGW_FX_SOURCE: cannot read the rate file " + *source);
     }

@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/api/call.hpp"
-#include "gateway/crypto/sealer.hpp"
+#include "gateway/core/sealer.hpp"
 #include "gateway/dispatch/dispatcher.hpp"
-#include "gateway/http/server.hpp"
+#include "gateway/net/server.hpp"
 #include "gateway/pg/pool.hpp"
-#include "gateway/rates/refresher.hpp"
+#include "gateway/pricing/refresher.hpp"
 #include "gateway/webhooks/outbox.hpp"
 
 namespace rgw::app {
@@ -25,7 +25,7 @@ struct Config {
   http::ServerConfig http;
   pg::PoolConfig db;  // per thread; conninfo is database_url
   api::Settings settings;
-  std::optional<rates::RefreshConfig> fx;  // nullopt: no rate source, FX endpoints answer fx_unavailable
+  std::optional<pricing::RefreshConfig> fx;  // nullopt: no rate source, FX endpoints answer fx_unavailable
   nlohmann::json providers;                    // name → {"kind", options} (providers/registry.hpp)
   std::shared_ptr<const crypto::Sealer> sealer;  // reward and webhook secrets at rest
   dispatch::DispatchConfig dispatch;          // concurrency 0: this process dispatches nothing

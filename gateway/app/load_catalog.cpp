@@ -6,7 +6,7 @@
 
 #include "gateway/app/command.hpp"
 #include "gateway/db/schema.hpp"
-#include "gateway/products/catalog_cache.hpp"
+#include "gateway/pricing/catalog_cache.hpp"
 
 namespace rgw::app {
 namespace {
@@ -18,7 +18,7 @@ boost::asio::awaitable<int> load(const Config& config, std::string program_id, s
     std::cerr << "load-catalog: no program " << program_id << "\n";
     co_return 1;
   }
-  const auto created = co_await products::save(*pool, program_id, products, "load-catalog");
+  const auto created = co_await pricing::save_products(*pool, program_id, products, "load-catalog");
   const auto added = std::count(created.begin(), created.end(), true);
   std::cout << "load-catalog: " << products.size() << " products for " << program_id << " (" << added << " new, "
             << products.size() - added << " replaced)\n";

@@ -6,8 +6,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "gateway/log/log.hpp"
-#include "gateway/metrics/families.hpp"
+#include "gateway/core/log.hpp"
+#include "gateway/core/families.hpp"
 #include "gateway/redemptions/rewards.hpp"
 
 namespace rgw::dispatch {
@@ -39,12 +39,12 @@ providers::IssueRequest request_for(const Order& order, std::string provider_sku
 }
 
 // A short wait with jitter, for a job that could not even call (provider busy or its circuit open).
-milliseconds busy_wait() { return milliseconds(500 + static_cast<int>(1500 * providers::unit_random())); }
+milliseconds busy_wait() { return milliseconds(500 + static_cast<int>(1500 * net::unit_random())); }
 
 }  // namespace
 
 Dispatcher::Dispatcher(asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
-                       std::shared_ptr<products::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer,
+                       std::shared_ptr<pricing::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer,
                        std::shared_ptr<metrics::Registry> metrics, DispatchConfig config)
     : executor_(std::move(executor)),
       db_(std::move(db)),
@@ -201,7 +201,7 @@ asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order,
   Move m;
   m.to = step.status;
   m.reason = result.detail;
-  const auto wait = providers::backoff(config_.retry, order.tries, providers::unit_random());
+  const auto wait = net::backoff(config_.retry, order.tries, net::unit_random());
   switch (step.next) {
     case Next::done:
       if (!result.reward) {  // an adapter bug; asking again is safe, failing would not be
@@ -217,7 +217,7 @@ asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order,
       m.due_in = wait;
       break;
     case Next::retry_issue:
-      if (auto next = providers::next_retry(config_.retry, order.tries, providers::unit_random(), order.created_at, system_clock::now())) {
+      if (auto next = net::next_retry(config_.retry, order.tries, net::unit_random(), order.created_at, system_clock::now())) {
         m.due_in = std::max(*next, result.retry_after.value_or(milliseconds(0)));  // a provider's Retry-After is honoured
       } else {  // nothing is outstanding at the provider, so giving up is safe
         m.to = Status::failed;

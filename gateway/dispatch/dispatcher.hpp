@@ -9,12 +9,12 @@
 #include <memory>
 #include <string>
 
-#include "gateway/crypto/sealer.hpp"
+#include "gateway/core/sealer.hpp"
 #include "gateway/dispatch/jobs.hpp"
-#include "gateway/metrics/metrics.hpp"
+#include "gateway/core/metrics.hpp"
 #include "gateway/pg/pool.hpp"
-#include "gateway/products/catalog_cache.hpp"
-#include "providers/core/retry.hpp"
+#include "gateway/pricing/catalog_cache.hpp"
+#include "gateway/net/retry.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw::dispatch {
@@ -26,13 +26,13 @@ struct DispatchConfig {
   std::size_t concurrency = 32;     // jobs worked at once by this dispatcher
   std::chrono::seconds lease{60};   // longer than any provider call; a dead worker's jobs wait this long
   std::chrono::milliseconds poll{1000};
-  providers::RetryPolicy retry;     // backoff between calls, and the deadline for issuing
+  net::RetryPolicy retry;     // backoff between calls, and the deadline for issuing
 };
 
 class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
  public:
   Dispatcher(boost::asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
-             std::shared_ptr<products::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> metrics, DispatchConfig config);
+             std::shared_ptr<pricing::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> metrics, DispatchConfig config);
 
   // Works jobs until cancelled, then waits for the jobs in hand to finish their step.
   boost::asio::awaitable<void> run();
@@ -61,7 +61,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   boost::asio::any_io_executor executor_;
   std::shared_ptr<pg::Pool> db_;
   std::shared_ptr<const providers::Registry> providers_;
-  std::shared_ptr<products::CatalogCache> catalog_;
+  std::shared_ptr<pricing::CatalogCache> catalog_;
   std::shared_ptr<const crypto::Sealer> sealer_;
   std::shared_ptr<metrics::Registry> metrics_;
   DispatchConfig config_;

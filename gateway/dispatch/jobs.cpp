@@ -1,6 +1,6 @@
 #include "gateway/dispatch/jobs.hpp"
 
-#include "gateway/ids.hpp"
+#include "gateway/core/ids.hpp"
 #include "gateway/webhooks/outbox.hpp"
 
 namespace rgw::dispatch {

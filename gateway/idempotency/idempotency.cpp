@@ -1,6 +1,6 @@
 #include "gateway/idempotency/idempotency.hpp"
 
-#include "gateway/crypto/digest.hpp"
+#include "gateway/core/digest.hpp"
 
 namespace rgw::idempotency {
 namespace {

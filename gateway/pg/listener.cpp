@@ -5,7 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
-#include "gateway/log/log.hpp"
+#include "gateway/core/log.hpp"
 
 namespace rgw::pg {
 

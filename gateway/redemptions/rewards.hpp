@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "gateway/crypto/sealer.hpp"
+#include "gateway/core/sealer.hpp"
 #include "providers/provider.hpp"
 
 namespace rgw::redemptions {

@@ -1,7 +1,7 @@
 #include "gateway/redemptions/store.hpp"
 
 #include "gateway/idempotency/idempotency.hpp"
-#include "gateway/ids.hpp"
+#include "gateway/core/ids.hpp"
 
 namespace rgw::redemptions {
 namespace {

@@ -10,12 +10,12 @@
 
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/pg/pool.hpp"
-#include "gateway/quotes/quotes.hpp"
+#include "gateway/pricing/quotes.hpp"
 
 namespace rgw::redemptions {
 
 struct NewRedemption {
-  quotes::Terms terms;                  // the price charged: the quote's, or worked out now
+  pricing::Terms terms;                  // the price charged: the quote's, or worked out now
   std::optional<std::string> quote_id;  // the quote that locked it, if any
   std::optional<std::string> recipient_json;
 };

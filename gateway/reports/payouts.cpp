@@ -3,7 +3,7 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
-#include "gateway/api/pricing_inputs.hpp"
+#include "gateway/core/format.hpp"
 #include "gateway/reports/csv.hpp"
 
 namespace rgw::reports {
@@ -135,10 +135,10 @@ struct Writer {
                      s.base.amount_string(), base});
   }
   static json to_json(const Sums& s) {
-    json j = {{"count", s.count}, {"points_total", s.points}, {"base_total", api::money_json(s.base)}};
+    json j = {{"count", s.count}, {"points_total", s.points}, {"base_total", money_json(s.base)}};
     if (s.face) {
       j["face_currency"] = s.face_currency;
-      j["face_total"] = api::money_json(*s.face);
+      j["face_total"] = money_json(*s.face);
     }
     return j;
   }
@@ -169,10 +169,10 @@ boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program progr
   for (std::size_t window = 0; window + 1 < starts.size(); window += days_per_window) {
     const auto last = std::min(window + days_per_window, starts.size() - 1);
     std::vector<std::string> bounds;
-    for (auto i = window; i <= last; ++i) bounds.push_back(api::rfc3339(starts[i]));
+    for (auto i = window; i <= last; ++i) bounds.push_back(rfc3339(starts[i]));
     std::vector<pg::Statement> statements;
     if (first_query) statements.push_back(pg::statement(snapshot));
-    statements.push_back(pg::statement(queries.rows, program.id, api::rfc3339(starts[window]), api::rfc3339(starts[last]), request.provider, bounds));
+    statements.push_back(pg::statement(queries.rows, program.id, rfc3339(starts[window]), rfc3339(starts[last]), request.provider, bounds));
     const auto results = co_await tx.pipeline(std::move(statements));
     first_query = false;
     const auto& rows = results.back();
@@ -188,7 +188,7 @@ boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program progr
   }
   // The loop ran at least once (from <= to), so the snapshot is set.
   std::vector<pg::Statement> last_statements;
-  last_statements.push_back(pg::statement(queries.totals, program.id, api::rfc3339(starts.front()), api::rfc3339(starts.back()), request.provider));
+  last_statements.push_back(pg::statement(queries.totals, program.id, rfc3339(starts.front()), rfc3339(starts.back()), request.provider));
   const auto totals = co_await tx.commit(std::move(last_statements));
   buffer += writer.tail(totals.back());
   co_await out.write(buffer);

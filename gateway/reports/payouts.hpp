@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "gateway/http/message.hpp"
+#include "gateway/net/message.hpp"
 #include "gateway/reports/days.hpp"
 #include "gateway/pg/pool.hpp"
-#include "gateway/programs/programs.hpp"
+#include "gateway/accounts/programs.hpp"
 
 namespace rgw::reports {
 

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "gateway/api/pricing_inputs.hpp"
-#include "gateway/ids.hpp"
+#include "gateway/core/format.hpp"
+#include "gateway/core/ids.hpp"
 
 namespace rgw::reports {
 namespace {
@@ -80,11 +80,11 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
     for (int i = 0; i < rows.size(); ++i) {
       const auto row = rows[i];
       const auto& line = statement.lines.at(static_cast<std::size_t>(row.int64("line")));
-      const json there_amount = api::money_json(line.amount);
+      const json there_amount = money_json(line.amount);
       const auto ours = row.optional_string("id");
       if (!ours) {
         missing_here.push_back({{"line", line.line}, {"provider_ref", line.provider_ref}, {"order_id", line.order_id}, {"amount", there_amount},
-                                {"issued_at", api::rfc3339(line.issued_at)}});
+                                {"issued_at", rfc3339(line.issued_at)}});
         continue;
       }
       auto mismatch = [&](std::string field, json here, json there) {
@@ -100,7 +100,7 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
       } else if (here.currency() != line.amount.currency()) {
         mismatch("currency", here.currency().code(), line.amount.currency().code());
       } else if (here.amount() != line.amount.amount()) {
-        mismatch("amount", api::money_json(here), there_amount);
+        mismatch("amount", money_json(here), there_amount);
       } else {
         ++matched;
       }
@@ -109,8 +109,8 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
 
   std::optional<std::string> from, to;
   if (request.period) {
-    from = api::rfc3339(request.period->from);
-    to = api::rfc3339(request.period->to);
+    from = rfc3339(request.period->from);
+    to = rfc3339(request.period->to);
     std::vector<std::string> named;
     for (const auto& [id, line] : first_line_of) named.push_back(id);
     const auto unnamed = co_await db.exec(pg::statement(unnamed_orders, request.program_id, request.provider, from, to, named));

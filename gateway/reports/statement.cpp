@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "gateway/api/input.hpp"
+#include "gateway/core/format.hpp"
 #include "gateway/reports/csv.hpp"
 #include "gateway/reports/days.hpp"
 
@@ -22,7 +22,7 @@ std::optional<StatementLine> read_line(const CsvRecord& record, std::vector<BadR
   const auto amount = fx::Money::parse(f[2], f[3]);
   if (!amount) return fail("amount '" + f[2].substr(0, 40) + "' is not an amount of currency '" + f[3].substr(0, 10) + "'");
   if (amount->amount().is_negative() || amount->amount().is_zero()) return fail("amount must be positive");
-  const auto issued = api::parse_rfc3339(f[4]);
+  const auto issued = parse_rfc3339(f[4]);
   if (!issued) return fail("issued_at must be an RFC 3339 timestamp with offset, such as 2026-11-02T09:00:00Z");
   const auto issued_at = date::floor<std::chrono::seconds>(*issued);
   return StatementLine{record.line, f[0], f[1], *amount, issued_at};

@@ -4,12 +4,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "gateway/crypto/digest.hpp"
-#include "gateway/ids.hpp"
-#include "gateway/log/log.hpp"
-#include "gateway/metrics/families.hpp"
-#include "providers/core/retry.hpp"
-#include "providers/http/client.hpp"
+#include "gateway/core/digest.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/core/log.hpp"
+#include "gateway/core/families.hpp"
+#include "gateway/net/retry.hpp"
+#include "gateway/net/client.hpp"
 
 namespace rgw::webhooks {
 
@@ -44,9 +44,9 @@ struct Delivery {
   std::string error;
 };
 
-asio::awaitable<Delivery> post(providers::http::Client& client, const std::string& url_text, const std::string& secret, const std::string& event_id,
+asio::awaitable<Delivery> post(http::Client& client, const std::string& url_text, const std::string& secret, const std::string& event_id,
                                const std::string& body) {
-  const auto url = providers::http::Url::parse(url_text);
+  const auto url = http::Url::parse(url_text);
   if (!url) {
     Delivery d;
     d.error = "webhook_url is not an http(s) URL";
@@ -85,13 +85,13 @@ std::string signature(std::string_view secret, std::int64_t unix_seconds, std::s
 
 asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> registry,
                               SenderConfig config) {
-  providers::http::ClientConfig client_config;
+  http::ClientConfig client_config;
   client_config.connect_timeout = client_config.response_timeout = config.timeout;
   client_config.max_response_bytes = 64 * 1024;
   client_config.ca_file = config.ca_file;
   client_config.destinations = config.destinations;
-  providers::http::Client client(client_config);
-  const providers::RetryPolicy backoff_policy{duration_cast<milliseconds>(config.retry_base), duration_cast<milliseconds>(config.retry_cap)};
+  http::Client client(client_config);
+  const net::RetryPolicy backoff_policy{duration_cast<milliseconds>(config.retry_base), duration_cast<milliseconds>(config.retry_cap)};
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     std::size_t claimed = 0;
@@ -105,7 +105,7 @@ asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<cons
         const auto started = steady_clock::now();
         const auto delivery = co_await post(client, std::string(e.text("webhook_url")), secret, id, std::string(e.text("body")));
         const bool delivered = delivery.status && *delivery.status / 100 == 2;
-        const auto wait = providers::backoff(backoff_policy, static_cast<int>(e.int64("tries")), providers::unit_random());
+        const auto wait = net::backoff(backoff_policy, static_cast<int>(e.int64("tries")), net::unit_random());
         registry->counter(metrics::webhook_deliveries, {{"result", delivered ? "delivered" : "failed"}}).add();
         if (!delivered) log::write(log::level::warn, "webhook delivery failed", {{"event", id}, {"detail", delivery.error}});
         co_await db->exec(pg::statement(record_delivery, id, e.int64("lease_token"), delivery.status, delivery.error,

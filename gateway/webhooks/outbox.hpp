@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "gateway/crypto/sealer.hpp"
-#include "gateway/metrics/metrics.hpp"
+#include "gateway/core/sealer.hpp"
+#include "gateway/core/metrics.hpp"
 #include "gateway/pg/pool.hpp"
-#include "providers/http/url.hpp"
+#include "gateway/net/url.hpp"
 
 namespace rgw::webhooks {
 
@@ -30,7 +30,7 @@ struct SenderConfig {
   std::chrono::milliseconds timeout{10'000};
   std::optional<std::string> ca_file;  // for https endpoints; default: the system's trust store
   std::size_t batch = 16;
-  providers::http::DestinationPolicy destinations{true, {}};  // checked on every resolved address
+  http::DestinationPolicy destinations{true, {}};  // checked on every resolved address
 };
 
 // Delivers due events until cancelled: claims them with SKIP LOCKED, POSTs each, records the delivery, and

@@ -38,7 +38,7 @@ Result rejected(std::string detail, std::string provider_ref) {
   return Result{Outcome::rejected, std::nullopt, std::move(provider_ref), std::move(detail), std::nullopt};
 }
 
-std::optional<std::chrono::milliseconds> retry_after(const http::Reply& reply) {
+std::optional<std::chrono::milliseconds> retry_after(const http::ClientReply& reply) {
   const auto it = reply.headers.find("retry-after");
   if (it == reply.headers.end()) return std::nullopt;
   try {
@@ -55,7 +55,7 @@ std::optional<std::string> text_field(const nlohmann::json& object, const char* 
   return it->get<std::string>();
 }
 
-std::optional<Result> unless_created(const http::Reply& reply) {
+std::optional<Result> unless_created(const http::ClientReply& reply) {
   if (reply.status == 200 || reply.status == 201) return std::nullopt;
   if (reply.status == 429) return retryable("rate limited (429)", retry_after(reply));
   if (reply.status == 400 || reply.status == 404 || reply.status == 422)
@@ -67,7 +67,7 @@ boost::asio::awaitable<Result> place_order(http::Client& client, const http::Url
                                            Result (*read)(const nlohmann::json&)) {
   auto answer = co_await exchange(client, "POST", url, std::move(body));
   if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
-  const auto& reply = std::get<http::Reply>(answer);
+  const auto& reply = std::get<http::ClientReply>(answer);
   if (auto refused = unless_created(reply)) co_return std::move(*refused);
   const auto doc = nlohmann::json::parse(reply.body, nullptr, false);
   const auto* created = &doc;
@@ -79,7 +79,7 @@ boost::asio::awaitable<Result> place_order(http::Client& client, const http::Url
 boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&)) {
   auto answer = co_await exchange(client, "GET", url);
   if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
-  const auto& reply = std::get<http::Reply>(answer);
+  const auto& reply = std::get<http::ClientReply>(answer);
   if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
   const auto found = nlohmann::json::parse(reply.body, nullptr, false);
   if (!found.is_object() || !found.contains(collection) || !found[collection].is_array()) co_return unknown("status query: not the expected JSON");
@@ -90,7 +90,7 @@ boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& ur
 boost::asio::awaitable<std::optional<fx::Money>> read_balance(http::Client& client, const http::Url& url, const char* object_key, const char* amount,
                                                               const char* currency) {
   auto answer = co_await exchange(client, "GET", url);
-  const auto* reply = std::get_if<http::Reply>(&answer);
+  const auto* reply = std::get_if<http::ClientReply>(&answer);
   if (!reply || reply->status != 200) co_return std::nullopt;
   const auto doc = nlohmann::json::parse(reply->body, nullptr, false);
   const auto source = object_key && doc.is_object() ? doc.value(object_key, nlohmann::json::object()) : doc;

@@ -10,19 +10,19 @@
 #include <string>
 #include <variant>
 
-#include "providers/http/client.hpp"
+#include "gateway/net/client.hpp"
 #include "providers/options.hpp"
 
 namespace rgw::providers::adapters {
 
 // The reply, or the Result that a failed exchange means (retryable when the request never left, else unknown).
-using Exchange = std::variant<http::Reply, Result>;
+using Exchange = std::variant<http::ClientReply, Result>;
 boost::asio::awaitable<Exchange> exchange(http::Client& client, std::string_view method, const http::Url& url, std::string body = {});
 
 Result unknown(std::string detail);
 Result retryable(std::string detail, std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
 Result rejected(std::string detail, std::string provider_ref = {});
-std::optional<std::chrono::milliseconds> retry_after(const http::Reply& reply);
+std::optional<std::chrono::milliseconds> retry_after(const http::ClientReply& reply);
 std::optional<std::string> text_field(const nlohmann::json& object, const char* key);
 // A balance read from `url` as money in two text fields of `object_key`'s object (or of the answer itself when
 // object_key is null); nullopt for any failure.
@@ -32,7 +32,7 @@ boost::asio::awaitable<std::optional<fx::Money>> read_balance(http::Client& clie
 // What an answer to an order POST means when it is no success: 429 retryable (with its Retry-After), 400/404/422
 // rejected, any other status but 200/201 unknown (the order may exist: a 5xx, or a 409 for a key used with
 // another payload). nullopt for 200/201: read the body.
-std::optional<Result> unless_created(const http::Reply& reply);
+std::optional<Result> unless_created(const http::ClientReply& reply);
 
 // POSTs an order (or credit) to `url` and reads the created object — the answer itself, or its `object_key`
 // member when that is not null — as `read` says; a failed exchange, a status that is no success (unless_created)

@@ -24,7 +24,7 @@
 #include <optional>
 #include <random>
 
-#include "gateway/http/message.hpp"
+#include "gateway/net/message.hpp"
 
 namespace rgw::sim {
 

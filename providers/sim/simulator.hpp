@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "gateway/http/server.hpp"
+#include "gateway/net/server.hpp"
 
 namespace rgw::sim {
 

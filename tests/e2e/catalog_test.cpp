@@ -235,7 +235,7 @@ TEST(CatalogRates, PricesFollowTheRatesAndQuotesKeepTheirs) {
   publish("0.86355");
   Gateway gateway([&](app::Config& c) {
     db.configure(c);
-    c.fx = rates::RefreshConfig{path.string(), 1s, std::nullopt};
+    c.fx = pricing::RefreshConfig{path.string(), 1s, std::nullopt};
   });
   auto client = gateway.client();
   const Tenant t = make_tenant(client, gateway.bootstrap_key);

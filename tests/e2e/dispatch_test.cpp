@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-#include "gateway/crypto/digest.hpp"
-#include "gateway/http/server.hpp"
+#include "gateway/core/digest.hpp"
+#include "gateway/net/server.hpp"
 #include "providers/sandbox/sandbox.hpp"
 #include "tests/e2e/redemption_fixture.hpp"
 

@@ -133,7 +133,7 @@ TEST_F(Fx, HttpsFeedsAreVerifiedAgainstTheConfiguredCa) {
   auto start = [&](std::optional<std::string> ca) {
     return std::make_unique<Gateway>([&](app::Config& c) {
       world->db.configure(c);
-      c.fx = rates::RefreshConfig{secure.url("/fx/ecb/daily.xml"), 1s, ca};
+      c.fx = pricing::RefreshConfig{secure.url("/fx/ecb/daily.xml"), 1s, ca};
       c.settings.fx_readiness_max_age = 172800s;
     });
   };
@@ -156,7 +156,7 @@ TEST_F(Fx, AFileSourceForAirGappedInstalls) {
   std::ofstream(path) << R"({"base": "USD", "timestamp": )" << now << R"(, "rates": {"EUR": "0.5", "JPY": 150}})";
   auto gateway = std::make_unique<Gateway>([&](app::Config& c) {
     world->db.configure(c);
-    c.fx = rates::RefreshConfig{path.string(), 600s, std::nullopt};
+    c.fx = pricing::RefreshConfig{path.string(), 600s, std::nullopt};
     c.settings.fx_readiness_max_age = 3600s;
   });
   const Tenant t = make_tenant(gateway->client(), gateway->bootstrap_key);
@@ -178,7 +178,7 @@ TEST_F(Fx, AJumpInTheFeedIsQuarantinedAndTheLastGoodRatesStay) {
   publish("0.91", now - 60);
   auto gateway = std::make_unique<Gateway>([&](app::Config& c) {
     world->db.configure(c);
-    c.fx = rates::RefreshConfig{path.string(), 1s, std::nullopt};
+    c.fx = pricing::RefreshConfig{path.string(), 1s, std::nullopt};
     c.settings.fx_readiness_max_age = 3600s;
   });
   const auto client = gateway->client();

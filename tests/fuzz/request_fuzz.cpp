@@ -25,8 +25,8 @@ void check_no_nul(const nlohmann::json& v) {
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
   const auto text = fuzz_text(data, size);
-  if (const auto t = api::parse_rfc3339(text)) {
-    const auto again = api::parse_rfc3339(api::format_timestamp(*t));
+  if (const auto t = parse_rfc3339(text)) {
+    const auto again = parse_rfc3339(rfc3339(*t));
     FUZZ_CHECK(again && *again == *t);
   }
   const std::string target = "/x?a=" + std::string(text);

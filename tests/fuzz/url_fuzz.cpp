@@ -1,9 +1,9 @@
 // Outgoing URLs (webhooks, provider base URLs, the FX source): an accepted URL prints as printable ASCII with no
 // space, and its printed form parses back to the same parts.
-#include "providers/http/url.hpp"
+#include "gateway/net/url.hpp"
 #include "tests/fuzz/check.hpp"
 
-using rgw::providers::http::Url;
+using rgw::http::Url;
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
   const auto url = Url::parse(fuzz_text(data, size));

@@ -8,7 +8,7 @@ std::unique_ptr<Gateway> FeedWorld::gateway(const std::string& feed, std::chrono
                                             const std::function<void(app::Config&)>& adjust) const {
   return std::make_unique<Gateway>([&](app::Config& c) {
     db.configure(c);
-    c.fx = rates::RefreshConfig{sim.url(feed), refresh, std::nullopt};
+    c.fx = pricing::RefreshConfig{sim.url(feed), refresh, std::nullopt};
     c.settings.fx_readiness_max_age = std::chrono::seconds(172'800);  // the default with a source configured
     if (adjust) adjust(c);
   });

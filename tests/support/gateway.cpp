@@ -6,7 +6,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "providers/http/url.hpp"
+#include "gateway/net/url.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw::test {
@@ -64,7 +64,7 @@ Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
   config.webhooks.poll = std::chrono::milliseconds(100);
   config.webhooks.retry_base = std::chrono::milliseconds(50);
   config.webhooks.retry_cap = std::chrono::milliseconds(500);
-  config.settings.webhook_destinations.allowed = {*providers::http::Network::parse("127.0.0.0/8")};  // test receivers are local
+  config.settings.webhook_destinations.allowed = {*http::Network::parse("127.0.0.0/8")};  // test receivers are local
   config.bootstrap_key = bootstrap_key;
   config.threads = 2;
   config.http.port = 0;

@@ -1,0 +1,217 @@
+#include "gateway/accounts/keys.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <stdexcept>
+
+#include "gateway/core/digest.hpp"
+#include "gateway/core/ids.hpp"
+
+namespace rgw::auth {
+namespace {
+
+const pg::Query find_key{"auth_find_key",
+                         "SELECT id, program_id, role FROM api_keys WHERE key_hash = decode($1, 'hex') AND revoked_at IS NULL"};
+const pg::Query insert_key{"auth_insert_key",
+                           "INSERT INTO api_keys (id, program_id, role, key_hash) VALUES ($1, $2, $3, decode($4, 'hex'))"};
+const pg::Query revoke_key{
+    "auth_revoke_key",
+    "WITH k AS (UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
+    "           WHERE id = $1 AND ($2::text IS NULL OR program_id = $2) RETURNING id)"
+    " SELECT id, pg_notify('rgw_key_revoked', id) FROM k"};
+
+constexpr std::size_t max_cached_keys = 100'000;  // a bound, so the cache is no memory lever for an attacker
+
+}  // namespace
+
+std::optional<Role> parse_role(std::string_view name) {
+  if (name == "cabinet") return Role::cabinet;
+  if (name == "finance") return Role::finance;
+  if (name == "ops") return Role::ops;
+  if (name == "admin") return Role::admin;
+  return std::nullopt;
+}
+
+std::string_view role_name(Role role) {
+  switch (role) {
+    case Role::cabinet: return "cabinet";
+    case Role::finance: return "finance";
+    case Role::ops: return "ops";
+    case Role::admin: return "admin";
+  }
+  return "cabinet";
+}
+
+KeyStore::KeyStore(std::string bootstrap_secret, std::chrono::steady_clock::duration ttl, double lookups_per_s)
+    : bootstrap_hash_(bootstrap_secret.empty() ? std::string() : crypto::sha256_hex(bootstrap_secret)),
+      ttl_(ttl),
+      lookups_(lookups_per_s, 2 * lookups_per_s) {}
+
+// One database look-up of a key and those waiting for its answer, on whatever threads they run.
+struct KeyStore::Flight {
+  std::mutex mutex;
+  bool done = false;
+  std::optional<Principal> principal;
+  std::exception_ptr error;
+  std::vector<std::function<void()>> resume;  // each wakes one waiting coroutine, on its own thread
+
+  void finish(std::optional<Principal> p, std::exception_ptr e) {
+    std::vector<std::function<void()>> waiting;
+    {
+      std::lock_guard lock(mutex);
+      principal = std::move(p);
+      error = e;
+      done = true;
+      waiting.swap(resume);
+    }
+    for (auto& wake : waiting) wake();
+  }
+};
+
+boost::asio::awaitable<void> KeyStore::landed(std::shared_ptr<Flight> flight) {
+  // A timer of the waiter's own, cancelled on its own thread: Asio objects are touched by one thread only.
+  const auto executor = co_await boost::asio::this_coro::executor;
+  auto timer = std::make_shared<boost::asio::steady_timer>(executor, boost::asio::steady_timer::time_point::max());
+  {
+    std::lock_guard lock(flight->mutex);
+    if (flight->done) co_return;
+    flight->resume.push_back([executor, timer] { boost::asio::post(executor, [timer] { timer->cancel(); }); });
+  }
+  co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
+
+KeyStore::Admission KeyStore::admit(const std::string& hash, const boost::asio::ip::address& source, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  Admission a;
+  a.generation = generation_;
+  for (auto* cache : {&known_, &unknown_}) {
+    auto it = cache->find(hash);
+    if (it == cache->end()) continue;
+    auto& e = it->second;
+    // Fresh, or a re-check is under way (for less than a ttl, in case its coroutine never ended): the last answer.
+    if (now - e.checked < ttl_ || (e.recheck_since && now - *e.recheck_since < ttl_)) {
+      a.answer = Identified{e.principal, {}};
+    } else {
+      e.recheck_since = now;
+      a.leader = true;
+    }
+    return a;
+  }
+  if (auto it = in_flight_.find(hash); it != in_flight_.end()) {
+    a.flight = it->second;
+    return a;
+  }
+  // Only a key nobody has asked about recently costs a database look-up: those are limited per source.
+  if (auto wait = lookups_.admit(source.to_string(), now)) {
+    ++lookups_throttled_;
+    a.answer = Identified{{}, wait};
+    return a;
+  }
+  a.flight = in_flight_.emplace(hash, std::make_shared<Flight>()).first->second;
+  a.leader = true;
+  return a;
+}
+
+boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::string_view secret, const boost::asio::ip::address& source) {
+  Identified out;
+  if (secret.empty() || secret.size() > 200) co_return out;
+  const std::string hash = crypto::sha256_hex(secret);
+  // Hashes are compared, never secrets: a timing difference tells nothing about a key.
+  if (!bootstrap_hash_.empty() && crypto::equal_constant_time(hash, bootstrap_hash_)) {
+    out.principal = Principal{true, "", "", Role::admin};
+    co_return out;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  auto admission = admit(hash, source, now);
+  if (admission.answer) co_return std::move(*admission.answer);
+  if (!admission.leader) {
+    co_await landed(admission.flight);
+    std::lock_guard lock(admission.flight->mutex);
+    if (admission.flight->error) std::rethrow_exception(admission.flight->error);
+    out.principal = admission.flight->principal;
+    co_return out;
+  }
+
+  // However this coroutine ends (even destroyed mid-wait at shutdown), the key leaves the flight table and its
+  // waiters are answered.
+  struct Landing {
+    Landing(KeyStore& s, const std::string& h, std::shared_ptr<Flight> f, std::uint64_t g, std::chrono::steady_clock::time_point a)
+        : store(s), hash(h), flight(std::move(f)), generation(g), asked(a) {}
+    KeyStore& store;
+    const std::string& hash;
+    std::shared_ptr<Flight> flight;
+    std::uint64_t generation;
+    std::chrono::steady_clock::time_point asked;
+    std::optional<Principal> found;
+    std::exception_ptr error = std::make_exception_ptr(std::runtime_error("key look-up abandoned"));
+    ~Landing() {
+      {
+        std::lock_guard lock(store.mutex_);
+        // Only this look-up's own entry: a re-check (no flight) must not drop a cold look-up begun meanwhile.
+        if (auto it = store.in_flight_.find(hash); flight && it != store.in_flight_.end() && it->second == flight) store.in_flight_.erase(it);
+        if (error) {
+          for (auto* cache : {&store.known_, &store.unknown_})
+            if (auto it = cache->find(hash); it != cache->end()) it->second.recheck_since.reset();
+        } else {
+          store.known_.erase(hash);
+          store.unknown_.erase(hash);
+          if (generation == store.generation_) {
+            auto& cache = found ? store.known_ : store.unknown_;
+            if (cache.size() >= max_cached_keys) cache.clear();
+            cache[hash] = Entry{found, asked, std::nullopt};
+          }
+        }
+      }
+      if (flight) flight->finish(found, error);
+    }
+  };
+  Landing landing(*this, hash, admission.flight, admission.generation, now);
+  try {
+    landing.found = co_await look_up(db, hash);
+    landing.error = nullptr;
+  } catch (...) {
+    landing.error = std::current_exception();  // a pg::Error: the waiters get it too
+    throw;
+  }
+  out.principal = landing.found;
+  co_return out;
+}
+
+boost::asio::awaitable<std::optional<Principal>> KeyStore::look_up(pg::Pool& db, const std::string& hash) {
+  ++lookups_made_;
+  auto rows = co_await db.exec(pg::statement(find_key, hash));
+  if (rows.empty()) co_return std::nullopt;
+  const auto row = rows.front();
+  co_return Principal{false, std::string(row.text("id")), std::string(row.text("program_id")), *parse_role(row.text("role"))};
+}
+
+boost::asio::awaitable<CreatedKey> KeyStore::create(pg::Pool& db, const std::string& program_id, Role role) {
+  CreatedKey key{new_id("key"), role, "rgw_" + crypto::random_token(32)};
+  co_await db.exec(pg::statement(insert_key, key.id, program_id, role_name(role), crypto::sha256_hex(key.secret)));
+  co_return key;
+}
+
+boost::asio::awaitable<bool> KeyStore::revoke(pg::Pool& db, const std::string& id, const std::optional<std::string>& program_id) {
+  auto rows = co_await db.exec(pg::statement(revoke_key, id, program_id));
+  forget(id);
+  co_return !rows.empty();
+}
+
+void KeyStore::forget(std::string_view key_id) {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  std::erase_if(known_, [key_id](const auto& kv) { return kv.second.principal->key_id == key_id; });
+}
+
+void KeyStore::forget_all() {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  known_.clear();
+  unknown_.clear();
+}
+
+}  // namespace rgw::auth

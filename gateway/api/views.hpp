@@ -1,0 +1,12 @@
+#pragma once
+// JSON shapes that several resources share.
+#include <nlohmann/json.hpp>
+
+#include "gateway/pricing/quotes.hpp"
+
+namespace rgw::api {
+
+// The "fx" object of quote and redemption responses: the rates behind a price.
+nlohmann::json fx_json(const pricing::Terms& terms);
+
+}  // namespace rgw::api

@@ -1,0 +1,18 @@
+#include "gateway/core/families.hpp"
+
+namespace rgw::metrics {
+
+std::shared_ptr<Registry> gateway_registry() {
+  auto r = std::make_shared<Registry>();
+  r->describe_counter(http_requests, "HTTP requests answered, by route pattern, method and status.");
+  r->describe_histogram(http_duration, "Time to answer HTTP requests, by route pattern and method.");
+  r->describe_counter(redemptions, "Redemptions by status reached in this process: accepted (202), issued, failed.");
+  r->describe_counter(dispatch_attempts, "Provider calls by provider, call (issue, status) and outcome.");
+  r->describe_histogram(provider_duration, "Provider call latency by provider and call.");
+  r->describe_counter(webhook_deliveries, "Webhook delivery attempts by result (delivered: a 2xx; failed: anything else).");
+  r->describe_counter(reconciliation_findings, "Findings of provider statement reconciliations, by provider and kind (missing_here, missing_there, mismatched, bad_rows).");
+  r->describe_counter(connections_refused, "Connections closed at accept because REWARDGW_MAX_CONNECTIONS were open.");
+  return r;
+}
+
+}  // namespace rgw::metrics
