@@ -50,7 +50,7 @@ class InvalidProduct : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Reads the PUT /v1/catalog/{sku} document (API.md). `known_providers` are the names routes may use; null skips
+// Reads the PUT /v1/catalog/{sku} document (docs/catalog.md). `known_providers` are the names routes may use; null skips
 // that check (reading back what was checked when it was stored). Throws InvalidProduct.
 Product product_from_json(const std::string& sku, const nlohmann::json& document, const std::set<std::string>* known_providers);
 // The canonical document: what product_from_json reads back, and what the database stores.

@@ -1,5 +1,5 @@
 #pragma once
-// The Provider interface (DESIGN.md "Providers"): issue, status and balance, each answering an Outcome. The public
+// The Provider interface (docs/design.md, "Orders"): issue, status and balance, each answering an Outcome. The public
 // entry points are the same for every adapter and own what every call needs — the deadline, the circuit breaker,
 // the concurrency limit and the health figures — and call one private virtual per operation, which is all an
 // adapter implements (spdlog's base_sink shape).

@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP API of API.md: request ids, authentication, access checks, routing, problem responses and one
+// The HTTP API of docs/openapi.yaml: request ids, authentication, access checks, routing, problem responses and one
 // structured log line per request.
 #include <boost/asio/awaitable.hpp>
 #include <memory>

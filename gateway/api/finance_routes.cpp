@@ -1,4 +1,4 @@
-// Finance: the payout report (streamed JSON or CSV) and provider statement reconciliations (API.md).
+// Finance: the payout report (streamed JSON or CSV) and provider statement reconciliations (docs/finance.md).
 #include <date/date.h>
 
 #include "gateway/api/input.hpp"

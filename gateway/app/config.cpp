@@ -127,7 +127,7 @@ Config config_from_environment(const Environment& getenv) {
   c.db.connect_timeout = milliseconds(env.number("REWARDGW_DB_CONNECT_TIMEOUT_MS", 3000, 10, 600'000));
 
   c.settings.json_depth = static_cast<int>(env.number("REWARDGW_JSON_MAX_DEPTH", 32, 2, 512));
-  // API.md promises keys are kept at least 72 hours.
+  // docs/openapi.yaml promises keys are kept at least 72 hours.
   c.settings.idempotency_ttl = std::chrono::hours(env.number("REWARDGW_IDEMPOTENCY_TTL_HOURS", 72, 72, 24 * 365));
   if (auto source = env.text("REWARDGW_FX_SOURCE")) {
     pricing::RefreshConfig fx;

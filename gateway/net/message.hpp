@@ -31,7 +31,7 @@ struct Reply {
   BodyWriter stream;
 };
 
-// RFC 9457 problem details; `code` is the stable machine-readable name from API.md.
+// RFC 9457 problem details; `code` is the stable machine-readable name of docs/openapi.yaml.
 struct Problem {
   Status status;
   std::string code;

@@ -1,5 +1,5 @@
 #pragma once
-// When to try again (DESIGN.md): full jitter, sleep = random(0, min(cap, base · 2^attempt)), and a deadline
+// When to try again (docs/design.md, "Orders"): full jitter, sleep = random(0, min(cap, base · 2^attempt)), and a deadline
 // after which the order gives up and fails.
 #include <chrono>
 #include <optional>

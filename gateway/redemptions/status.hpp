@@ -1,5 +1,5 @@
 #pragma once
-// The redemption state machine of API.md, as plain functions: which moves are legal, and what the dispatcher
+// The redemption state machine (docs/design.md, "Orders"), as plain functions: which moves are legal, and what the dispatcher
 // does next after a provider answers. The database applies moves as conditional updates
 // (`... WHERE status = $from`), so a stale worker cannot overwrite a newer state.
 //   accepted → dispatching → issued (final)

@@ -1,5 +1,5 @@
 #pragma once
-// Provider statements as they arrive (API.md, "Finance"): CSV lines read one by one, bad rows kept by line number
+// Provider statements as they arrive (docs/finance.md): CSV lines read one by one, bad rows kept by line number
 // with the reason, and the local days the statement covers. Plain functions: no I/O, so they can be fuzzed.
 #include <chrono>
 #include <optional>
@@ -11,7 +11,7 @@
 
 namespace rgw::reports {
 
-// The header row a statement must start with (API.md).
+// The header row a statement must start with (docs/finance.md).
 inline constexpr const char* statement_header = "provider_ref,order_id,amount,currency,issued_at";
 
 struct StatementLine {

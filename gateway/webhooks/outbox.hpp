@@ -1,5 +1,5 @@
 #pragma once
-// The webhook outbox (API.md "Webhooks"): final statuses become events in the transaction that made them final,
+// The webhook outbox (docs/webhooks.md): final statuses become events in the transaction that made them final,
 // and a sender POSTs them, signed, until the program's endpoint answers 2xx.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

@@ -1,5 +1,5 @@
 #pragma once
-// A per-provider circuit breaker (DESIGN.md): opens after 5 consecutive failures, stays open 30 s (doubling on
+// A per-provider circuit breaker (docs/design.md, "Orders"): opens after 5 consecutive failures, stays open 30 s (doubling on
 // each reopening, capped), then lets one probe through; the probe's result closes or reopens it. Time is passed
 // in, so the breaker is a plain value type; callers serialise access.
 #include <chrono>

@@ -1,5 +1,5 @@
 #pragma once
-// What a provider call can tell us (DESIGN.md "Providers"). An adapter maps only explicit success to `issued`
+// What a provider call can tell us (docs/design.md, "Orders"). An adapter maps only explicit success to `issued`
 // and explicit permanent refusal to `rejected`; whatever it cannot classify is `unknown`, never a failure.
 #include <string_view>
 

@@ -32,7 +32,7 @@ TEST(Config, DefaultsFromTheDocs) {
   EXPECT_EQ(c.settings.providers, (std::set<std::string>{"sandbox"}));
   EXPECT_EQ(c.dispatch.concurrency, 32u);
   EXPECT_EQ(c.dispatch.lease, std::chrono::seconds(60));
-  EXPECT_EQ(c.dispatch.retry.base, std::chrono::milliseconds(1000)) << "DESIGN.md: base 1 s";
+  EXPECT_EQ(c.dispatch.retry.base, std::chrono::milliseconds(1000)) << "docs/design.md: base 1 s";
   EXPECT_EQ(c.dispatch.retry.cap, std::chrono::milliseconds(300'000)) << "cap 5 min";
   EXPECT_EQ(c.dispatch.retry.deadline, std::chrono::seconds(86'400)) << "deadline 24 h";
 }
