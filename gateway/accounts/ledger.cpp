@@ -23,7 +23,11 @@ const pg::Query select_expiring{
     "SELECT remaining AS points, rgw_ts(expires_at) AS expires_at FROM point_lots"
     " WHERE account_id = $1 AND remaining > 0 AND expires_at > now() ORDER BY expires_at, id LIMIT 20"};
 
-// Balance, entry and lot in one statement: they cannot disagree.
+// Every balance change is one statement: the balance, its ledger entry and the lots move together, so they
+// cannot disagree; the database refuses a negative balance (CHECK) and a second debit or reversal of an order
+// (unique indexes).
+
+// Balance, entry and a new lot.
 const pg::Query credit_account{
     "ledger_credit",
     "WITH acc AS (UPDATE accounts SET balance = balance + $3::bigint WHERE id = $2 AND program_id = $1"
@@ -35,6 +39,32 @@ const pg::Query credit_account{
     "         SELECT account_id, seq, points, points, expires_at FROM ent)"
     " SELECT id, 'credit' AS kind, points, balance_after, NULL::text AS redemption_id, reason,"
     "        rgw_ts(expires_at) AS expires_at, rgw_ts(created_at) AS created_at, seq FROM ent"};
+
+// An order's points, from the account and from its lots, soonest-expiring first; what it took from each lot is
+// remembered for a reversal. Acts only once the order row exists (written earlier in the same transaction).
+// Runs after the order's statement locked the account row, so its snapshot sees every earlier debit's lots.
+const pg::Query debit_order{
+    "ledger_debit",
+    "WITH r AS (SELECT program_id, account_id, points, created_at FROM redemptions WHERE id = $1),"
+    " acc AS (UPDATE accounts SET balance = balance - r.points FROM r WHERE accounts.id = r.account_id RETURNING accounts.balance),"
+    " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, created_at)"
+    "         SELECT $2, r.program_id, r.account_id, 'debit', -r.points, acc.balance, $1, r.created_at FROM r, acc),"
+    " open AS (SELECT l.id, l.remaining, sum(l.remaining) OVER (ORDER BY l.expires_at NULLS LAST, l.id) AS running"
+    "          FROM point_lots l JOIN r ON l.account_id = r.account_id WHERE l.remaining > 0),"
+    " take AS (SELECT open.id, least(open.remaining, r.points - (open.running - open.remaining)) AS amount"
+    "          FROM open, r WHERE open.running - open.remaining < r.points),"
+    " taken AS (UPDATE point_lots l SET remaining = l.remaining - take.amount FROM take WHERE l.id = take.id RETURNING l.id, take.amount)"
+    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT $1, id, amount FROM taken"};
+
+// A failed order's points go back to the account and to the lots they were taken from.
+const pg::Query reverse_order{
+    "ledger_reverse",
+    "WITH r AS (SELECT program_id, account_id, points FROM redemptions WHERE id = $1),"
+    " acc AS (UPDATE accounts SET balance = balance + r.points FROM r WHERE accounts.id = r.account_id RETURNING accounts.balance),"
+    " lots AS (UPDATE point_lots l SET remaining = l.remaining + rl.points FROM redemption_lots rl"
+    "          WHERE rl.redemption_id = $1 AND l.id = rl.lot_id)"
+    " INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, reason)"
+    " SELECT $2, r.program_id, r.account_id, 'reversal', r.points, acc.balance, $1, $3 FROM r, acc"};
 
 const pg::Query select_entries{
     "ledger_select_entries",
@@ -80,9 +110,19 @@ boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const 
   co_return account;
 }
 
+pg::Statement credit_statement(const std::string& program_id, const std::string& account_id, const Credit& c) {
+  return pg::statement(credit_account, program_id, account_id, c.points, new_id("led"), c.reason, c.expires_at);
+}
+
+pg::Statement debit_statement(const std::string& redemption_id) { return pg::statement(debit_order, redemption_id, new_id("led")); }
+
+pg::Statement reversal_statement(const std::string& redemption_id, const std::string& reason) {
+  return pg::statement(reverse_order, redemption_id, new_id("led"), reason);
+}
+
 boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const std::string& program_id,
                                                     const std::string& account_id, const Credit& c) {
-  auto rows = co_await tx.exec(pg::statement(credit_account, program_id, account_id, c.points, new_id("led"), c.reason, c.expires_at));
+  auto rows = co_await tx.exec(credit_statement(program_id, account_id, c));
   if (rows.empty()) co_return std::nullopt;
   co_return entry_from(rows.front());
 }

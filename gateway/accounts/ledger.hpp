@@ -1,6 +1,7 @@
 #pragma once
-// Accounts and the append-only points ledger. Every change to a balance is one ledger entry written in the
-// same statement as the balance update; the database refuses a negative balance.
+// Accounts and the append-only points ledger. Every change to a balance is one of the statements built here
+// (credit, debit, reversal): each writes its ledger entry in the same statement as the balance update, and the
+// database refuses a negative balance.
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <optional>
@@ -54,15 +55,23 @@ struct Page {
   std::optional<std::int64_t> next_before;  // pass as `before` for the next page; nullopt at the end
 };
 
+// Adds `credit` as a new lot; returns the entry's row (empty when the program has no such account).
+pg::Statement credit_statement(const std::string& program_id, const std::string& account_id, const Credit& credit);
+// Takes a redemption's points from its account, soonest-expiring lots first. The redemption row must be
+// written first in the same transaction, after its account row was locked (redemptions::accept_statements).
+pg::Statement debit_statement(const std::string& redemption_id);
+// Gives a failed redemption's points back, to the lots they came from; a second reversal is refused.
+pg::Statement reversal_statement(const std::string& redemption_id, const std::string& reason);
+
 // nullopt when the program already has an account with this external_ref.
 boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const std::string& program_id, const NewAccount& account);
-// nullopt when there is no such account in this program.
 // What pricing needs of an account (its tier), in one indexed read; nullopt when the program has no such account.
 struct PricingAccount {
   std::optional<std::string> tier;
 };
 boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const std::string& program_id, const std::string& account_id);
 
+// nullopt when there is no such account in this program.
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const std::string& program_id, const std::string& account_id);
 // Adds points (a new lot, expiring or not) inside the caller's transaction; nullopt when there is no such account.
 boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const std::string& program_id,

@@ -2,7 +2,6 @@
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/views.hpp"
-#include "gateway/core/ids.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/pricing/offer.hpp"
 #include "gateway/redemptions/rewards.hpp"
@@ -58,10 +57,10 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   order.recipient_json = recipient(body);
 
   const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-  redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), new_id("red"),
+  redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), redemptions::OrderIds::mint(),
                                rfc3339(now), ""};
   const auto& terms = work.order.terms;
-  const nlohmann::json response = {{"id", work.id},
+  const nlohmann::json response = {{"id", work.ids.id},
                                    {"status", "accepted"},
                                    {"points", terms.price.points},
                                    {"face_value", money_json(terms.face)},

@@ -13,16 +13,15 @@
 #include "gateway/pg/pool.hpp"
 #include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
+#include "gateway/redemptions/transitions.hpp"
 #include "providers/core/outcome.hpp"
 
 namespace rgw::dispatch {
 
 using redemptions::Status;
 
-struct Claim {
-  std::string redemption_id;
-  std::int64_t token = 0;
-};
+// A claimed job: the order under this worker's lease.
+using Claim = redemptions::Lease;
 
 namespace jobs {
 

@@ -68,13 +68,17 @@ asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>>
   std::exception_ptr failure;
   try {
     std::vector<pg::Statement> statements;
-    for (const auto& p : batch)
+    std::vector<std::size_t> first;  // each request's first statement; the next one's first ends it
+    for (const auto& p : batch) {
+      first.push_back(statements.size());
       for (auto& s : accept_statements(p->work)) statements.push_back(std::move(s));
+    }
+    first.push_back(statements.size());
     statements.push_back(wake_dispatchers());
     auto tx = co_await pg::Transaction::begin(*db_);
     const auto results = co_await tx.commit(std::move(statements));
     for (std::size_t i = 0; i < batch.size(); ++i)
-      batch[i]->result = accept_result(std::span(results).subspan(i * statements_per_accept, statements_per_accept), batch[i]->work);
+      batch[i]->result = accept_result(std::span(results).subspan(first[i], first[i + 1] - first[i]), batch[i]->work);
   } catch (...) {
     failure = std::current_exception();
   }

@@ -1,7 +1,10 @@
 #include "gateway/redemptions/store.hpp"
 
-#include "gateway/idempotency/idempotency.hpp"
+#include <nlohmann/json.hpp>
+
+#include "gateway/accounts/ledger.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/idempotency/idempotency.hpp"
 
 namespace rgw::redemptions {
 namespace {
@@ -10,31 +13,23 @@ namespace {
 // succeeded for this request, so batched requests stay all-or-nothing each. The claim stores `marker` as the
 // key's response body; "the claim is mine" is that marker still being there.
 //
-// The debit, the order, its ledger entry and its job are one statement: the balance check and the debit are
-// one conditional update whose row lock serialises every change to the account's points; no row, no writes.
+// The order and its job, if the claim is mine and the balance covers the points: the balance is read under the
+// account row's lock (FOR UPDATE re-reads it after any wait), so the debit that follows (ledger::debit_statement)
+// cannot find it short, and every change to the account's points is serialised. The order travels as one JSON
+// object whose member names are the columns.
 const pg::Query accept_order{
     "redemptions_accept",
-    "WITH mine AS (SELECT 1 FROM idempotency_keys WHERE program_id = $2 AND idem_key = $19 AND response_status IS NULL AND response_body = $20),"
-    " debit AS (UPDATE accounts SET balance = balance - $7::bigint"
-    "           WHERE id = $3 AND program_id = $2 AND balance >= $7::bigint AND EXISTS (SELECT 1 FROM mine) RETURNING balance),"
+    "WITH o AS (SELECT * FROM jsonb_populate_record(NULL::redemptions, $1::jsonb)),"
+    " mine AS (SELECT 1 FROM idempotency_keys WHERE program_id = $2 AND idem_key = $3 AND response_status IS NULL AND response_body = $4),"
+    " funded AS (SELECT 1 FROM accounts JOIN o ON accounts.id = o.account_id AND accounts.program_id = o.program_id"
+    "            WHERE accounts.balance >= o.points AND EXISTS (SELECT 1 FROM mine) FOR UPDATE OF accounts),"
     " made AS (INSERT INTO redemptions (id, program_id, account_id, sku, status, face_amount, face_currency, points, base_amount, base_currency,"
     "                                   mid_rate, applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key,"
     "                                   recipient, created_at, updated_at)"
-    "          SELECT $1, $2, $3, $4, 'accepted', $5::numeric, $6, $7::bigint, $8::numeric, $9, $10::numeric, $11::numeric, $12::int, $13::int,"
-    "                 $14, $15::timestamptz, $16, $17, $18::jsonb, $21::timestamptz, $21::timestamptz FROM debit RETURNING id),"
-    " entry AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, created_at)"
-    "           SELECT $22, $2, $3, 'debit', -$7::bigint, debit.balance, $1, $21::timestamptz FROM debit)"
+    "          SELECT id, program_id, account_id, sku, 'accepted', face_amount, face_currency, points, base_amount, base_currency, mid_rate,"
+    "                 applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key, recipient, created_at, created_at"
+    "          FROM o WHERE EXISTS (SELECT 1 FROM funded) RETURNING id)"
     " INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made RETURNING redemption_id"};
-
-// A statement of its own, after the debit: in READ COMMITTED it reads the lots with a snapshot taken after the
-// account lock was granted, so two debits never consume the same points. What it took is remembered for a reversal.
-const pg::Query consume_lots{
-    "redemptions_consume_lots",
-    "WITH open AS (SELECT id, remaining, sum(remaining) OVER (ORDER BY expires_at NULLS LAST, id) AS running"
-    "              FROM point_lots WHERE account_id = $1 AND remaining > 0 AND EXISTS (SELECT 1 FROM redemptions WHERE id = $3)),"
-    " take AS (SELECT id, least(remaining, $2::bigint - (running - remaining)) AS amount FROM open WHERE running - remaining < $2::bigint),"
-    " taken AS (UPDATE point_lots l SET remaining = l.remaining - take.amount FROM take WHERE l.id = take.id RETURNING l.id, take.amount)"
-    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT $3, id, amount FROM taken"};
 
 const pg::Query remember_accepted{
     "redemptions_remember",
@@ -98,18 +93,35 @@ Redemption redemption_from(const pg::Row& r) {
 
 }  // namespace
 
+OrderIds OrderIds::mint() { return {new_id("red"), new_id("rgw")}; }
+
 std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
   const auto& t = w.order.terms;
-  const auto points = t.price.points;
-  const auto marker = "pending:" + w.id;
+  const auto marker = "pending:" + w.ids.id;
+  const nlohmann::json order = {{"id", w.ids.id},
+                                {"provider_key", w.ids.provider_key},
+                                {"program_id", w.program_id},
+                                {"account_id", t.account_id},
+                                {"sku", t.sku},
+                                {"face_amount", t.face.amount_string()},
+                                {"face_currency", t.face.currency().code()},
+                                {"points", t.price.points},
+                                {"base_amount", t.price.base_value.amount_string()},
+                                {"base_currency", t.price.base_value.currency().code()},
+                                {"mid_rate", t.price.mid_rate.to_string()},
+                                {"applied_rate", t.price.applied_rate.to_string()},
+                                {"markup_bps", t.markup_bps},
+                                {"tier_discount_bps", t.tier_discount_bps},
+                                {"rates_source", t.rates_source},
+                                {"rates_as_of", t.rates_as_of},
+                                {"quote_id", w.order.quote_id ? nlohmann::json(*w.order.quote_id) : nlohmann::json(nullptr)},
+                                {"recipient", w.order.recipient_json ? nlohmann::json::parse(*w.order.recipient_json) : nlohmann::json(nullptr)},
+                                {"created_at", w.created_at}};
   std::vector<pg::Statement> out;
   out.push_back(idempotency::claim_statement(w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker));
-  out.push_back(pg::statement(accept_order, w.id, w.program_id, t.account_id, t.sku, t.face.amount_string(), t.face.currency().code(), points,
-                              t.price.base_value.amount_string(), t.price.base_value.currency().code(), t.price.mid_rate.to_string(),
-                              t.price.applied_rate.to_string(), t.markup_bps, t.tier_discount_bps, t.rates_source, t.rates_as_of, w.order.quote_id,
-                              new_id("rgw"), w.order.recipient_json, w.idempotency_key, marker, w.created_at, new_id("led")));
-  out.push_back(pg::statement(consume_lots, t.account_id, points, w.id));
-  out.push_back(pg::statement(remember_accepted, w.program_id, w.idempotency_key, w.id, w.response_body, marker));
+  out.push_back(pg::statement(accept_order, order.dump(), w.program_id, w.idempotency_key, marker));
+  out.push_back(ledger::debit_statement(w.ids.id));
+  out.push_back(pg::statement(remember_accepted, w.program_id, w.idempotency_key, w.ids.id, w.response_body, marker));
   out.push_back(pg::statement(release_claim, w.program_id, w.idempotency_key, marker));
   return out;
 }

@@ -20,6 +20,14 @@ struct NewRedemption {
   std::optional<std::string> recipient_json;
 };
 
+// A new order's identities, minted together: ours, and the key providers see on every call about it (their
+// idempotency key, the same on every retry).
+struct OrderIds {
+  std::string id;            // red_...
+  std::string provider_key;  // rgw_...
+  static OrderIds mint();
+};
+
 // One redemption's accept, ready to run in a transaction shared with other requests (AcceptBatcher): the
 // idempotency claim, the debit with the order, its ledger entry and dispatch job, the lots, the stored response.
 // Each statement acts only if the previous one succeeded for this request, so every request stays all or nothing.
@@ -28,19 +36,19 @@ struct AcceptWork {
   std::string idempotency_key, fingerprint;
   std::chrono::hours keep_for{72};
   NewRedemption order;
-  std::string id;             // the new redemption's id
+  OrderIds ids;
   std::string created_at;     // when it was accepted (RFC 3339)
   std::string response_body;  // the 202 body, stored under the key
 };
 
+// The claim, the order with its job, the debit, the stored response, the release of an unused claim.
 std::vector<pg::Statement> accept_statements(const AcceptWork& work);
-inline constexpr std::size_t statements_per_accept = 5;
 
 struct AcceptResult {
   idempotency::Claim claim;  // not `claimed`: nothing was written, answer per the claim
   bool accepted = false;     // claimed but not accepted: the balance was short, nothing was written
 };
-// Reads the results of accept_statements(work), in order.
+// Reads the results of accept_statements(work), in order (as many as it built).
 AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& work);
 
 // The statement that wakes dispatchers; send it with the commit.
