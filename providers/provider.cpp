@@ -40,7 +40,7 @@ asio::awaitable<Result> classified(asio::awaitable<Result> call) {
   try {
     co_return co_await std::move(call);
   } catch (const std::exception& e) {
-    co_return Result{Outcome::unknown, std::nullopt, "", std::string("adapter error: ") + e.what()};
+    co_return Result::answer(Outcome::unknown, std::string("adapter error: ") + e.what());
   }
 }
 }  // namespace
@@ -50,7 +50,7 @@ asio::awaitable<Result> Provider::guarded(asio::awaitable<Result> call) {
   asio::steady_timer deadline(co_await asio::this_coro::executor, limits_.timeout);
   auto first = co_await (classified(std::move(call)) || deadline.async_wait(asio::use_awaitable));
   Result result = first.index() == 0 ? std::move(std::get<0>(first))
-                                     : Result{Outcome::unknown, std::nullopt, "", "no answer within " + std::to_string(limits_.timeout.count()) + " ms"};
+                                     : Result::answer(Outcome::unknown, "no answer within " + std::to_string(limits_.timeout.count()) + " ms");
   record(result, steady::now() - started);
   co_return result;
 }

@@ -52,6 +52,15 @@ struct Result {
   std::string provider_ref;      // the provider's order id, when it said one
   std::string detail;            // why, for anything but `issued`; never a secret
   std::optional<std::chrono::milliseconds> retry_after;  // the provider asked to wait this long (429)
+
+  // Anything but `issued`: why, and the provider's order id when it said one.
+  static Result answer(Outcome outcome, std::string detail, std::string provider_ref = {}) {
+    Result r;
+    r.outcome = outcome;
+    r.detail = std::move(detail);
+    r.provider_ref = std::move(provider_ref);
+    return r;
+  }
 };
 // From status(): `retryable` means the provider has no order under the key and nothing in progress, so issuing
 // again with the same key cannot make a second one; `unknown` means the question itself failed.

@@ -33,7 +33,9 @@ std::optional<std::string> provider_param(std::string_view target, bool required
 
 boost::asio::awaitable<http::Reply> payout_report(Call& call) {
   const auto target = call.request.target();
-  reports::PayoutRequest request{required_date(target, "from"), required_date(target, "to")};
+  reports::PayoutRequest request;
+  request.from = required_date(target, "from");
+  request.to = required_date(target, "to");
   if (auto problem = reports::range_problem(request.from, request.to)) throw Failure(errc::invalid_request, *problem);
   if (auto status = query_param(target, "status")) {
     const auto parsed = reports::parse_payout_status(*status);

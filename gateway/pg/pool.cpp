@@ -52,7 +52,7 @@ asio::awaitable<Lease> Pool::acquire() {
     ++size_;
     co_return co_await open_new();
   }
-  waiter w{asio::steady_timer(executor_, config_.acquire_timeout)};
+  waiter w{asio::steady_timer(executor_, config_.acquire_timeout), nullptr, false};
   waiters_.push_back(&w);
   co_await w.timer.async_wait(asio::as_tuple(asio::use_awaitable));
   if (w.conn) co_return Lease(shared_from_this(), std::move(w.conn));

@@ -68,7 +68,7 @@ boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const std::st
   auto price = catalog::price(face, **rates, policy);
   if (!price) co_return conversion_error(price.error());
   const auto& set = (*rates)->set();
-  Terms terms{account_id, sku, face, *price, price->markup_bps, policy.tier_discount_bps, set.source, rfc3339(set.as_of)};
+  Terms terms{account_id, sku, face, *price, policy.tier_discount_bps, set.source, rfc3339(set.as_of)};
   co_return Offer{*snapshot, std::move(terms)};
 }
 

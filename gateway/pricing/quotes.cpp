@@ -24,10 +24,10 @@ const pg::Query select_quote{
 }  // namespace
 
 boost::asio::awaitable<Quote> create_quote(pg::Pool& db, const std::string& program_id, const Terms& t, int ttl_s) {
-  Quote q{new_id("quo"), t};
+  Quote q{new_id("quo"), t, "", "", false};  // the database's clock sets the times
   auto rows = co_await db.exec(pg::statement(insert_quote, q.id, program_id, t.account_id, t.sku, t.face.amount_string(), t.face.currency().code(),
                                              t.price.points, t.price.base_value.amount_string(), t.price.base_value.currency().code(),
-                                             t.price.mid_rate.to_string(), t.price.applied_rate.to_string(), t.markup_bps,
+                                             t.price.mid_rate.to_string(), t.price.applied_rate.to_string(), t.price.markup_bps,
                                              t.tier_discount_bps, t.rates_source, t.rates_as_of, ttl_s));
   q.expires_at = rows.front().text("expires_at");
   q.created_at = rows.front().text("created_at");
@@ -42,8 +42,9 @@ boost::asio::awaitable<std::optional<Quote>> find_quote(pg::Pool& db, const std:
   Quote q{std::string(r.text("id")),
           Terms{std::string(r.text("account_id")), std::string(r.text("sku")), money(r.text("face_amount"), r.text("face_currency")),
                 catalog::Price{r.int64("points"), money(r.text("base_amount"), r.text("base_currency")),
-                               fx::Decimal::parse(r.text("mid_rate")).value(), fx::Decimal::parse(r.text("applied_rate")).value()},
-                static_cast<int>(r.int64("markup_bps")), static_cast<int>(r.int64("tier_discount_bps")), std::string(r.text("rates_source")),
+                               fx::Decimal::parse(r.text("mid_rate")).value(), fx::Decimal::parse(r.text("applied_rate")).value(),
+                               static_cast<int>(r.int64("markup_bps"))},
+                static_cast<int>(r.int64("tier_discount_bps")), std::string(r.text("rates_source")),
                 std::string(r.text("rates_as_of"))},
           std::string(r.text("expires_at")),
           std::string(r.text("created_at")),

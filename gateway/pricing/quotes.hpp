@@ -15,7 +15,6 @@ struct Terms {
   std::string sku;
   fx::Money face;
   catalog::Price price;
-  int markup_bps = 0;
   int tier_discount_bps = 0;
   std::string rates_source;
   std::string rates_as_of;  // RFC 3339

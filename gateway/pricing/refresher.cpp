@@ -128,7 +128,9 @@ asio::awaitable<void> reload(std::shared_ptr<pg::Pool> db, std::shared_ptr<RateS
 
 asio::awaitable<void> keep_fresh(RefreshConfig config, std::shared_ptr<pg::Pool> db, std::shared_ptr<RateStore> store,
                                  std::shared_ptr<RefreshStatus> status) {
-  http::Client client({.ca_file = config.ca_file});
+  http::ClientConfig client_config;
+  client_config.ca_file = config.ca_file;
+  http::Client client(client_config);
   for (;;) {
     auto wait = duration<double>(config.interval);
     try {

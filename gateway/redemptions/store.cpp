@@ -110,7 +110,7 @@ std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
                                 {"base_currency", t.price.base_value.currency().code()},
                                 {"mid_rate", t.price.mid_rate.to_string()},
                                 {"applied_rate", t.price.applied_rate.to_string()},
-                                {"markup_bps", t.markup_bps},
+                                {"markup_bps", t.price.markup_bps},
                                 {"tier_discount_bps", t.tier_discount_bps},
                                 {"rates_source", t.rates_source},
                                 {"rates_as_of", t.rates_as_of},

@@ -98,7 +98,9 @@ Result issued_result(const std::string& key, const nlohmann::json& record) {
   char date[16];
   std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   reward.expires_on = date;
-  return Result{Outcome::issued, std::move(reward), "sbx-" + key, ""};
+  auto issued = Result::answer(Outcome::issued, "", "sbx-" + key);
+  issued.reward = std::move(reward);
+  return issued;
 }
 
 }  // namespace
@@ -121,38 +123,38 @@ asio::awaitable<void> SandboxProvider::take_time(std::uint64_t draw) {
 }
 
 asio::awaitable<Result> SandboxProvider::issue_at_provider(const IssueRequest& r) {
-  if (!safe_key(r.idempotency_key)) co_return Result{Outcome::rejected, std::nullopt, "", "malformed idempotency key"};
+  if (!safe_key(r.idempotency_key)) co_return Result::answer(Outcome::rejected, "malformed idempotency key");
   const auto draw = next_draw(r.idempotency_key);
   co_await take_time(draw);
   const auto& f = config_.faults;
   if (r.provider_sku.starts_with(refused_sku_prefix) || unit(mix(r.idempotency_key, 0)) < f.rejected)
-    co_return Result{Outcome::rejected, std::nullopt, "", "refused by the sandbox"};
+    co_return Result::answer(Outcome::rejected, "refused by the sandbox");
   // One draw picks at most one fault for this call: the bands are laid end to end over [0, 1).
   double x = unit(draw);
-  if ((x -= f.retryable) < 0) co_return Result{Outcome::retryable, std::nullopt, "", "sandbox: try again later"};
+  if ((x -= f.retryable) < 0) co_return Result::answer(Outcome::retryable, "sandbox: try again later");
   if ((x -= f.timeout) < 0) {
     asio::steady_timer never(co_await asio::this_coro::executor, std::chrono::hours(1));
     co_await never.async_wait(asio::use_awaitable);
   }
-  if ((x -= f.unknown) < 0) co_return Result{Outcome::unknown, std::nullopt, "", "sandbox: unclassifiable answer"};
+  if ((x -= f.unknown) < 0) co_return Result::answer(Outcome::unknown, "sandbox: unclassifiable answer");
   const bool lose = (x -= f.lost) < 0;
   const bool pending = !lose && (x -= f.pending) < 0;
   const auto record = create_once(config_.record_dir, r.idempotency_key, make_reward(r, pending));
-  if (lose) co_return Result{Outcome::unknown, std::nullopt, "", "sandbox: answer lost after creating the order"};
-  if (record.at("pending").get<bool>()) co_return Result{Outcome::pending, std::nullopt, "sbx-" + r.idempotency_key, "sandbox: pending"};
+  if (lose) co_return Result::answer(Outcome::unknown, "sandbox: answer lost after creating the order");
+  if (record.at("pending").get<bool>()) co_return Result::answer(Outcome::pending, "sandbox: pending", "sbx-" + r.idempotency_key);
   co_return issued_result(r.idempotency_key, record);
 }
 
 asio::awaitable<Result> SandboxProvider::status_at_provider(const IssueRequest& r) {
-  if (!safe_key(r.idempotency_key)) co_return Result{Outcome::rejected, std::nullopt, "", "malformed idempotency key"};
+  if (!safe_key(r.idempotency_key)) co_return Result::answer(Outcome::rejected, "malformed idempotency key");
   co_await take_time(next_draw(r.idempotency_key));
   if (r.provider_sku.starts_with(refused_sku_prefix) || unit(mix(r.idempotency_key, 0)) < config_.faults.rejected)
-    co_return Result{Outcome::rejected, std::nullopt, "", "refused by the sandbox"};
+    co_return Result::answer(Outcome::rejected, "refused by the sandbox");
   const auto record = read_record(config_.record_dir / r.idempotency_key);
-  if (!record) co_return Result{Outcome::retryable, std::nullopt, "", "sandbox: no order under this key"};
+  if (!record) co_return Result::answer(Outcome::retryable, "sandbox: no order under this key");
   const auto created = std::chrono::system_clock::time_point(std::chrono::milliseconds(record->at("created_ms").get<std::int64_t>()));
   if (record->at("pending").get<bool>() && std::chrono::system_clock::now() < created + config_.pending_for)
-    co_return Result{Outcome::pending, std::nullopt, "sbx-" + r.idempotency_key, "sandbox: pending"};
+    co_return Result::answer(Outcome::pending, "sandbox: pending", "sbx-" + r.idempotency_key);
   co_return issued_result(r.idempotency_key, *record);
 }
 

@@ -175,8 +175,8 @@ TEST_F(Redemptions, ListedNewestFirstWithFiltersAndCursors) {
 // Terms for 10.00 EUR at 1000 points, as the API would price them for the fixture's voucher.
 redemptions::AcceptWork work_for(const Tenant& tenant, const std::string& key, std::optional<std::string> quote_id = std::nullopt) {
   const auto eur = fx::Money::parse("10.00", "EUR").value();
-  pricing::Terms terms{tenant.account_id, "AMZ", eur, catalog::Price{1000, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value()},
-                      0, 0, "ecb", "2026-11-20T14:00:00Z"};
+  pricing::Terms terms{tenant.account_id, "AMZ", eur, catalog::Price{1000, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value(), 0},
+                      0, "ecb", "2026-11-20T14:00:00Z"};
   const auto ids = redemptions::OrderIds::mint();
   return redemptions::AcceptWork{tenant.program_id, key, "fp-" + key, std::chrono::hours(72),
                                  redemptions::NewRedemption{terms, std::move(quote_id), std::nullopt}, ids, "2026-11-22T10:00:00Z",

@@ -1,0 +1,84 @@
+// The ledger's statements against the real schema: every balance change keeps balance = ledger = lots, takes
+// the soonest-expiring points first, gives them back to the same lots, and happens once per order.
+#include "gateway/accounts/ledger.hpp"
+#include "gateway/pg/error.hpp"
+#include "tests/support/schema.hpp"
+
+namespace rgw::ledger {
+namespace {
+
+using test::run;
+
+class Ledger : public test::SchemaTest {
+ protected:
+  void credit(std::int64_t points, std::optional<std::string> expires_at = std::nullopt) {
+    auto rows = exec(credit_statement(program_id, account_id, Credit{points, "test", std::move(expires_at)}));
+    ASSERT_EQ(rows.size(), 1);
+  }
+  void expect_books(std::int64_t points) {
+    EXPECT_EQ(balance(), points);
+    EXPECT_EQ(ledger_sum(), points) << "the ledger sums to the balance";
+    EXPECT_EQ(lots_remaining(), points) << "the lots hold what the balance says";
+  }
+  std::vector<ExpiringLot> expiring() { return run(io, find_account(*pool, program_id, account_id)).value().expiring; }
+};
+
+TEST_F(Ledger, CreditsDebitsAndReversalsKeepTheBooksEqual) {
+  credit(1'000);
+  expect_books(1'000);
+  const auto order = insert_order(300);
+  exec(debit_statement(order));
+  expect_books(700);
+  exec(reversal_statement(order, "redemption failed"));
+  expect_books(1'000);
+}
+
+TEST_F(Ledger, DebitsTakeTheSoonestExpiringPointsFirstAndReversalsGiveThemBack) {
+  credit(100, "2099-01-01T00:00:00Z");
+  credit(100);  // never expires: spent last
+  credit(100, "2098-01-01T00:00:00Z");
+  const auto order = insert_order(150);
+  exec(debit_statement(order));
+  auto lots = expiring();
+  ASSERT_EQ(lots.size(), 1u) << "the 2098 lot is spent, the 2099 lot half";
+  EXPECT_EQ(lots[0].points, 50);
+  EXPECT_EQ(lots[0].expires_at, "2099-01-01T00:00:00Z");
+  exec(reversal_statement(order, "redemption failed"));
+  lots = expiring();
+  ASSERT_EQ(lots.size(), 2u);
+  EXPECT_EQ(lots[0].points, 100);
+  EXPECT_EQ(lots[1].points, 100);
+  expect_books(300);
+}
+
+TEST_F(Ledger, AnOrderIsDebitedOnceAndReversedOnce) {
+  credit(1'000);
+  const auto order = insert_order(300);
+  exec(debit_statement(order));
+  EXPECT_EQ(refusal_of({debit_statement(order)}), pg::sqlstate::unique_violation) << "a second debit of one order";
+  exec(reversal_statement(order, "failed"));
+  EXPECT_EQ(refusal_of({reversal_statement(order, "failed again")}), pg::sqlstate::unique_violation) << "a second reversal";
+  expect_books(1'000);
+}
+
+TEST_F(Ledger, TheDatabaseRefusesANegativeBalance) {
+  credit(100);
+  const auto order = insert_order(101);
+  EXPECT_EQ(refusal_of({debit_statement(order)}), pg::sqlstate::check_violation);
+  expect_books(100);
+}
+
+TEST_F(Ledger, ADebitWithoutItsOrderWritesNothing) {
+  credit(100);
+  EXPECT_FALSE(refusal_of({debit_statement("red_missing")}));
+  expect_books(100);
+}
+
+TEST_F(Ledger, ACreditToAnotherProgramsAccountWritesNothing) {
+  auto rows = exec(credit_statement("prg_other", account_id, Credit{100, "test", std::nullopt}));
+  EXPECT_EQ(rows.size(), 0);
+  expect_books(0);
+}
+
+}  // namespace
+}  // namespace rgw::ledger
