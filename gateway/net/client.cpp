@@ -31,7 +31,6 @@ struct Client::Pool {
   };
   std::mutex mutex;
   std::map<std::string, std::vector<Idle>> idle;
-  std::atomic<std::uint64_t> opened{0};
 };
 
 struct Client::Connection {
@@ -112,7 +111,6 @@ void Client::keep_idle(const std::string& key, std::unique_ptr<Connection> conne
   if (list.size() < max_idle_per_host) list.push_back({std::move(connection), executor, std::chrono::steady_clock::now()});
 }
 
-std::uint64_t Client::connections_opened() const noexcept { return pool_->opened; }
 
 void Client::drop_idle() {
   std::lock_guard lock(pool_->mutex);
@@ -135,7 +133,6 @@ asio::awaitable<std::unique_ptr<Client::Connection>> Client::open(const Url& url
   auto tcp = std::make_unique<beast::tcp_stream>(executor);
   tcp->expires_after(config_.connect_timeout);
   co_await tcp->async_connect(endpoints, use_awaitable);
-  ++pool_->opened;
   if (!url.tls) {
     connection->plain = std::move(tcp);
     co_return connection;

@@ -42,8 +42,6 @@ class Client {
   boost::asio::awaitable<ClientReply> get(const Url& url, const std::map<std::string, std::string>& headers = {});
   boost::asio::awaitable<ClientReply> post(const Url& url, std::string body, const std::map<std::string, std::string>& headers = {});
 
-  // Connections opened so far (a reused one is not counted again).
-  std::uint64_t connections_opened() const noexcept;
   // Closes the kept-alive connections; call on their threads' way out, before their io_contexts are destroyed.
   void drop_idle();
 
