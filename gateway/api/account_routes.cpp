@@ -30,37 +30,40 @@ nlohmann::json to_json(const ledger::Entry& e) {
 }
 
 boost::asio::awaitable<http::Reply> create_account(Call& call) {
-  const auto body = call.body();
-  only_fields(body, {"external_ref", "name", "tier"});
-  ledger::NewAccount account{required_string(body, "external_ref"), required_string(body, "name"),
-                             optional_string(body, "tier", 50)};
+  Input in(call.request);
+  const auto body = in.body(call.settings.json_depth);
+  in.only_fields(body, {"external_ref", "name", "tier"});
+  ledger::NewAccount account{in.required_string(body, "external_ref"), in.required_string(body, "name"), in.optional_string(body, "tier", 50)};
+  if (in.refused()) co_return in.refusal();
   auto created = co_await ledger::create_account(call.db, call.program(), account);
-  if (!created) throw Failure(errc::conflict, "an account with this external_ref exists in the program");
+  if (!created) co_return refusal(errc::conflict, "an account with this external_ref exists in the program");
   co_return json_response(http::Status::created, to_json(*created));
 }
 
 boost::asio::awaitable<http::Reply> get_account(Call& call) {
   auto account = co_await ledger::find_account(call.db, call.program(), call.params[0]);
-  if (!account) throw Failure(errc::not_found, "no such account");
+  if (!account) co_return refusal(errc::not_found, "no such account");
   co_return json_response(http::Status::ok, to_json(*account));
 }
 
 boost::asio::awaitable<http::Reply> credit_account(Call& call) {
-  const auto key = idempotency_key(call.request);
-  const auto body = call.body();
-  only_fields(body, {"points", "reason", "expires_at"});
-  ledger::Credit credit{required_integer(body, "points", 1, max_credit_points), required_string(body, "reason", 500), std::nullopt};
-  if (auto expires = optional_timestamp(body, "expires_at")) {
-    if (*expires <= std::chrono::system_clock::now()) throw Failure(errc::invalid_request, "'expires_at' must be in the future");
+  Input in(call.request);
+  const auto key = idempotency_key(call.request, in);
+  const auto body = in.body(call.settings.json_depth);
+  in.only_fields(body, {"points", "reason", "expires_at"});
+  ledger::Credit credit{in.required_integer(body, "points", 1, max_credit_points), in.required_string(body, "reason", 500), std::nullopt};
+  if (auto expires = in.optional_timestamp(body, "expires_at")) {
+    if (*expires <= std::chrono::system_clock::now()) in.refuse(errc::invalid_request, "'expires_at' must be in the future");
     credit.expires_at = rfc3339(*expires);
   }
+  if (in.refused()) co_return in.refusal();
 
   auto tx = co_await pg::Transaction::begin(call.db);
   if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
   auto entry = co_await ledger::credit(tx, call.program(), call.params[0], credit);
   if (!entry) {
     co_await tx.rollback();  // free the key at once: the client may retry with it right away
-    throw Failure(errc::not_found, "no such account");
+    co_return refusal(errc::not_found, "no such account");
   }
   const auto response = http::to_text(to_json(*entry));
   std::vector<pg::Statement> last;
@@ -70,9 +73,12 @@ boost::asio::awaitable<http::Reply> credit_account(Call& call) {
 }
 
 boost::asio::awaitable<http::Reply> list_ledger(Call& call) {
-  const auto target = call.request.target();
-  auto page = co_await ledger::entries(call.db, call.program(), call.params[0], page_limit(target), cursor_param(target));
-  if (!page) throw Failure(errc::not_found, "no such account");
+  Input in(call.request);
+  const auto limit = in.page_limit();
+  const auto cursor = in.cursor();
+  if (in.refused()) co_return in.refusal();
+  auto page = co_await ledger::entries(call.db, call.program(), call.params[0], limit, cursor);
+  if (!page) co_return refusal(errc::not_found, "no such account");
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : page->items) items.push_back(to_json(e));
   co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next_cursor(page->next_before)}});

@@ -67,6 +67,13 @@ boost::asio::awaitable<void> stream_then_record(http::BodyWriter body, Served se
   if (served.fields.contains("error")) throw std::runtime_error(served.fields["error"].get<std::string>());
 }
 
+// 429 with Retry-After in whole seconds (at least 1).
+http::Response rate_limited(std::string detail, std::chrono::milliseconds wait) {
+  auto response = refusal(errc::rate_limited, std::move(detail));
+  response.set(http::beast::http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(wait).count())));
+  return response;
+}
+
 }  // namespace
 
 Routes all_routes() {
@@ -98,24 +105,20 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
   const auto path = target.substr(0, target.find('?'));
   auto match = routes_.match(request.method(), path);
   route = match.route ? match.pattern : "unmatched";
-  if (!match.route) {
-    if (match.path_known) throw Failure(errc::method_not_allowed, "method not allowed on this path");
-    throw Failure(errc::not_found, "no such endpoint");
-  }
+  if (!match.route)
+    co_return match.path_known ? refusal(errc::method_not_allowed, "method not allowed on this path") : refusal(errc::not_found, "no such endpoint");
   // Ids, SKUs and codes are printable ASCII: a segment that is not names nothing here.
   for (const auto& param : match.params)
-    if (!fx::visible_ascii(param)) throw Failure(errc::not_found, "no such resource");
+    if (!fx::visible_ascii(param)) co_return refusal(errc::not_found, "no such resource");
   pg::Pool& db = *services_.pools[shard];
   if (!match.route->access.open) {
     const auto who = co_await services_.keys->authenticate(db, bearer_token(request), peer);
-    if (who.throttled)
-      throw Failure(errc::rate_limited, "too many unknown API keys from this address", std::chrono::ceil<std::chrono::seconds>(*who.throttled));
-    if (!who.principal) throw Failure(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
+    if (who.throttled) co_return rate_limited("too many unknown API keys from this address", *who.throttled);
+    if (!who.principal) co_return refusal(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
     principal = *who.principal;
-    if (!match.route->access.allows(principal)) throw Failure(errc::forbidden, "this key's role may not do this");
+    if (!match.route->access.allows(principal)) co_return refusal(errc::forbidden, "this key's role may not do this");
     if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.key_id))
-      throw Failure(errc::rate_limited, "too many requests for this API key",
-                    std::chrono::ceil<std::chrono::seconds>(*wait));
+      co_return rate_limited("too many requests for this API key", *wait);
   }
   Call call{request,           request_id, client_request_id, std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
             *services_.catalog, *services_.sealer, *accepts_[shard], services_, settings_};
@@ -137,9 +140,6 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
   std::string error;
   try {
     reply = co_await dispatch(request, shard, peer, principal, id, client_id, route);
-  } catch (const Failure& f) {
-    response = http::problem_response(to_problem(f.code(), f.what()));
-    if (f.retry_after()) response.set(http::beast::http::field::retry_after, std::to_string(f.retry_after()->count()));
   } catch (const pg::Error& e) {
     // Unreachable or timed-out database: the transaction, if any, did not commit.
     const bool unavailable = e.unavailable() || e.code() == pg::sqlstate::query_canceled;

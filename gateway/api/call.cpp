@@ -4,20 +4,21 @@
 
 namespace rgw::api {
 
-nlohmann::json Call::body() const { return parse_object(request, settings.json_depth); }
 
 http::Response json_response(http::Status status, const nlohmann::json& body) {
   return http::make_response(status, http::to_text(body), "application/json");
 }
 
-std::string idempotency_key(const http::Request& request) {
+std::string idempotency_key(const http::Request& request, Input& in) {
   constexpr std::string_view field = "Idempotency-Key";
-  if (request.count(field) != 1)
-    throw Failure(errc::idempotency_key_required, "send exactly one Idempotency-Key header");
+  if (request.count(field) != 1) {
+    in.refuse(errc::idempotency_key_required, "send exactly one Idempotency-Key header");
+    return "";
+  }
   const std::string key(request[field]);
   const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
   if (key.empty() || key.size() > 255 || !printable)
-    throw Failure(errc::idempotency_key_required, "Idempotency-Key must be 1 to 255 printable ASCII characters");
+    in.refuse(errc::idempotency_key_required, "Idempotency-Key must be 1 to 255 printable ASCII characters");
   return key;
 }
 
@@ -40,9 +41,9 @@ http::Response answer_refused_claim(idempotency::Claim claim) {
     case idempotency::claim_state::claimed:
       throw std::logic_error("a claimed key is not refused");
     case idempotency::claim_state::in_progress:
-      throw Failure(errc::idempotency_in_progress, "a request with this Idempotency-Key is still being processed");
+      return refusal(errc::idempotency_in_progress, "a request with this Idempotency-Key is still being processed");
     case idempotency::claim_state::reuse:
-      throw Failure(errc::idempotency_key_reuse, "this Idempotency-Key was used with a different request");
+      return refusal(errc::idempotency_key_reuse, "this Idempotency-Key was used with a different request");
     case idempotency::claim_state::replay:
       break;
   }

@@ -64,7 +64,6 @@ struct Call {
   const Services& services;
   const Settings& settings;
 
-  nlohmann::json body() const;
   // Where this shard's prices come from.
   pricing::Sources pricing() const { return {db, catalog, rates}; }
   // The caller's program; program-scoped routes are never open to the bootstrap key.
@@ -79,16 +78,17 @@ nlohmann::json or_null(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-// The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters.
-std::string idempotency_key(const http::Request& request);
+class Input;
+// The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters, else a problem in `in`.
+std::string idempotency_key(const http::Request& request, Input& in);
 // What makes two requests with one key "the same" (idempotency::fingerprint of this request).
 std::string request_fingerprint(const Call& call, const nlohmann::json& body);
-// The answer to a request whose key is not its own to use: the stored response (replay), or throws Failure
-// (in progress, reused with another request).
+// The answer to a request whose key is not its own to use: the stored response (replay), or the refusal (in
+// progress, reused with another request).
 http::Response answer_refused_claim(idempotency::Claim claim);
-// Claims the key in `tx` for this request. Returns the response to send instead of doing the work (a replay),
-// throws Failure for reuse and in-progress (both after rolling `tx` back), or returns nullopt: go ahead, then
-// remember() before commit, or roll back explicitly before failing.
+// Claims the key in `tx` for this request. Returns the response to send instead of doing the work (a replay, or
+// the refusal of reuse and in-progress, both after rolling `tx` back), or nullopt: go ahead, then remember()
+// before commit, or roll back explicitly before refusing.
 boost::asio::awaitable<std::optional<http::Response>> claim_idempotency(Call& call, pg::Transaction& tx, const std::string& key,
                                                                         const nlohmann::json& body);
 

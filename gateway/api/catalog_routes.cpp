@@ -52,20 +52,21 @@ struct View {
   std::optional<std::string> country;
 };
 
-View view_of(const Call& call, const programs::Program& program) {
-  const auto target = call.request.target();
-  View v{query_param(target, "locale").value_or(program.default_locale), currency_param(target, "currency").value_or(program.base_currency), query_param(target, "country")};
-  if (v.locale.empty() || v.locale.size() > 16) throw Failure(errc::invalid_request, "'locale' must be a locale such as en, ru or ms");
+View view_of(Input& in, const programs::Program& program) {
+  View v{in.query("locale").value_or(program.default_locale), in.currency("currency").value_or(program.base_currency), in.query("country")};
+  if (v.locale.empty() || v.locale.size() > 16) in.refuse(errc::invalid_request, "'locale' must be a locale such as en, ru or ms");
   if (v.country && (v.country->size() != 2 || !std::isupper(static_cast<unsigned char>((*v.country)[0])) ||
                     !std::isupper(static_cast<unsigned char>((*v.country)[1]))))
-    throw Failure(errc::invalid_request, "'country' must be an ISO 3166 code such as DE");
+    in.refuse(errc::invalid_request, "'country' must be an ISO 3166 code such as DE");
   return v;
 }
 
 boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   const auto snapshot = co_await call.catalog.get(call.db, call.program());
   const auto& program = snapshot->program();
-  const auto view = view_of(call, program);
+  Input in(call.request);
+  const auto view = view_of(in, program);
+  if (in.refused()) co_return in.refusal();
   const auto fresh = pricing::fresh_rates(call.rates, program);
   if (!fresh) co_return refusal(fresh.error());
   const auto& rates = *fresh;
@@ -93,7 +94,9 @@ boost::asio::awaitable<http::Reply> get_product(Call& call) {
   const auto snapshot = co_await call.catalog.get(call.db, call.program());
   const auto* product = snapshot->find(call.params[0]);
   if (!product) co_return refusal(errc::not_found, "no such product");
-  const auto view = view_of(call, snapshot->program());
+  Input in(call.request);
+  const auto view = view_of(in, snapshot->program());
+  if (in.refused()) co_return in.refusal();
   const auto rates = pricing::fresh_rates(call.rates, snapshot->program());
   if (!rates) co_return refusal(rates.error());
   auto item = render_item(*product, snapshot->program(), view.locale, view.display, **rates);
@@ -103,12 +106,17 @@ boost::asio::awaitable<http::Reply> get_product(Call& call) {
 }
 
 boost::asio::awaitable<http::Reply> put_product(Call& call) {
+  Input in(call.request);
+  const auto body = in.body(call.settings.json_depth);
+  if (in.refused()) co_return in.refusal();
   std::vector<catalog::Product> product;
+  std::string invalid;
   try {
-    product.push_back(catalog::product_from_json(call.params[0], call.body(), &call.settings.providers));
-  } catch (const catalog::InvalidProduct& e) {
-    throw Failure(errc::invalid_request, e.what());
+    product.push_back(catalog::product_from_json(call.params[0], body, &call.settings.providers));
+  } catch (const catalog::InvalidProduct& e) {  // the catalog module reports a bad document by exception
+    invalid = e.what();
   }
+  if (!invalid.empty()) co_return refusal(errc::invalid_request, invalid);
   const auto created = co_await pricing::save_products(call.db, call.program(), product, call.catalog.instance());
   call.catalog.forget(call.program());
   co_return json_response(created.front() ? http::Status::created : http::Status::ok, catalog::to_json(product.front()));

@@ -3,9 +3,6 @@
 // mapping from any module's outcome (api, pricing, redemptions, fx categories) to an HTTP answer.
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
-#include <chrono>
-#include <optional>
-#include <stdexcept>
 #include <string>
 
 #include "gateway/net/message.hpp"
@@ -45,20 +42,6 @@ http::Problem to_problem(errc code, std::string detail);
 http::Problem to_problem(const boost::system::error_code& outcome, std::string detail = {});
 // A handler's answer for an expected outcome: returned as a value, never thrown.
 http::Response refusal(const boost::system::error_code& outcome, std::string detail = {});
-
-// Thrown by request parsing and handlers for an outcome the client must see; caught once at the edge.
-class Failure : public std::runtime_error {
- public:
-  Failure(errc code, std::string detail, std::optional<std::chrono::seconds> retry_after = std::nullopt)
-      : std::runtime_error(detail), code_(code), retry_after_(retry_after) {}
-  errc code() const noexcept { return code_; }
-  // Sent as Retry-After (rate limits).
-  std::optional<std::chrono::seconds> retry_after() const noexcept { return retry_after_; }
-
- private:
-  errc code_;
-  std::optional<std::chrono::seconds> retry_after_;
-};
 
 }  // namespace rgw::api
 

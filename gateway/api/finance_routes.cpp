@@ -14,40 +14,41 @@ namespace {
 
 using auth::Role;
 
-date::local_days required_date(std::string_view target, std::string_view name) {
-  const auto text = query_param(target, name);
-  if (!text) throw Failure(errc::invalid_request, "'" + std::string(name) + "' is required: a local date YYYY-MM-DD");
-  const auto day = reports::parse_date(*text);
-  if (!day) throw Failure(errc::invalid_request, "'" + std::string(name) + "' must be a date YYYY-MM-DD");
-  return *day;
+date::local_days required_date(Input& in, std::string_view name) {
+  const auto text = in.query(name);
+  if (!text) in.refuse(errc::invalid_request, "'" + std::string(name) + "' is required: a local date YYYY-MM-DD");
+  const auto day = text ? reports::parse_date(*text) : std::nullopt;
+  if (text && !day) in.refuse(errc::invalid_request, "'" + std::string(name) + "' must be a date YYYY-MM-DD");
+  return day.value_or(date::local_days{});
 }
 
 // A provider name as configured: a-z, 0-9, '_' and '-'.
-std::optional<std::string> provider_param(std::string_view target, bool required) {
-  auto name = query_param(target, "provider");
-  if (!name && required) throw Failure(errc::invalid_request, "'provider' is required");
-  if (name && !providers::is_provider_name(*name))
-    throw Failure(errc::invalid_request, "'provider' must be a provider name (a-z, 0-9, '_', '-')");
+std::optional<std::string> provider_param(Input& in, bool required) {
+  auto name = in.query("provider");
+  if (!name && required) in.refuse(errc::invalid_request, "'provider' is required");
+  if (name && !providers::is_provider_name(*name)) in.refuse(errc::invalid_request, "'provider' must be a provider name (a-z, 0-9, '_', '-')");
   return name;
 }
 
 boost::asio::awaitable<http::Reply> payout_report(Call& call) {
-  const auto target = call.request.target();
+  Input in(call.request);
   reports::PayoutRequest request;
-  request.from = required_date(target, "from");
-  request.to = required_date(target, "to");
-  if (auto problem = reports::range_problem(request.from, request.to)) throw Failure(errc::invalid_request, *problem);
-  if (auto status = query_param(target, "status")) {
+  request.from = required_date(in, "from");
+  request.to = required_date(in, "to");
+  if (in.refused()) co_return in.refusal();
+  if (auto problem = reports::range_problem(request.from, request.to)) in.refuse(errc::invalid_request, *problem);
+  if (auto status = in.query("status")) {
     const auto parsed = reports::parse_payout_status(*status);
-    if (!parsed) throw Failure(errc::invalid_request, "'status' must be issued, failed or reversed");
-    request.status = *parsed;
+    if (!parsed) in.refuse(errc::invalid_request, "'status' must be issued, failed or reversed");
+    else request.status = *parsed;
   }
-  if (auto format = query_param(target, "format")) {
+  if (auto format = in.query("format")) {
     const auto parsed = reports::parse_format(*format);
-    if (!parsed) throw Failure(errc::invalid_request, "'format' must be json or csv");
-    request.format = *parsed;
+    if (!parsed) in.refuse(errc::invalid_request, "'format' must be json or csv");
+    else request.format = *parsed;
   }
-  request.provider = provider_param(target, false);
+  request.provider = provider_param(in, false);
+  if (in.refused()) co_return in.refusal();
   auto program = co_await programs::find(call.db, call.program());
 
   auto head = http::make_response(http::Status::ok, "", reports::content_type(request.format));
@@ -58,31 +59,36 @@ boost::asio::awaitable<http::Reply> payout_report(Call& call) {
 }
 
 boost::asio::awaitable<http::Reply> create_reconciliation(Call& call) {
-  const auto target = call.request.target();
-  const auto provider = *provider_param(target, true);
+  Input in(call.request);
+  const auto provider = provider_param(in, true).value_or("");
   const auto type = call.request[http::beast::http::field::content_type];
-  if (!type.starts_with("text/csv")) throw Failure(errc::invalid_request, "send the statement as Content-Type: text/csv");
-  reports::Statement statement;
-  try {
-    statement = reports::parse_statement(call.request.body());
-  } catch (const std::invalid_argument& e) {
-    throw Failure(errc::invalid_request, e.what());
+  if (!type.starts_with("text/csv")) in.refuse(errc::invalid_request, "send the statement as Content-Type: text/csv");
+  const bool explicit_period = in.query("from") || in.query("to");
+  date::local_days from{}, to{};
+  if (explicit_period) {
+    from = required_date(in, "from");
+    to = required_date(in, "to");
+    if (to < from) in.refuse(errc::invalid_request, "'to' is before 'from'");
+  }
+  if (in.refused()) co_return in.refusal();
+  const auto statement = reports::parse_statement(call.request.body());
+  if (!statement) {
+    std::string detail = "a statement starts with the header row ";
+    detail += reports::statement_header;  // appended: GCC 12's -Warray-bounds misfires on `std::string(...) + ...` here
+    co_return refusal(errc::invalid_request, detail);
   }
   // A misspelt provider would turn every line into "missing here": refuse names nothing is known by.
   bool known = call.settings.providers.contains(provider);
   if (!known) known = co_await reports::has_orders_at(call.db, call.program(), provider);
-  if (!known)
-    throw Failure(errc::invalid_request, "no provider '" + provider + "' is configured or was ever sent an order");
+  if (!known) co_return refusal(errc::invalid_request, "no provider '" + provider + "' is configured or was ever sent an order");
   auto program = co_await programs::find(call.db, call.program());
-  reports::ReconcileRequest request{call.program(), provider, reports::statement_period(statement, program.timezone), call.principal.key_id};
+  reports::ReconcileRequest request{call.program(), provider, reports::statement_period(*statement, program.timezone), call.principal.key_id};
   // An explicit period (local dates) replaces the one read from the statement's lines.
-  if (query_param(target, "from") || query_param(target, "to")) {
-    const auto from = required_date(target, "from"), to = required_date(target, "to");
-    if (to < from) throw Failure(errc::invalid_request, "'to' is before 'from'");
+  if (explicit_period) {
     const auto starts = reports::day_starts(program.timezone, from, to);
     request.period = reports::Period{starts.front(), starts.back()};
   }
-  const auto result = co_await reports::reconcile(call.db, request, statement);
+  const auto result = co_await reports::reconcile(call.db, request, *statement);
   for (const char* kind : reports::finding_kinds)
     call.services.metrics->counter(metrics::reconciliation_findings, {{"provider", provider}, {"kind", kind}}).add(result.at(kind).size());
   co_return json_response(http::Status::created, result);
@@ -90,13 +96,17 @@ boost::asio::awaitable<http::Reply> create_reconciliation(Call& call) {
 
 boost::asio::awaitable<http::Reply> get_reconciliation(Call& call) {
   const auto found = co_await reports::find_reconciliation(call.db, call.program(), call.params[0]);
-  if (!found) throw Failure(errc::not_found, "no such reconciliation");
+  if (!found) co_return refusal(errc::not_found, "no such reconciliation");
   co_return json_response(http::Status::ok, *found);
 }
 
 boost::asio::awaitable<http::Reply> list_reconciliations(Call& call) {
-  const auto target = call.request.target();
-  const auto page = co_await reports::list_reconciliations(call.db, call.program(), provider_param(target, false), cursor_param(target), page_limit(target));
+  Input in(call.request);
+  const auto provider = provider_param(in, false);
+  const auto cursor = in.cursor();
+  const auto limit = in.page_limit();
+  if (in.refused()) co_return in.refusal();
+  const auto page = co_await reports::list_reconciliations(call.db, call.program(), provider, cursor, limit);
   co_return json_response(http::Status::ok, {{"items", page.items}, {"next_cursor", next_cursor(page.next_before)}});
 }
 

@@ -8,10 +8,10 @@ namespace {
 
 using auth::Role;
 
-fx::Currency required_currency(std::string_view target, std::string_view name) {
-  auto currency = currency_param(target, name);
-  if (!currency) throw Failure(errc::invalid_request, "'" + std::string(name) + "' is required");
-  return *currency;
+std::optional<fx::Currency> required_currency(Input& in, std::string_view name) {
+  auto currency = in.currency(name);
+  if (!currency) in.refuse(errc::invalid_request, "'" + std::string(name) + "' is required");
+  return currency;
 }
 
 boost::asio::awaitable<http::Reply> get_rates(Call& call) {
@@ -30,15 +30,18 @@ boost::asio::awaitable<http::Reply> get_rates(Call& call) {
 }
 
 boost::asio::awaitable<http::Reply> convert(Call& call) {
-  const auto target = call.request.target();
-  const auto from = required_currency(target, "from");
-  const auto to = required_currency(target, "to");
-  const auto amount_text = query_param(target, "amount");
-  if (!amount_text) throw Failure(errc::invalid_request, "'amount' is required");
+  Input in(call.request);
+  const auto from_currency = required_currency(in, "from");
+  const auto to_currency = required_currency(in, "to");
+  const auto amount_text = in.query("amount");
+  if (!amount_text) in.refuse(errc::invalid_request, "'amount' is required");
+  if (in.refused()) co_return in.refusal();
+  const auto& from = *from_currency;
+  const auto& to = *to_currency;
   auto amount = fx::Money::parse(*amount_text, from.code());
   if (!amount || amount->amount().is_negative())
-    throw Failure(errc::invalid_request, "'amount' must be a non-negative decimal with at most " + std::to_string(from.minor_units()) +
-                                             " decimals for " + std::string(from.code()));
+    co_return refusal(errc::invalid_request, "'amount' must be a non-negative decimal with at most " + std::to_string(from.minor_units()) +
+                                                 " decimals for " + std::string(from.code()));
   const auto table = pricing::fresh_rates(call.rates, co_await programs::find(call.db, call.program()));
   if (!table) co_return refusal(table.error());
   auto converted = (*table)->convert(*amount, to);

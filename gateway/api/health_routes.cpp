@@ -26,12 +26,14 @@ std::optional<std::string> fx_problem(const Call& call) {
 // Ready only while the database answers and the rates are fresh: a load balancer stops sending requests that
 // could only fail.
 boost::asio::awaitable<http::Reply> readyz(Call& call) {
+  std::optional<std::string> database_problem;
   try {
     co_await call.db.exec(pg::statement(ping));
-  } catch (const pg::Error& e) {
-    throw Failure(errc::unavailable, std::string("database: ") + e.code().message());
+  } catch (const pg::Error& e) {  // the driver reports an unreachable database by exception
+    database_problem = e.code().message();
   }
-  if (auto problem = fx_problem(call)) throw Failure(errc::unavailable, "fx: " + *problem);
+  if (database_problem) co_return refusal(errc::unavailable, "database: " + *database_problem);
+  if (auto problem = fx_problem(call)) co_return refusal(errc::unavailable, "fx: " + *problem);
   const bool fx_checked = call.settings.fx_readiness_max_age.has_value();
   auto body = nlohmann::json{{"status", "ready"}, {"checks", {{"database", "ok"}, {"fx", fx_checked ? "ok" : "not configured"}}}};
   // Still ready on the last good rates, but a failed or quarantined refresh is worth seeing before they go stale.

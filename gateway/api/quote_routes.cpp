@@ -24,13 +24,15 @@ nlohmann::json to_json(const pricing::Quote& q) {
 }
 
 boost::asio::awaitable<http::Reply> create_quote(Call& call) {
-  const auto body = call.body();
-  only_fields(body, {"account_id", "sku", "face_value"});
-  const auto account_id = required_string(body, "account_id");
-  const auto sku = required_string(body, "sku", 64);
-  const auto face = required_money(body, "face_value", errc::denomination_invalid);
+  Input in(call.request);
+  const auto body = in.body(call.settings.json_depth);
+  in.only_fields(body, {"account_id", "sku", "face_value"});
+  const auto account_id = in.required_string(body, "account_id");
+  const auto sku = in.required_string(body, "sku", 64);
+  const auto face = in.required_money(body, "face_value", errc::denomination_invalid);
+  if (in.refused()) co_return in.refusal();
 
-  const auto offer = co_await pricing::price_offer(call.pricing(), call.program(), account_id, sku, face);
+  const auto offer = co_await pricing::price_offer(call.pricing(), call.program(), account_id, sku, *face);
   if (!offer) co_return refusal(offer.error());
   const auto quote = co_await pricing::create_quote(call.db, call.program(), offer->terms, offer->catalog->program().quote_ttl_s);
   co_return json_response(http::Status::created, to_json(quote));

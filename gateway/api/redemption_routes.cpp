@@ -13,15 +13,18 @@ namespace {
 
 using auth::Role;
 
-std::optional<std::string> recipient(const nlohmann::json& body) {
+std::optional<std::string> recipient(const nlohmann::json& body, Input& in) {
   auto it = body.find("recipient");
   if (it == body.end() || it->is_null()) return std::nullopt;
-  if (!it->is_object()) throw Failure(errc::invalid_request, "'recipient' must be an object {\"email\", \"name\"}");
-  only_fields(*it, {"email", "name"});
-  auto email = optional_string(*it, "email", 254);
+  if (!it->is_object()) {
+    in.refuse(errc::invalid_request, "'recipient' must be an object {\"email\", \"name\"}");
+    return std::nullopt;
+  }
+  in.only_fields(*it, {"email", "name"});
+  auto email = in.optional_string(*it, "email", 254);
   if (email && (email->find('@') == std::string::npos || email->find(' ') != std::string::npos))
-    throw Failure(errc::invalid_request, "'recipient.email' is not an email address");
-  optional_string(*it, "name", 200);
+    in.refuse(errc::invalid_request, "'recipient.email' is not an email address");
+  in.optional_string(*it, "name", 200);
   return it->dump();
 }
 
@@ -44,17 +47,20 @@ boost::asio::awaitable<result<redemptions::NewRedemption>> priced(Call& call, co
 }
 
 boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
-  const auto key = idempotency_key(call.request);
-  const auto body = call.body();
-  only_fields(body, {"account_id", "sku", "face_value", "quote_id", "recipient"});
-  const auto account_id = required_string(body, "account_id");
-  const auto sku = required_string(body, "sku", 64);
-  const auto face = required_money(body, "face_value", errc::denomination_invalid);
-  const auto quote_id = optional_string(body, "quote_id", 64);
-  auto priced_order = co_await priced(call, account_id, sku, face, quote_id);
+  Input in(call.request);
+  const auto key = idempotency_key(call.request, in);
+  const auto body = in.body(call.settings.json_depth);
+  in.only_fields(body, {"account_id", "sku", "face_value", "quote_id", "recipient"});
+  const auto account_id = in.required_string(body, "account_id");
+  const auto sku = in.required_string(body, "sku", 64);
+  const auto face = in.required_money(body, "face_value", errc::denomination_invalid);
+  const auto quote_id = in.optional_string(body, "quote_id", 64);
+  auto recipient_json = recipient(body, in);
+  if (in.refused()) co_return in.refusal();
+  auto priced_order = co_await priced(call, account_id, sku, *face, quote_id);
   if (!priced_order) co_return refusal(priced_order.error());
   auto order = std::move(*priced_order);
-  order.recipient_json = recipient(body);
+  order.recipient_json = std::move(recipient_json);
 
   const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), redemptions::OrderIds::mint(),
@@ -68,16 +74,10 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
                                    {"created_at", rfc3339(std::chrono::floor<std::chrono::seconds>(now))}};
   work.response_body = http::to_text(response);
   const auto points = terms.price.points;
-  redemptions::AcceptResult result;
-  try {
-    result = co_await call.accepts.submit(work);
-  } catch (const pg::Error& e) {
-    // redemptions.quote_id is unique: one quote prices one redemption
-    if (e.code() == pg::sqlstate::unique_violation) throw Failure(errc::conflict, "the quote has been used by another redemption");
-    throw;
-  }
+  auto result = co_await call.accepts.submit(work);
+  if (result.quote_taken) co_return refusal(errc::conflict, "the quote has been used by another redemption");
   if (result.claim.state != idempotency::claim_state::claimed) co_return answer_refused_claim(std::move(result.claim));
-  if (!result.accepted) throw Failure(errc::insufficient_points, "the account's balance is lower than " + std::to_string(points) + " points");
+  if (!result.accepted) co_return refusal(errc::insufficient_points, "the account's balance is lower than " + std::to_string(points) + " points");
   call.services.metrics->counter(metrics::redemptions, {{"status", "accepted"}}).add();
   co_return http::make_response(http::Status::accepted, work.response_body, "application/json");
 }
@@ -107,18 +107,22 @@ nlohmann::json to_json(const redemptions::Redemption& r) {
 
 boost::asio::awaitable<http::Reply> get_redemption(Call& call) {
   const auto r = co_await redemptions::find(call.db, call.program(), call.params[0]);
-  if (!r) throw Failure(errc::not_found, "no such redemption");
+  if (!r) co_return refusal(errc::not_found, "no such redemption");
   co_return json_response(http::Status::ok, to_json(*r));
 }
 
 boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
-  const auto target = call.request.target();
-  redemptions::Filter filter{query_param(target, "account_id"), query_param(target, "status"), std::nullopt, std::nullopt,
-                             cursor_param(target), page_limit(target)};
+  Input in(call.request);
+  redemptions::Filter filter;
+  filter.account_id = in.query("account_id");
+  filter.status = in.query("status");
+  filter.before = in.cursor();
+  filter.limit = in.page_limit();
   if (filter.status && !redemptions::parse_status(*filter.status))
-    throw Failure(errc::invalid_request, "'status' must be one of accepted, dispatching, issued, retrying, unknown, failed");
-  if (auto from = query_param(target, "from")) filter.from = rfc3339(parse_timestamp(*from, "from"));
-  if (auto to = query_param(target, "to")) filter.to = rfc3339(parse_timestamp(*to, "to"));
+    in.refuse(errc::invalid_request, "'status' must be one of accepted, dispatching, issued, retrying, unknown, failed");
+  if (auto from = in.timestamp_param("from")) filter.from = rfc3339(*from);
+  if (auto to = in.timestamp_param("to")) filter.to = rfc3339(*to);
+  if (in.refused()) co_return in.refusal();
   const auto page = co_await redemptions::list(call.db, call.program(), filter);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) items.push_back(to_json(r));
@@ -129,8 +133,8 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
 boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto& id = call.params[0];
   const auto sealed = co_await redemptions::reveal(call.db, call.program(), id, call.principal.key_id, call.request_id, call.client_request_id);
-  if (!sealed) throw Failure(errc::not_found, "no such redemption");
-  if (!sealed->blob) throw Failure(errc::conflict, "the reward is not issued (yet); nothing to reveal");
+  if (!sealed) co_return refusal(errc::not_found, "no such redemption");
+  if (!sealed->blob) co_return refusal(errc::conflict, "the reward is not issued (yet); nothing to reveal");
   auto reward = redemptions::open_reward(call.sealer, id, *sealed->key_id, *sealed->blob);
   reward["id"] = id;
   auto response = json_response(http::Status::ok, reward);

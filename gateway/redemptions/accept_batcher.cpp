@@ -8,9 +8,25 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/pg/error.hpp"
+
 namespace rgw::redemptions {
 
 namespace asio = boost::asio;
+
+namespace {
+// redemptions.quote_id is unique: a request alone in its transaction that fails on it used a quote already used.
+bool quote_taken(const std::exception_ptr& failure, const AcceptWork& work) {
+  if (!work.order.quote_id) return false;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const pg::Error& e) {
+    return e.code() == pg::sqlstate::unique_violation;
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
 
 struct AcceptBatcher::Pending {
   explicit Pending(AcceptWork w, const asio::any_io_executor& executor) : work(std::move(w)), done(executor, asio::steady_timer::time_point::max()) {}
@@ -92,7 +108,8 @@ asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>>
     co_return;
   }
   for (auto& p : batch) {
-    p->error = failure;
+    if (failure && quote_taken(failure, p->work)) p->result.quote_taken = true;
+    else p->error = failure;
     p->done.cancel();
   }
 }

@@ -47,6 +47,7 @@ std::vector<pg::Statement> accept_statements(const AcceptWork& work);
 struct AcceptResult {
   idempotency::Claim claim;  // not `claimed`: nothing was written, answer per the claim
   bool accepted = false;     // claimed but not accepted: the balance was short, nothing was written
+  bool quote_taken = false;  // its quote priced another redemption already (one quote, one order): nothing written
 };
 // Reads the results of accept_statements(work), in order (as many as it built).
 AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& work);

@@ -30,11 +30,11 @@ std::optional<StatementLine> read_line(const CsvRecord& record, std::vector<BadR
 
 }  // namespace
 
-Statement parse_statement(std::string_view csv) {
+std::optional<Statement> parse_statement(std::string_view csv) {
   if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);  // a byte order mark from spreadsheet exports
   const auto records = parse_csv(csv);
   if (records.empty() || !records.front().error.empty() || csv_line(records.front().fields) != std::string(statement_header) + "\r\n")
-    throw std::invalid_argument(std::string("a statement starts with the header row ") + statement_header);
+    return std::nullopt;
   Statement statement;
   for (std::size_t i = 1; i < records.size(); ++i)
     if (auto line = read_line(records[i], statement.bad_rows)) statement.lines.push_back(std::move(*line));

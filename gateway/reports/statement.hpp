@@ -31,8 +31,8 @@ struct Statement {
   std::vector<BadRow> bad_rows;
 };
 
-// Reads a statement. Throws std::invalid_argument when the header row is not `statement_header`.
-Statement parse_statement(std::string_view csv);
+// Reads a statement; nullopt when it does not start with the header row `statement_header`.
+std::optional<Statement> parse_statement(std::string_view csv);
 
 struct Period {
   std::chrono::sys_seconds from, to;  // [from, to)

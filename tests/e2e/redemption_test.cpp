@@ -194,9 +194,9 @@ std::vector<std::string> submit_together(const std::string& db_url, const std::v
   auto submit = [&](std::size_t i) -> asio::awaitable<void> {
     try {
       const auto r = co_await batcher->submit(works[i]);
-      outcomes[i] = r.claim.state != idempotency::claim_state::claimed ? "refused" : r.accepted ? "accepted" : "short";
+      outcomes[i] = r.quote_taken ? "quote taken" : r.claim.state != idempotency::claim_state::claimed ? "refused" : r.accepted ? "accepted" : "short";
     } catch (const pg::Error& e) {
-      outcomes[i] = e.code() == pg::sqlstate::unique_violation ? "quote taken" : e.what();
+      outcomes[i] = e.what();
     }
   };
   for (std::size_t i = 0; i < works.size(); ++i) asio::co_spawn(io, submit(i), asio::detached);

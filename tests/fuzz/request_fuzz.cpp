@@ -2,7 +2,6 @@
 // UTF-8 after decoding), cursors (one spelling each), RFC 3339 timestamps (what parses prints and parses back
 // to the same instant).
 #include "fx/utf8.hpp"
-#include "gateway/api/errc.hpp"
 #include "gateway/api/input.hpp"
 #include "tests/fuzz/check.hpp"
 
@@ -29,27 +28,23 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     const auto again = parse_rfc3339(rfc3339(*t));
     FUZZ_CHECK(again && *again == *t);
   }
-  const std::string target = "/x?a=" + std::string(text);
-  try {
-    if (const auto value = api::query_param(target, "a")) FUZZ_CHECK(fx::printable_utf8(*value));
-  } catch (const api::Failure&) {
-  }
-  try {
-    const std::string cursor_target = "/x?cursor=" + std::string(text);
-    if (const auto position = api::cursor_param(cursor_target)) {
-      FUZZ_CHECK(*position > 0);
-      FUZZ_CHECK(api::encode_cursor(*position) == api::query_param(cursor_target, "cursor"));  // one spelling per position
-    }
-  } catch (const api::Failure&) {
+  http::Request query;
+  query.target("/x?a=" + std::string(text));
+  api::Input in(query);
+  if (const auto value = in.query("a")) FUZZ_CHECK(fx::printable_utf8(*value) && !in.refused());
+  http::Request cursor;
+  cursor.target("/x?cursor=" + std::string(text));
+  api::Input cursors(cursor);
+  if (const auto position = cursors.cursor()) {
+    FUZZ_CHECK(*position > 0);
+    FUZZ_CHECK(api::encode_cursor(*position) == cursors.query("cursor"));  // one spelling per position
   }
   http::Request request;
   request.set(http::beast::http::field::content_type, "application/json");
   request.body() = std::string(text);
-  try {
-    const auto body = api::parse_object(request, 8);
-    FUZZ_CHECK(body.is_object());
-    check_no_nul(body);
-  } catch (const api::Failure&) {
-  }
+  api::Input bodies(request);
+  const auto body = bodies.body(8);
+  FUZZ_CHECK(body.is_object());
+  if (!bodies.refused()) check_no_nul(body);
   return 0;
 }

@@ -22,7 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     const auto again = reports::parse_csv(reports::csv_line(r.fields));
     FUZZ_CHECK(again.size() == 1 && again[0].error.empty() && again[0].fields == r.fields);
   }
-  const auto statement = reports::parse_statement(std::string(reports::statement_header) + "\r\n" + std::string(text));
+  const auto parsed = reports::parse_statement(std::string(reports::statement_header) + "\r\n" + std::string(text));
+  FUZZ_CHECK(parsed.has_value());  // the header row is there, so a statement is read, bad rows and all
+  const auto& statement = *parsed;
   for (const auto& line : statement.lines) FUZZ_CHECK(!line.amount.amount().is_negative() && !line.amount.amount().is_zero());
   if (const auto period = reports::statement_period(statement, "Europe/Moscow")) FUZZ_CHECK(period->from < period->to);
   return 0;

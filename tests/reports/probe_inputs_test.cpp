@@ -56,14 +56,14 @@ TEST(ProbeInputs, TimestampsThatReachedUndefinedBehaviourAreBadRows) {
   // Appended, not concatenated: GCC 12's -Warray-bounds misfires on `std::string(...) + "..."` here.
   std::string header(reports::statement_header);
   header += '\n';
-  const auto hour = reports::parse_statement(header + probe("statement-timestamp-hour-ub.csv"));
+  const auto hour = reports::parse_statement(header + probe("statement-timestamp-hour-ub.csv")).value();
   EXPECT_TRUE(hour.lines.empty());
   ASSERT_EQ(hour.bad_rows.size(), 2u);
   EXPECT_EQ(hour.bad_rows[0].line, 2);
   EXPECT_EQ(hour.bad_rows[1].line, 3);
   EXPECT_NE(hour.bad_rows[1].error.find("RFC 3339"), std::string::npos) << hour.bad_rows[1].error;
 
-  const auto offset = reports::parse_statement(header + probe("statement-timestamp-offset-ub.csv"));
+  const auto offset = reports::parse_statement(header + probe("statement-timestamp-offset-ub.csv")).value();
   EXPECT_EQ(offset.lines.size(), 1u) << "the multi-line record is well-formed";
   std::vector<int> bad;
   for (const auto& b : offset.bad_rows) bad.push_back(b.line);

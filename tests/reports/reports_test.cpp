@@ -106,7 +106,7 @@ TEST(Statement, ReadsLinesAndReportsBadRowsByLineNumber) {
       "RA-4,red_4,10.00,XXX,2026-11-02T09:00:00Z\r\n"
       "RA-5,red_5,10.00,EUR,yesterday\r\n"
       ",,10.00,EUR,2026-11-02T09:00:00Z\r\n"
-      "RA-7,red_7,10.00\r\n");
+      "RA-7,red_7,10.00\r\n").value();
   ASSERT_EQ(statement.lines.size(), 2u);
   EXPECT_EQ(statement.lines[1].line, 3);
   EXPECT_EQ(statement.lines[1].order_id, "rgw-key-2");
@@ -119,24 +119,25 @@ TEST(Statement, ReadsLinesAndReportsBadRowsByLineNumber) {
 }
 
 TEST(Statement, AWrongHeaderIsRefusedWhole) {
-  EXPECT_THROW(parse_statement("ref,amount\nRA-1,10.00\n"), std::invalid_argument);
-  EXPECT_THROW(parse_statement(""), std::invalid_argument);
+  EXPECT_FALSE(parse_statement("ref,amount\nRA-1,10.00\n"));
+  EXPECT_FALSE(parse_statement(""));
 }
 
 TEST(Statement, ThePeriodIsTheWholeLocalDaysItsLinesFallOn) {
   const auto statement = parse_statement(
       "provider_ref,order_id,amount,currency,issued_at\n"
       "RA-1,,10.00,EUR,2026-11-01T22:30:00Z\n"   // 01:30 on 2 November in Moscow
-      "RA-2,,10.00,EUR,2026-11-03T20:59:59Z\n");  // 23:59:59 on 3 November
+      "RA-2,,10.00,EUR,2026-11-03T20:59:59Z\n").value();  // 23:59:59 on 3 November
   const auto period = statement_period(statement, "Europe/Moscow");
   ASSERT_TRUE(period);
   EXPECT_EQ(utc(period->from), "2026-11-01T21:00:00Z");
   EXPECT_EQ(utc(period->to), "2026-11-03T21:00:00Z");
-  EXPECT_FALSE(statement_period(parse_statement("provider_ref,order_id,amount,currency,issued_at\n"), "Europe/Moscow"));
+  EXPECT_FALSE(statement_period(parse_statement("provider_ref,order_id,amount,currency,issued_at\n").value(), "Europe/Moscow"));
   // Found by fuzzing: lines of year 1 and year 9999 made 3.65 million day starts; the period is two.
   const auto vast = statement_period(parse_statement("provider_ref,order_id,amount,currency,issued_at\n"
                                                      "RA-1,,10.00,EUR,0001-01-02T00:00:00Z\n"
-                                                     "RA-2,,10.00,EUR,9999-12-30T00:00:00Z\n"),
+                                                     "RA-2,,10.00,EUR,9999-12-30T00:00:00Z\n")
+                                         .value(),
                                      "UTC");
   ASSERT_TRUE(vast);
   EXPECT_EQ(utc(vast->from), "0001-01-02T00:00:00Z");
