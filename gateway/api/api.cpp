@@ -6,6 +6,7 @@
 #include "gateway/core/ids.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/core/families.hpp"
+#include "gateway/redemptions/accept_batcher.hpp"
 
 namespace rgw::api {
 namespace {
@@ -120,8 +121,7 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
     if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.key_id))
       co_return rate_limited("too many requests for this API key", *wait);
   }
-  Call call{request,           request_id, client_request_id, std::move(match.params), principal, db, *services_.keys, *services_.rates, *services_.fx_status,
-            *services_.catalog, *services_.sealer, *accepts_[shard], services_, settings_};
+  Call call{request, request_id, client_request_id, std::move(match.params), principal, db, *accepts_[shard], services_, settings_};
   co_return co_await match.route->handler(call);
 }
 

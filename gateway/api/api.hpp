@@ -5,8 +5,9 @@
 #include <memory>
 #include <vector>
 
-#include "gateway/api/route.hpp"
 #include "gateway/accounts/rate_limiter.hpp"
+#include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 
 namespace rgw::api {
 

@@ -1,9 +1,12 @@
 #include "gateway/api/call.hpp"
 
 #include "gateway/api/input.hpp"
+#include "gateway/api/services.hpp"
+#include "gateway/pricing/offer.hpp"
 
 namespace rgw::api {
 
+pricing::Sources Call::pricing() const { return {db, *services.catalog, *services.rates}; }
 
 http::Response json_response(http::Status status, const nlohmann::json& body) {
   return http::make_response(status, http::to_text(body), "application/json");

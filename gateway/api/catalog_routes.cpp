@@ -1,6 +1,7 @@
 // GET /v1/catalog, GET /v1/catalog/{sku}, PUT /v1/catalog/{sku}.
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/pricing/offer.hpp"
 
@@ -62,12 +63,12 @@ View view_of(Input& in, const programs::Program& program) {
 }
 
 boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
-  const auto snapshot = co_await call.catalog.get(call.db, call.program());
+  const auto snapshot = co_await call.services.catalog->get(call.db, call.program());
   const auto& program = snapshot->program();
   Input in(call.request);
   const auto view = view_of(in, program);
   if (in.refused()) co_return in.refusal();
-  const auto fresh = pricing::fresh_rates(call.rates, program);
+  const auto fresh = pricing::fresh_rates(*call.services.rates, program);
   if (!fresh) co_return refusal(fresh.error());
   const auto& rates = *fresh;
   // The listing depends on exactly these, and on the snapshot it is kept in.
@@ -86,18 +87,18 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   auto body = http::to_text(nlohmann::json{{"items", items}, {"next_cursor", nullptr}});
   auto listing = std::make_shared<const Listing>(Listing{body, etag_of(body)});
   snapshot->keep_listing(key, listing);
-  call.catalog.count_render();
+  call.services.catalog->count_render();
   co_return conditional(call.request, *listing);
 }
 
 boost::asio::awaitable<http::Reply> get_product(Call& call) {
-  const auto snapshot = co_await call.catalog.get(call.db, call.program());
+  const auto snapshot = co_await call.services.catalog->get(call.db, call.program());
   const auto* product = snapshot->find(call.params[0]);
   if (!product) co_return refusal(errc::not_found, "no such product");
   Input in(call.request);
   const auto view = view_of(in, snapshot->program());
   if (in.refused()) co_return in.refusal();
-  const auto rates = pricing::fresh_rates(call.rates, snapshot->program());
+  const auto rates = pricing::fresh_rates(*call.services.rates, snapshot->program());
   if (!rates) co_return refusal(rates.error());
   auto item = render_item(*product, snapshot->program(), view.locale, view.display, **rates);
   if (!item) co_return refusal(pricing::errc::no_rate, "the rate source quotes no rate for " + std::string(product->face_currency.code()));
@@ -117,8 +118,8 @@ boost::asio::awaitable<http::Reply> put_product(Call& call) {
     invalid = e.what();
   }
   if (!invalid.empty()) co_return refusal(errc::invalid_request, invalid);
-  const auto created = co_await pricing::save_products(call.db, call.program(), product, call.catalog.instance());
-  call.catalog.forget(call.program());
+  const auto created = co_await pricing::save_products(call.db, call.program(), product, call.services.catalog->instance());
+  call.services.catalog->forget(call.program());
   co_return json_response(created.front() ? http::Status::created : http::Status::ok, catalog::to_json(product.front()));
 }
 

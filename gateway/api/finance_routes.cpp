@@ -3,6 +3,7 @@
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/accounts/programs.hpp"
 #include "gateway/reports/payouts.hpp"

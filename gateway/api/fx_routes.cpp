@@ -1,6 +1,7 @@
 // GET /v1/fx/rates and GET /v1/fx/convert.
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 #include "gateway/pricing/offer.hpp"
 
 namespace rgw::api {
@@ -15,7 +16,7 @@ std::optional<fx::Currency> required_currency(Input& in, std::string_view name) 
 }
 
 boost::asio::awaitable<http::Reply> get_rates(Call& call) {
-  const auto table = pricing::loaded_rates(call.rates);
+  const auto table = pricing::loaded_rates(*call.services.rates);
   if (!table) co_return refusal(table.error());
   const auto program = co_await programs::find(call.db, call.program());
   const auto& set = (*table)->set();
@@ -42,7 +43,7 @@ boost::asio::awaitable<http::Reply> convert(Call& call) {
   if (!amount || amount->amount().is_negative())
     co_return refusal(errc::invalid_request, "'amount' must be a non-negative decimal with at most " + std::to_string(from.minor_units()) +
                                                  " decimals for " + std::string(from.code()));
-  const auto table = pricing::fresh_rates(call.rates, co_await programs::find(call.db, call.program()));
+  const auto table = pricing::fresh_rates(*call.services.rates, co_await programs::find(call.db, call.program()));
   if (!table) co_return refusal(table.error());
   auto converted = (*table)->convert(*amount, to);
   // Here the currencies are the client's choice: a missing rate is a bad request, not an outage.

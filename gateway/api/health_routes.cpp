@@ -1,6 +1,7 @@
 // GET /healthz and GET /readyz.
 
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 #include "gateway/core/format.hpp"
 
 namespace rgw::api {
@@ -14,8 +15,8 @@ boost::asio::awaitable<http::Reply> healthz(Call&) { co_return json_response(htt
 std::optional<std::string> fx_problem(const Call& call) {
   const auto max_age = call.settings.fx_readiness_max_age;
   if (!max_age) return std::nullopt;
-  const auto table = call.rates.current();
-  const auto last_error = call.fx_status.last_error();
+  const auto table = call.services.rates->current();
+  const auto last_error = call.services.fx_status->last_error();
   const auto why = last_error ? "; last refresh: " + *last_error : std::string();
   if (!table) return "no exchange rates loaded" + why;
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -37,7 +38,7 @@ boost::asio::awaitable<http::Reply> readyz(Call& call) {
   const bool fx_checked = call.settings.fx_readiness_max_age.has_value();
   auto body = nlohmann::json{{"status", "ready"}, {"checks", {{"database", "ok"}, {"fx", fx_checked ? "ok" : "not configured"}}}};
   // Still ready on the last good rates, but a failed or quarantined refresh is worth seeing before they go stale.
-  if (auto last = call.fx_status.last_error()) body["fx_last_refresh_error"] = *last;
+  if (auto last = call.services.fx_status->last_error()) body["fx_last_refresh_error"] = *last;
   co_return json_response(http::Status::ok, body);
 }
 

@@ -5,6 +5,7 @@
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 #include "gateway/core/families.hpp"
 
 namespace rgw::api {
@@ -31,11 +32,11 @@ boost::asio::awaitable<pg::PoolStats> stats_of(std::shared_ptr<pg::Pool> pool) {
 boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   const auto& s = call.services;
   std::string out = s.metrics->render();
-  out += metrics::render_counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.catalog.loads());
-  out += metrics::render_counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.catalog.renders());
-  out += metrics::render_counter("rewardgw_fx_sets_quarantined_total", "Fetched rate sets set aside because a currency moved more than REWARDGW_FX_MAX_CHANGE_PCT.", call.fx_status.quarantines());
-  out += metrics::render_counter("rewardgw_api_key_lookups_total", "API keys looked up in the database (one at a time per key; the rest served from the cache).", call.keys.lookups());
-  out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.keys.lookups_throttled());
+  out += metrics::render_counter("rewardgw_catalog_snapshot_loads_total", "Program catalogs loaded from the database into memory.", call.services.catalog->loads());
+  out += metrics::render_counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.services.catalog->renders());
+  out += metrics::render_counter("rewardgw_fx_sets_quarantined_total", "Fetched rate sets set aside because a currency moved more than REWARDGW_FX_MAX_CHANGE_PCT.", call.services.fx_status->quarantines());
+  out += metrics::render_counter("rewardgw_api_key_lookups_total", "API keys looked up in the database (one at a time per key; the rest served from the cache).", call.services.keys->lookups());
+  out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.services.keys->lookups_throttled());
 
   std::vector<std::pair<Labels, double>> breaker, in_flight, balance;
   for (const auto& p : s.providers->all()) {
@@ -50,7 +51,7 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_gauge("rewardgw_provider_balance", "Funding balance per provider as last reported (read before dispatching and by GET /v1/providers, at most every 10 s).", balance);
 
   std::vector<std::pair<Labels, double>> age;
-  if (const auto rates = call.rates.current())
+  if (const auto rates = call.services.rates->current())
     age.push_back({{}, std::chrono::duration<double>(std::chrono::system_clock::now() - rates->set().as_of).count()});
   out += metrics::render_gauge("rewardgw_fx_rates_age_seconds", "Age of the rates in force (since the source's as_of); absent before the first set.", age);
 

@@ -3,6 +3,7 @@
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 #include "gateway/accounts/programs.hpp"
 #include "gateway/net/url.hpp"
 
@@ -94,7 +95,7 @@ boost::asio::awaitable<http::Reply> create_program(Call& call) {
   Input in(call.request);
   auto program = program_from(in.body(call.settings.json_depth), call.settings, in);
   if (in.refused()) co_return in.refusal();
-  auto created = co_await programs::create(call.db, std::move(program), call.sealer);
+  auto created = co_await programs::create(call.db, std::move(program), *call.services.sealer);
   auto body = to_json(created.program);
   if (created.webhook_secret) body["webhook_secret"] = *created.webhook_secret;  // the only time it is shown
   auto response = json_response(http::Status::created, body);
@@ -113,7 +114,7 @@ boost::asio::awaitable<http::Reply> create_api_key(Call& call) {
   if (!role) in.refuse(errc::invalid_request, "'role' must be one of cabinet, finance, ops, admin");
   if (in.refused()) co_return in.refusal();
   if (!co_await programs::exists(call.db, program_id)) co_return refusal(errc::not_found, "no such program");
-  const auto key = co_await call.keys.create(call.db, program_id, *role);
+  const auto key = co_await call.services.keys->create(call.db, program_id, *role);
   auto response = json_response(http::Status::created, {{"id", key.id}, {"role", auth::role_name(key.role)}, {"key", key.secret}});
   response.set(http::beast::http::field::cache_control, "no-store");  // no copy of a secret in any cache
   co_return response;
@@ -122,7 +123,7 @@ boost::asio::awaitable<http::Reply> create_api_key(Call& call) {
 boost::asio::awaitable<http::Reply> revoke_api_key(Call& call) {
   std::optional<std::string> scope;
   if (!call.principal.bootstrap) scope = call.program();
-  if (!co_await call.keys.revoke(call.db, call.params[0], scope)) co_return refusal(errc::not_found, "no such API key");
+  if (!co_await call.services.keys->revoke(call.db, call.params[0], scope)) co_return refusal(errc::not_found, "no such API key");
   http::Response res{http::Status::no_content, 11};
   co_return res;
 }

@@ -1,6 +1,8 @@
 // POST /v1/redemptions (accept), GET /v1/redemptions[/{id}] (rewards masked) and POST /v1/redemptions/{id}/reveal.
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
+#include "gateway/redemptions/accept_batcher.hpp"
 #include "gateway/api/views.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/pricing/offer.hpp"
@@ -135,7 +137,7 @@ boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto sealed = co_await redemptions::reveal(call.db, call.program(), id, call.principal.key_id, call.request_id, call.client_request_id);
   if (!sealed) co_return refusal(errc::not_found, "no such redemption");
   if (!sealed->blob) co_return refusal(errc::conflict, "the reward is not issued (yet); nothing to reveal");
-  auto reward = redemptions::open_reward(call.sealer, id, *sealed->key_id, *sealed->blob);
+  auto reward = redemptions::open_reward(*call.services.sealer, id, *sealed->key_id, *sealed->blob);
   reward["id"] = id;
   auto response = json_response(http::Status::ok, reward);
   response.set(http::beast::http::field::cache_control, "no-store");

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gateway/api/call.hpp"
+#include "gateway/api/settings.hpp"
 #include "gateway/core/sealer.hpp"
 #include "gateway/dispatch/dispatcher.hpp"
 #include "gateway/net/server.hpp"

@@ -1,0 +1,24 @@
+#pragma once
+// The API's settings, read from the environment by gateway/app/config.cpp (docs/configuration.md).
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "gateway/net/url.hpp"
+
+namespace rgw::api {
+
+struct Settings {
+  int json_depth = 32;
+  std::chrono::hours idempotency_ttl{72};
+  // With a rate source configured, /readyz wants rates younger than this; nullopt: no source, no FX.
+  std::optional<std::chrono::seconds> fx_readiness_max_age;
+  double rate_limit_per_second = 50;  // per API key and process
+  double rate_limit_burst = 100;
+  std::set<std::string> providers{"sandbox"};  // names product routes may use
+  // Where webhooks may go: public addresses only, unless REWARDGW_WEBHOOK_ALLOW_NETWORKS names more.
+  http::DestinationPolicy webhook_destinations{true, {}};
+};
+
+}  // namespace rgw::api
