@@ -86,19 +86,19 @@ Entry entry_from(const pg::Row& row) {
 
 }  // namespace
 
-boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const std::string& program_id, const NewAccount& a) {
+boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program_id, const NewAccount& a) {
   auto rows = co_await db.exec(pg::statement(insert_account, new_id("acc"), program_id, a.external_ref, a.name, a.tier));
   if (rows.empty()) co_return std::nullopt;
   co_return account_from(rows.front());
 }
 
-boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const std::string& program_id, const std::string& account_id) {
+boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {
   auto rows = co_await db.exec(pg::statement(select_tier, account_id, program_id));
   if (rows.empty()) co_return std::nullopt;
   co_return PricingAccount{rows.front().optional_string("tier")};
 }
 
-boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const std::string& program_id, const std::string& account_id) {
+boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {
   std::vector<pg::Statement> both;
   both.push_back(pg::statement(select_account, account_id, program_id));
   both.push_back(pg::statement(select_expiring, account_id));
@@ -110,25 +110,25 @@ boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const 
   co_return account;
 }
 
-pg::Statement credit_statement(const std::string& program_id, const std::string& account_id, const Credit& c) {
+pg::Statement credit_statement(const ProgramId& program_id, const AccountId& account_id, const Credit& c) {
   return pg::statement(credit_account, program_id, account_id, c.points, new_id("led"), c.reason, c.expires_at);
 }
 
-pg::Statement debit_statement(const std::string& redemption_id) { return pg::statement(debit_order, redemption_id, new_id("led")); }
+pg::Statement debit_statement(const RedemptionId& redemption_id) { return pg::statement(debit_order, redemption_id, new_id("led")); }
 
-pg::Statement reversal_statement(const std::string& redemption_id, const std::string& reason) {
+pg::Statement reversal_statement(const RedemptionId& redemption_id, const std::string& reason) {
   return pg::statement(reverse_order, redemption_id, new_id("led"), reason);
 }
 
-boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const std::string& program_id,
-                                                    const std::string& account_id, const Credit& c) {
+boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
+                                                    const Credit& c) {
   auto rows = co_await tx.exec(credit_statement(program_id, account_id, c));
   if (rows.empty()) co_return std::nullopt;
   co_return entry_from(rows.front());
 }
 
-boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const std::string& program_id, const std::string& account_id,
-                                                    int limit, std::optional<std::int64_t> before) {
+boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id, int limit,
+                                                    std::optional<std::int64_t> before) {
   std::vector<pg::Statement> both;
   both.push_back(pg::statement(select_account, account_id, program_id));
   both.push_back(pg::statement(select_entries, account_id, program_id, before, limit + 1));  // one extra: is there more?

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/ids.hpp"
 #include "gateway/pg/pool.hpp"
 
 namespace rgw::ledger {
@@ -56,29 +57,29 @@ struct Page {
 };
 
 // Adds `credit` as a new lot; returns the entry's row (empty when the program has no such account).
-pg::Statement credit_statement(const std::string& program_id, const std::string& account_id, const Credit& credit);
+pg::Statement credit_statement(const ProgramId& program, const AccountId& account, const Credit& credit);
 // Takes a redemption's points from its account, soonest-expiring lots first. The redemption row must be
 // written first in the same transaction, after its account row was locked (redemptions::accept_statements).
-pg::Statement debit_statement(const std::string& redemption_id);
+pg::Statement debit_statement(const RedemptionId& redemption);
 // Gives a failed redemption's points back, to the lots they came from; a second reversal is refused.
-pg::Statement reversal_statement(const std::string& redemption_id, const std::string& reason);
+pg::Statement reversal_statement(const RedemptionId& redemption, const std::string& reason);
 
 // nullopt when the program already has an account with this external_ref.
-boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const std::string& program_id, const NewAccount& account);
+boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program, const NewAccount& account);
 // What pricing needs of an account (its tier), in one indexed read; nullopt when the program has no such account.
 struct PricingAccount {
   std::optional<std::string> tier;
 };
-boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const std::string& program_id, const std::string& account_id);
+boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
 
 // nullopt when there is no such account in this program.
-boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const std::string& program_id, const std::string& account_id);
+boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
 // Adds points (a new lot, expiring or not) inside the caller's transaction; nullopt when there is no such account.
-boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const std::string& program_id,
-                                                    const std::string& account_id, const Credit& credit);
+boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
+                                                    const Credit& credit);
 // Entries newest first, those before position `before` (a previous page's next_before). nullopt when there is
 // no such account.
-boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const std::string& program_id, const std::string& account_id,
-                                                    int limit, std::optional<std::int64_t> before);
+boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const ProgramId& program, const AccountId& account, int limit,
+                                                    std::optional<std::int64_t> before);
 
 }  // namespace rgw::ledger

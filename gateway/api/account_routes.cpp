@@ -35,13 +35,13 @@ boost::asio::awaitable<http::Reply> create_account(Call& call) {
   in.only_fields(body, {"external_ref", "name", "tier"});
   ledger::NewAccount account{in.required_string(body, "external_ref"), in.required_string(body, "name"), in.optional_string(body, "tier", 50)};
   if (in.refused()) co_return in.refusal();
-  auto created = co_await ledger::create_account(call.db, call.program(), account);
+  auto created = co_await ledger::create_account(call.db, call.program_id(), account);
   if (!created) co_return refusal(errc::conflict, "an account with this external_ref exists in the program");
   co_return json_response(http::Status::created, to_json(*created));
 }
 
 boost::asio::awaitable<http::Reply> get_account(Call& call) {
-  auto account = co_await ledger::find_account(call.db, call.program(), call.params[0]);
+  auto account = co_await ledger::find_account(call.db, call.program_id(), AccountId(call.params[0]));
   if (!account) co_return refusal(errc::not_found, "no such account");
   co_return json_response(http::Status::ok, to_json(*account));
 }
@@ -60,7 +60,7 @@ boost::asio::awaitable<http::Reply> credit_account(Call& call) {
 
   auto tx = co_await pg::Transaction::begin(call.db);
   if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
-  auto entry = co_await ledger::credit(tx, call.program(), call.params[0], credit);
+  auto entry = co_await ledger::credit(tx, call.program_id(), AccountId(call.params[0]), credit);
   if (!entry) {
     co_await tx.rollback();  // free the key at once: the client may retry with it right away
     co_return refusal(errc::not_found, "no such account");
@@ -77,7 +77,7 @@ boost::asio::awaitable<http::Reply> list_ledger(Call& call) {
   const auto limit = in.page_limit();
   const auto cursor = in.cursor();
   if (in.refused()) co_return in.refusal();
-  auto page = co_await ledger::entries(call.db, call.program(), call.params[0], limit, cursor);
+  auto page = co_await ledger::entries(call.db, call.program_id(), AccountId(call.params[0]), limit, cursor);
   if (!page) co_return refusal(errc::not_found, "no such account");
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : page->items) items.push_back(to_json(e));

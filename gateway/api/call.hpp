@@ -10,6 +10,7 @@
 #include "gateway/accounts/keys.hpp"
 #include "gateway/api/errc.hpp"
 #include "gateway/api/settings.hpp"
+#include "gateway/core/ids.hpp"
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/net/message.hpp"
 #include "gateway/pg/pool.hpp"
@@ -39,6 +40,7 @@ struct Call {
 
   // The caller's program; program-scoped routes are never open to the bootstrap key.
   const std::string& program() const { return principal.program_id; }
+  ProgramId program_id() const { return ProgramId(principal.program_id); }
   // Where this shard's prices come from.
   pricing::Sources pricing() const;
 };

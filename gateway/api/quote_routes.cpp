@@ -32,7 +32,7 @@ boost::asio::awaitable<http::Reply> create_quote(Call& call) {
   const auto face = in.required_money(body, "face_value", errc::denomination_invalid);
   if (in.refused()) co_return in.refusal();
 
-  const auto offer = co_await pricing::price_offer(call.pricing(), call.program(), account_id, sku, *face);
+  const auto offer = co_await pricing::price_offer(call.pricing(), call.program_id(), AccountId(account_id), sku, *face);
   if (!offer) co_return refusal(offer.error());
   const auto quote = co_await pricing::create_quote(call.db, call.program(), offer->terms, offer->catalog->program().quote_ttl_s);
   co_return json_response(http::Status::created, to_json(quote));

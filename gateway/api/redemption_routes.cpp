@@ -35,7 +35,7 @@ std::optional<std::string> recipient(const nlohmann::json& body, Input& in) {
 boost::asio::awaitable<result<redemptions::NewRedemption>> priced(Call& call, const std::string& account_id, const std::string& sku,
                                                                  const fx::Money& face, const std::optional<std::string>& quote_id) {
   if (!quote_id) {
-    auto offer = co_await pricing::price_offer(call.pricing(), call.program(), account_id, sku, face);
+    auto offer = co_await pricing::price_offer(call.pricing(), call.program_id(), AccountId(account_id), sku, face);
     if (!offer) co_return offer.error();
     co_return redemptions::NewRedemption{std::move(offer->terms), std::nullopt, std::nullopt};
   }
@@ -44,7 +44,7 @@ boost::asio::awaitable<result<redemptions::NewRedemption>> priced(Call& call, co
   if (quote->expired) co_return errc::quote_expired;
   if (quote->terms.sku != sku || !(quote->terms.face == face)) co_return errc::quote_mismatch;
   // The price is locked; the product must still be available.
-  if (auto available = co_await pricing::checked_product(call.pricing(), call.program(), sku, face); !available) co_return available.error();
+  if (auto available = co_await pricing::checked_product(call.pricing(), call.program_id(), sku, face); !available) co_return available.error();
   co_return redemptions::NewRedemption{quote->terms, quote->id, std::nullopt};
 }
 
@@ -68,7 +68,7 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), redemptions::OrderIds::mint(),
                                rfc3339(now), ""};
   const auto& terms = work.order.terms;
-  const nlohmann::json response = {{"id", work.ids.id},
+  const nlohmann::json response = {{"id", work.ids.id.str()},
                                    {"status", "accepted"},
                                    {"points", terms.price.points},
                                    {"face_value", money_json(terms.face)},
@@ -108,7 +108,7 @@ nlohmann::json to_json(const redemptions::Redemption& r) {
 }
 
 boost::asio::awaitable<http::Reply> get_redemption(Call& call) {
-  const auto r = co_await redemptions::find(call.db, call.program(), call.params[0]);
+  const auto r = co_await redemptions::find(call.db, call.program_id(), RedemptionId(call.params[0]));
   if (!r) co_return refusal(errc::not_found, "no such redemption");
   co_return json_response(http::Status::ok, to_json(*r));
 }
@@ -125,7 +125,7 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
   if (auto from = in.timestamp_param("from")) filter.from = rfc3339(*from);
   if (auto to = in.timestamp_param("to")) filter.to = rfc3339(*to);
   if (in.refused()) co_return in.refusal();
-  const auto page = co_await redemptions::list(call.db, call.program(), filter);
+  const auto page = co_await redemptions::list(call.db, call.program_id(), filter);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) items.push_back(to_json(r));
   co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next_cursor(page.next_before)}});
@@ -134,7 +134,7 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
 // The unmasked reward, for the cabinet showing it to its owner; every reveal is in the audit log.
 boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto& id = call.params[0];
-  const auto sealed = co_await redemptions::reveal(call.db, call.program(), id, call.principal.key_id, call.request_id, call.client_request_id);
+  const auto sealed = co_await redemptions::reveal(call.db, call.program_id(), RedemptionId(id), call.principal.key_id, call.request_id, call.client_request_id);
   if (!sealed) co_return refusal(errc::not_found, "no such redemption");
   if (!sealed->blob) co_return refusal(errc::conflict, "the reward is not issued (yet); nothing to reveal");
   auto reward = redemptions::open_reward(*call.services.sealer, id, *sealed->key_id, *sealed->blob);

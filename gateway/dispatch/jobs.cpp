@@ -120,7 +120,7 @@ boost::asio::awaitable<bool> finish(pg::Pool& db, const Claim& c, Status from, c
     writes.push_back(pg::statement(record_call, call->attempt_id, providers::outcome_name(call->outcome), call->latency_ms, call->detail));
   if (redemptions::is_final(m.to)) {
     writes.push_back(pg::statement(drop_job, c.redemption_id));
-    if (failed) writes.push_back(ledger::reversal_statement(c.redemption_id, "redemption failed: " + m.failure_code));
+    if (failed) writes.push_back(ledger::reversal_statement(RedemptionId(c.redemption_id), "redemption failed: " + m.failure_code));
     const auto& row = moved.front();
     writes.push_back(webhooks::enqueue(std::string(row.text("program_id")), c.redemption_id,
                                        failed ? "redemption.failed" : "redemption.issued", event_data(c.redemption_id, m.to, row, m)));

@@ -26,6 +26,10 @@ template <std::integral T>
 Param to_param(T v) { return std::to_string(v); }
 // No floating point in parameters: say how a fraction travels (decimal text, or integer units).
 Param to_param(double) = delete;
+// A typed id (rgw::Id) travels as its text.
+template <class T>
+  requires requires(const T& id) { { id.str() } -> std::convertible_to<const std::string&>; }
+Param to_param(const T& id) { return id.str(); }
 template <class T>
 Param to_param(const std::optional<T>& v) { return v ? to_param(*v) : std::nullopt; }
 // An array literal ("{...}") for a `$n::text[]` (or `::int[]`, `::timestamptz[]`) parameter; every element is

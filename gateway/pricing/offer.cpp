@@ -42,9 +42,9 @@ std::optional<std::vector<ListedPrice>> list_prices(const catalog::Product& prod
   return prices;
 }
 
-boost::asio::awaitable<result<std::shared_ptr<const ProgramCatalog>>> checked_product(Sources sources, const std::string& program_id,
+boost::asio::awaitable<result<std::shared_ptr<const ProgramCatalog>>> checked_product(Sources sources, const ProgramId& program,
                                                                                       const std::string& sku, const fx::Money& face) {
-  auto snapshot = co_await sources.catalog.get(sources.db, program_id);
+  auto snapshot = co_await sources.catalog.get(sources.db, program.str());
   const auto* product = snapshot->find(sku);
   errc refusal{};
   if (!product) refusal = errc::no_such_product;
@@ -54,7 +54,7 @@ boost::asio::awaitable<result<std::shared_ptr<const ProgramCatalog>>> checked_pr
   co_return snapshot;
 }
 
-boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const std::string& program_id, const std::string& account_id,
+boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const ProgramId& program_id, const AccountId& account_id,
                                                   const std::string& sku, const fx::Money& face) {
   auto account = co_await ledger::find_pricing_account(sources.db, program_id, account_id);
   if (!account) co_return errc::no_such_account;
@@ -68,7 +68,7 @@ boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const std::st
   auto price = catalog::price(face, **rates, policy);
   if (!price) co_return conversion_error(price.error());
   const auto& set = (*rates)->set();
-  Terms terms{account_id, sku, face, *price, policy.tier_discount_bps, set.source, rfc3339(set.as_of)};
+  Terms terms{account_id.str(), sku, face, *price, policy.tier_discount_bps, set.source, rfc3339(set.as_of)};
   co_return Offer{*snapshot, std::move(terms)};
 }
 

@@ -12,6 +12,7 @@
 #include "gateway/accounts/programs.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/pricing/catalog_cache.hpp"
+#include "gateway/core/ids.hpp"
 #include "gateway/pricing/errc.hpp"
 #include "gateway/pricing/quotes.hpp"
 #include "gateway/pricing/rate_store.hpp"
@@ -36,7 +37,7 @@ errc conversion_error(const boost::system::error_code& fx_error);
 
 // The program's catalog, if `sku` may be redeemed at `face` now: no_such_product, product_unavailable,
 // denomination_invalid.
-boost::asio::awaitable<result<std::shared_ptr<const ProgramCatalog>>> checked_product(Sources sources, const std::string& program_id,
+boost::asio::awaitable<result<std::shared_ptr<const ProgramCatalog>>> checked_product(Sources sources, const ProgramId& program,
                                                                                       const std::string& sku, const fx::Money& face);
 
 struct ListedPrice {
@@ -56,7 +57,7 @@ struct Offer {
 
 // The account's price for `sku` at `face`: checked_product's outcomes, no_such_account, and those of fresh_rates
 // and conversion_error.
-boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const std::string& program_id, const std::string& account_id,
+boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const ProgramId& program, const AccountId& account,
                                                   const std::string& sku, const fx::Money& face);
 
 }  // namespace rgw::pricing

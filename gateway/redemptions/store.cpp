@@ -93,13 +93,13 @@ Redemption redemption_from(const pg::Row& r) {
 
 }  // namespace
 
-OrderIds OrderIds::mint() { return {new_id("red"), new_id("rgw")}; }
+OrderIds OrderIds::mint() { return {RedemptionId(new_id("red")), ProviderKey(new_id("rgw"))}; }
 
 std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
   const auto& t = w.order.terms;
-  const auto marker = "pending:" + w.ids.id;
-  const nlohmann::json order = {{"id", w.ids.id},
-                                {"provider_key", w.ids.provider_key},
+  const auto marker = "pending:" + w.ids.id.str();
+  const nlohmann::json order = {{"id", w.ids.id.str()},
+                                {"provider_key", w.ids.provider_key.str()},
                                 {"program_id", w.program_id},
                                 {"account_id", t.account_id},
                                 {"sku", t.sku},
@@ -132,7 +132,7 @@ AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork
 
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }
 
-boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const std::string& program_id, const std::string& id,
+boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const ProgramId& program_id, const RedemptionId& id,
                                                           const std::string& api_key_id, const std::string& request_id,
                                                           const std::optional<std::string>& client_request_id) {
   auto tx = co_await pg::Transaction::begin(db);
@@ -148,13 +148,13 @@ boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const s
   co_return sealed;
 }
 
-boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id) {
+boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const ProgramId& program_id, const RedemptionId& id) {
   auto rows = co_await db.exec(pg::statement(select_redemption, id, program_id));
   if (rows.empty()) co_return std::nullopt;
   co_return redemption_from(rows.front());
 }
 
-boost::asio::awaitable<Page> list(pg::Pool& db, const std::string& program_id, const Filter& f) {
+boost::asio::awaitable<Page> list(pg::Pool& db, const ProgramId& program_id, const Filter& f) {
   auto rows = co_await db.exec(pg::statement(list_redemptions, program_id, f.account_id, f.status, f.from, f.to, f.before, f.limit + 1));
   Page page;
   for (int i = 0; i < rows.size() && i < f.limit; ++i) page.items.push_back(redemption_from(rows[i]));

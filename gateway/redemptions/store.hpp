@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/ids.hpp"
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/pricing/quotes.hpp"
@@ -23,8 +24,8 @@ struct NewRedemption {
 // A new order's identities, minted together: ours, and the key providers see on every call about it (their
 // idempotency key, the same on every retry).
 struct OrderIds {
-  std::string id;            // red_...
-  std::string provider_key;  // rgw_...
+  RedemptionId id;           // red_...
+  ProviderKey provider_key;  // rgw_...
   static OrderIds mint();
 };
 
@@ -70,7 +71,7 @@ struct Redemption {
   std::optional<std::string> wait_reason, next_attempt_at;  // why a non-final order waits, and until when
 };
 
-boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const std::string& program_id, const std::string& id);
+boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const ProgramId& program, const RedemptionId& id);
 
 struct SealedReward {
   std::optional<std::string> key_id, blob;  // both null until the order is issued
@@ -78,7 +79,7 @@ struct SealedReward {
 // The sealed reward of an order, for POST .../reveal; an issued one is written to the audit log (who, when) in the
 // same transaction, under our request id and the client's X-Request-Id. nullopt when there is no such redemption
 // in the program.
-boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const std::string& program_id, const std::string& id,
+boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const ProgramId& program, const RedemptionId& id,
                                                           const std::string& api_key_id, const std::string& request_id,
                                                           const std::optional<std::string>& client_request_id);
 
@@ -95,6 +96,6 @@ struct Page {
   std::optional<std::int64_t> next_before;  // nullopt at the end
 };
 
-boost::asio::awaitable<Page> list(pg::Pool& db, const std::string& program_id, const Filter& filter);
+boost::asio::awaitable<Page> list(pg::Pool& db, const ProgramId& program, const Filter& filter);
 
 }  // namespace rgw::redemptions

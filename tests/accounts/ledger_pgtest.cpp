@@ -70,12 +70,12 @@ TEST_F(Ledger, TheDatabaseRefusesANegativeBalance) {
 
 TEST_F(Ledger, ADebitWithoutItsOrderWritesNothing) {
   credit(100);
-  EXPECT_FALSE(refusal_of({debit_statement("red_missing")}));
+  EXPECT_FALSE(refusal_of({debit_statement(RedemptionId("red_missing"))}));
   expect_books(100);
 }
 
 TEST_F(Ledger, ACreditToAnotherProgramsAccountWritesNothing) {
-  auto rows = exec(credit_statement("prg_other", account_id, Credit{100, "test", std::nullopt}));
+  auto rows = exec(credit_statement(ProgramId("prg_other"), account_id, Credit{100, "test", std::nullopt}));
   EXPECT_EQ(rows.size(), 0);
   expect_books(0);
 }

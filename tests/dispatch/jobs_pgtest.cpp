@@ -18,21 +18,21 @@ const pg::Query reversals_of{"t_jobs_reversals", "SELECT count(*) AS n FROM ledg
 class Jobs : public test::SchemaTest {
  protected:
   // An accepted, debited order with its job, as an accept leaves it.
-  std::string accepted_order(std::int64_t points) {
+  RedemptionId accepted_order(std::int64_t points) {
     exec(ledger::credit_statement(program_id, account_id, ledger::Credit{points, "test", std::nullopt}));
     const auto id = insert_order(points);
     exec({ledger::debit_statement(id), pg::statement(add_job, id)});
     return id;
   }
   std::vector<Claim> claim(std::size_t limit = 10) { return run(io, jobs::claim(*pool, "worker-1", limit, 60s)); }
-  std::string status(const std::string& id) { return std::string(exec(pg::statement(order_status, id)).front().text("status")); }
+  std::string status(const RedemptionId& id) { return std::string(exec(pg::statement(order_status, id)).front().text("status")); }
 };
 
 TEST_F(Jobs, AClaimedJobIsNotClaimedAgainWhileItsLeaseRuns) {
   const auto id = accepted_order(100);
   const auto first = claim();
   ASSERT_EQ(first.size(), 1u);
-  EXPECT_EQ(first[0].redemption_id, id);
+  EXPECT_EQ(first[0].redemption_id, id.str());
   EXPECT_TRUE(claim().empty()) << "due again only when the lease runs out";
 }
 

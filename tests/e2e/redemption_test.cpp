@@ -180,7 +180,7 @@ redemptions::AcceptWork work_for(const Tenant& tenant, const std::string& key, s
   const auto ids = redemptions::OrderIds::mint();
   return redemptions::AcceptWork{tenant.program_id, key, "fp-" + key, std::chrono::hours(72),
                                  redemptions::NewRedemption{terms, std::move(quote_id), std::nullopt}, ids, "2026-11-22T10:00:00Z",
-                                 "{\"id\": \"" + ids.id + "\"}"};
+                                 "{\"id\": \"" + ids.id.str() + "\"}"};
 }
 
 const pg::Query shared_commits{"t_shared_commits",

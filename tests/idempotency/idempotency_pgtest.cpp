@@ -25,7 +25,7 @@ class Idempotency : public test::SchemaTest {
         co_await tx.rollback();
       }
       co_return claim;
-    }(*pool, program_id, key, fp, std::move(response)));
+    }(*pool, program_id.str(), key, fp, std::move(response)));
   }
 };
 
@@ -56,7 +56,7 @@ TEST_F(Idempotency, AConcurrentHolderIsReportedInProgressWithoutWaiting) {
     co_await second.rollback();
     co_await holder.rollback();
     co_return other.state;
-  }(*pool, program_id));
+  }(*pool, program_id.str()));
   EXPECT_EQ(state, claim_state::in_progress);
 }
 
@@ -67,7 +67,7 @@ TEST_F(Idempotency, KeysAreScopedToTheirProgram) {
     const auto c = co_await claim(tx, program, "k1", "fp-b", keep);
     co_await tx.rollback();
     co_return c.state;
-  }(*pool, add_program()));
+  }(*pool, add_program().str()));
   EXPECT_EQ(other, claim_state::claimed) << "another program's key is not this one's";
 }
 

@@ -15,12 +15,12 @@ class Store : public test::SchemaTest {
  protected:
   AcceptWork work(const std::string& key, std::int64_t points) {
     const auto eur = fx::Money::parse("10.00", "EUR").value();
-    pricing::Terms terms{account_id, "AMZ", eur, catalog::Price{points, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value(), 0},
+    pricing::Terms terms{account_id.str(), "AMZ", eur, catalog::Price{points, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value(), 0},
                          0, "ecb", "2026-11-20T14:00:00Z"};
     const auto ids = OrderIds::mint();
-    return AcceptWork{program_id, key, "fp-" + key, std::chrono::hours(72),
+    return AcceptWork{program_id.str(), key, "fp-" + key, std::chrono::hours(72),
                       NewRedemption{terms, std::nullopt, std::string(R"({"email":"a@example.com"})")}, ids, "2026-11-22T10:00:00Z",
-                      "{\"id\":\"" + ids.id + "\"}"};
+                      "{\"id\":\"" + ids.id.str() + "\"}"};
   }
   AcceptResult accept(const AcceptWork& w) {
     auto statements = accept_statements(w);
@@ -38,7 +38,7 @@ TEST_F(Store, AnAcceptWritesTheOrderItsJobAndItsDebitTogether) {
   ASSERT_EQ(order.size(), 1);
   EXPECT_EQ(order.front().text("status"), "accepted");
   EXPECT_EQ(order.front().int64("points"), 400);
-  EXPECT_EQ(order.front().text("provider_key"), w.ids.provider_key) << "minted beside the order id";
+  EXPECT_EQ(order.front().text("provider_key"), w.ids.provider_key.str()) << "minted beside the order id";
   EXPECT_EQ(order.front().text("email"), "a@example.com");
   EXPECT_EQ(exec(pg::statement(job_row, w.ids.id)).front().int64("n"), 1);
   EXPECT_EQ(balance(), 600);

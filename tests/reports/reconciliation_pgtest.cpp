@@ -18,7 +18,7 @@ class Reconciliation : public test::SchemaTest {
   std::string issued_order(const std::string& provider_ref, const std::string& provider_key = "") {
     const auto id = insert_order(1'000, provider_key);
     exec(pg::statement(issue, id, provider_ref));
-    return id;
+    return id.str();
   }
   static StatementLine line(int number, std::string provider_ref, std::string order_id, std::string amount) {
     return {number, std::move(provider_ref), std::move(order_id), fx::Money::parse(amount, "EUR").value(),
@@ -26,7 +26,7 @@ class Reconciliation : public test::SchemaTest {
   }
   nlohmann::json reconcile_lines(std::vector<StatementLine> lines) {
     Statement statement{std::move(lines), {{9, "amount is not a decimal"}}};
-    ReconcileRequest request{program_id, "raas",
+    ReconcileRequest request{program_id.str(), "raas",
                              Period{std::chrono::sys_days(std::chrono::year(2026) / 11 / 1), std::chrono::sys_days(std::chrono::year(2026) / 12 / 1)},
                              std::nullopt};
     return run(io, reconcile(*pool, request, statement));

@@ -31,11 +31,11 @@ void SchemaTest::SetUp() {
   pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{db->url});
   program_id = add_program();
   auto account = run(io, ledger::create_account(*pool, program_id, ledger::NewAccount{"ext-1", "Test Account", std::nullopt}));
-  account_id = account.value().id;
+  account_id = AccountId(account.value().id);
 }
 
-std::string SchemaTest::add_program() {
-  auto id = new_id("prg");
+ProgramId SchemaTest::add_program() {
+  ProgramId id(new_id("prg"));
   exec(pg::statement(insert_program, id));
   return id;
 }
@@ -55,8 +55,8 @@ boost::system::error_code SchemaTest::refusal_of(std::vector<pg::Statement> stat
   }
 }
 
-std::string SchemaTest::insert_order(std::int64_t points, const std::string& provider_key) {
-  const auto id = new_id("red");
+RedemptionId SchemaTest::insert_order(std::int64_t points, const std::string& provider_key) {
+  const RedemptionId id(new_id("red"));
   exec(pg::statement(insert_redemption, id, program_id, account_id, points, provider_key.empty() ? new_id("rgw") : provider_key));
   return id;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/ids.hpp"
 #include "gateway/pg/pool.hpp"
 #include "tests/support/run.hpp"
 #include "tests/support/scratch_database.hpp"
@@ -27,9 +28,9 @@ class SchemaTest : public ::testing::Test {
   boost::system::error_code refusal_of(std::vector<pg::Statement> statements);
 
   // Another program (EUR, 0.01 per point); SetUp makes the first.
-  std::string add_program();
+  ProgramId add_program();
   // A redemption row for `points` of this program's account, as accepting one writes it (status accepted).
-  std::string insert_order(std::int64_t points, const std::string& provider_key = "");
+  RedemptionId insert_order(std::int64_t points, const std::string& provider_key = "");
   std::int64_t balance();
   std::int64_t ledger_sum();       // of the account's entries: equals the balance at every commit
   std::int64_t lots_remaining();   // unspent points in the account's lots: equals the balance while none expired
@@ -37,7 +38,8 @@ class SchemaTest : public ::testing::Test {
   boost::asio::io_context io;
   std::optional<ScratchDatabase> db;
   std::shared_ptr<pg::Pool> pool;
-  std::string program_id, account_id;
+  ProgramId program_id{""};
+  AccountId account_id{""};
 };
 
 }  // namespace rgw::test

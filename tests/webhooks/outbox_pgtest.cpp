@@ -14,25 +14,25 @@ class Outbox : public test::SchemaTest {};
 
 TEST_F(Outbox, AnEventIsQueuedOnlyForAProgramWithAWebhookUrl) {
   const auto quiet = insert_order(100);
-  exec(enqueue(program_id, quiet, "redemption.issued", {{"id", quiet}}));
+  exec(enqueue(program_id.str(), quiet.str(), "redemption.issued", {{"id", quiet.str()}}));
   EXPECT_EQ(exec(pg::statement(events_of, quiet)).size(), 0);
 
   exec(pg::statement(set_url, program_id));
   const auto order = insert_order(100);
-  exec(enqueue(program_id, order, "redemption.failed", {{"id", order}, {"status", "failed"}}));
+  exec(enqueue(program_id.str(), order.str(), "redemption.failed", {{"id", order.str()}, {"status", "failed"}}));
   const auto events = exec(pg::statement(events_of, order));
   ASSERT_EQ(events.size(), 1);
   EXPECT_EQ(events.front().text("event"), "redemption.failed");
   EXPECT_TRUE(events.front().boolean("pending"));
   const auto body = nlohmann::json::parse(events.front().text("body"));
   EXPECT_EQ(body["type"], "redemption.failed");
-  EXPECT_EQ(body["data"]["id"], order);
+  EXPECT_EQ(body["data"]["id"], order.str());
 }
 
 TEST_F(Outbox, AnEventRollsBackWithItsTransaction) {
   exec(pg::statement(set_url, program_id));
   const auto order = insert_order(100);
-  EXPECT_TRUE(refusal_of({enqueue(program_id, order, "redemption.issued", {{"id", order}}), pg::statement(fail)}));
+  EXPECT_TRUE(refusal_of({enqueue(program_id.str(), order.str(), "redemption.issued", {{"id", order.str()}}), pg::statement(fail)}));
   EXPECT_EQ(exec(pg::statement(events_of, order)).size(), 0) << "no event for a status change that did not commit";
 }
 
