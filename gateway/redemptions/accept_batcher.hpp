@@ -20,7 +20,8 @@ class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
   // At most `max_batch` requests per transaction, and `writers` transactions at once.
   AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch = 64, std::size_t writers = 4);
 
-  // Runs `work` in the next batch. Throws pg::Error if its own transaction failed (then nothing was written).
+  // Runs `work` in the next batch. A used quote is a result (quote_taken); throws pg::Error if its own transaction
+  // failed for any other reason (then nothing was written).
   boost::asio::awaitable<AcceptResult> submit(AcceptWork work);
   // Lets the writers end once the queue is empty (at shutdown). Callable from any thread.
   void stop();
