@@ -73,11 +73,7 @@ boost::asio::awaitable<http::Reply> create_reconciliation(Call& call) {
   }
   if (in.refused()) co_return in.refusal();
   const auto statement = reports::parse_statement(call.request.body());
-  if (!statement) {
-    std::string detail = "a statement starts with the header row ";
-    detail += reports::statement_header;  // appended: GCC 12's -Warray-bounds misfires on `std::string(...) + ...` here
-    co_return refusal(errc::invalid_request, detail);
-  }
+  if (!statement) co_return refusal(errc::invalid_request, std::string("a statement starts with the header row ") + reports::statement_header);
   // A misspelt provider would turn every line into "missing here": refuse names nothing is known by.
   bool known = call.settings.providers.contains(provider);
   if (!known) known = co_await reports::has_orders_at(call.db, call.program(), provider);
