@@ -5,18 +5,35 @@
 namespace rgw::ledger {
 namespace {
 
+// What an account shows: `balance` is what may be spent now (the ledger's sum less lapsed, unswept lots).
+#define RGW_ACCOUNT_COLUMNS                                                                                               \
+  "id, external_ref, name, coalesce(tier_override, tier_by_rule) AS tier,"                                                \
+  " CASE WHEN tier_override IS NOT NULL THEN 'override' WHEN tier_by_rule IS NOT NULL THEN 'rule' ELSE 'none' END AS tier_source," \
+  " status, balance - rgw_lapsed_points(id) AS balance, rgw_ts(created_at) AS created_at"
+#define RGW_ENTRY_COLUMNS                                                                                              \
+  "id, kind, points, balance_after, redemption_id, reason, rgw_ts(expires_at) AS expires_at, lot_id,"                  \
+  " rgw_ts(effective_at) AS effective_at, rgw_ts(created_at) AS created_at"
+
 const pg::Query insert_account{
     "ledger_insert_account",
-    "INSERT INTO accounts (id, program_id, external_ref, name, tier) VALUES ($1, $2, $3, $4, $5)"
+    "INSERT INTO accounts (id, program_id, external_ref, name, tier_override) VALUES ($1, $2, $3, $4, $5)"
     " ON CONFLICT (program_id, external_ref) DO NOTHING"
-    " RETURNING id, external_ref, name, tier, balance, rgw_ts(created_at) AS created_at"};
+    " RETURNING " RGW_ACCOUNT_COLUMNS};
 
-const pg::Query select_account{
-    "ledger_select_account",
-    "SELECT id, external_ref, name, tier, balance, rgw_ts(created_at) AS created_at"
-    " FROM accounts WHERE id = $1 AND program_id = $2"};
+const pg::Query select_account{"ledger_select_account", "SELECT " RGW_ACCOUNT_COLUMNS " FROM accounts WHERE id = $1 AND program_id = $2"};
 
-const pg::Query select_tier{"ledger_select_tier", "SELECT tier FROM accounts WHERE id = $1 AND program_id = $2"};
+const pg::Query update_account_row{
+    "ledger_update_account",
+    "UPDATE accounts SET name = coalesce($3, name), status = coalesce($4, status),"
+    "                    tier_override = CASE WHEN $5::bool THEN $6 ELSE tier_override END"
+    " WHERE id = $1 AND program_id = $2 RETURNING " RGW_ACCOUNT_COLUMNS};
+
+const pg::Query select_pricing_account{
+    "ledger_select_pricing_account",
+    "SELECT coalesce(tier_override, tier_by_rule) AS tier, balance - rgw_lapsed_points(id) AS spendable FROM accounts WHERE id = $1 AND program_id = $2"};
+
+const pg::Query lock_account{
+    "ledger_lock_account", "SELECT status = 'blocked' AS blocked FROM accounts WHERE id = $1 AND program_id = $2 FOR UPDATE"};
 
 const pg::Query select_expiring{
     "ledger_select_expiring",
@@ -27,64 +44,121 @@ const pg::Query select_expiring{
 // cannot disagree; the database refuses a negative balance (CHECK) and a second debit or reversal of an order
 // (unique indexes).
 
-// Balance, entry and a new lot.
-const pg::Query credit_account{
-    "ledger_credit",
+// Balance, entry and a new lot: a credit, or a positive adjustment (which records the key that made it).
+const pg::Query add_lot{
+    "ledger_add_lot",
     "WITH acc AS (UPDATE accounts SET balance = balance + $3::bigint WHERE id = $2 AND program_id = $1"
     "             RETURNING id, balance),"
-    " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, reason, expires_at)"
-    "         SELECT $4, $1, acc.id, 'credit', $3::bigint, acc.balance, $5, $6::timestamptz FROM acc"
-    "         RETURNING seq, id, account_id, points, balance_after, reason, expires_at, created_at),"
+    " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, reason, expires_at, api_key_id)"
+    "         SELECT $4, $1, acc.id, $7, $3::bigint, acc.balance, $5, $6::timestamptz, $8 FROM acc"
+    "         RETURNING *),"
     " lot AS (INSERT INTO point_lots (account_id, entry_seq, points, remaining, expires_at)"
     "         SELECT account_id, seq, points, points, expires_at FROM ent)"
-    " SELECT id, 'credit' AS kind, points, balance_after, NULL::text AS redemption_id, reason,"
-    "        rgw_ts(expires_at) AS expires_at, rgw_ts(created_at) AS created_at, seq FROM ent"};
+    " SELECT " RGW_ENTRY_COLUMNS " FROM ent"};
 
-// An order's points, from the account and from its lots, soonest-expiring first; what it took from each lot is
-// remembered for a reversal. Acts only once the order row exists (written earlier in the same transaction).
-// Runs after the order's statement locked the account row, so its snapshot sees every earlier debit's lots.
+// A negative adjustment: taken like a debit from unexpired lots, and only if the spendable points cover it (run
+// after lock_statement, so the check sees every lot as committed). Which lots gave how much is kept.
+const pg::Query take_adjustment{
+    "ledger_take_adjustment",
+    "WITH acc AS (UPDATE accounts SET balance = balance + $3::bigint"
+    "             WHERE id = $2 AND program_id = $1 AND balance - rgw_lapsed_points(id) >= -$3::bigint RETURNING id, balance),"
+    " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, reason, api_key_id)"
+    "         SELECT $4, $1, acc.id, 'adjustment', $3::bigint, acc.balance, $5, $6 FROM acc"
+    "         RETURNING *),"
+    " taken AS (INSERT INTO adjustment_lots (entry_seq, lot_id, points)"
+    "           SELECT ent.seq, t.lot_id, t.points FROM ent, rgw_take_points(ent.account_id, -ent.points) t)"
+    " SELECT " RGW_ENTRY_COLUMNS " FROM ent"};
+
+// The expiry job, step one: accounts that hold lapsed lots, locked (skipping those another transaction holds —
+// another process's job, or an accept that will find the lots lapsed anyway). `$1` lots are looked at, oldest
+// first, so a long backlog is taken in the order it lapsed.
+const pg::Query lock_lapsed_accounts{
+    "ledger_lock_lapsed",
+    "SELECT id FROM accounts WHERE id IN"
+    " (SELECT account_id FROM point_lots WHERE remaining > 0 AND expires_at <= now() ORDER BY expires_at LIMIT $1::int)"
+    " ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED"};
+
+// Step two, with those rows locked: each lapsed lot's remaining points leave the balance in one expiry entry
+// dated when they lapsed. `remaining` becomes 0 in the same statement, so no lot is written down twice.
+const pg::Query expire_lots{
+    "ledger_expire",
+    "WITH due AS (SELECT id, account_id, remaining, expires_at FROM point_lots"
+    "             WHERE account_id = ANY($1::text[]) AND remaining > 0 AND expires_at <= now() ORDER BY expires_at, id LIMIT $2::int),"
+    " swept AS (UPDATE point_lots l SET remaining = 0 FROM due WHERE l.id = due.id"
+    "           RETURNING l.id, l.account_id, due.remaining AS points, l.expires_at),"
+    " totals AS (SELECT account_id, sum(points)::bigint AS points FROM swept GROUP BY account_id),"
+    " acc AS (UPDATE accounts a SET balance = a.balance - t.points FROM totals t WHERE a.id = t.account_id"
+    "         RETURNING a.id, a.program_id, a.balance, t.points AS total),"
+    " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, lot_id, effective_at)"
+    "         SELECT rgw_new_id('led'), acc.program_id, s.account_id, 'expiry', -s.points,"
+    "                acc.balance + acc.total - sum(s.points) OVER (PARTITION BY s.account_id ORDER BY s.expires_at, s.id),"
+    "                s.id, s.expires_at"
+    "         FROM swept s JOIN acc ON acc.id = s.account_id ORDER BY s.account_id, s.expires_at, s.id"
+    "         RETURNING id, program_id, account_id, points, lot_id, effective_at)"
+    " SELECT id, program_id, account_id, -points AS points, lot_id, rgw_ts(effective_at) AS effective_at FROM ent"};
+
+// An order's points, from the account and from its unexpired lots, soonest-expiring first; what it took from each
+// lot is remembered for a reversal. Acts only once the order row exists (written earlier in the same transaction,
+// after lock_statement and the spendable check: accept_statements).
 const pg::Query debit_order{
     "ledger_debit",
     "WITH r AS (SELECT program_id, account_id, points, created_at FROM redemptions WHERE id = $1),"
     " acc AS (UPDATE accounts SET balance = balance - r.points FROM r WHERE accounts.id = r.account_id RETURNING accounts.balance),"
     " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, created_at)"
-    "         SELECT $2, r.program_id, r.account_id, 'debit', -r.points, acc.balance, $1, r.created_at FROM r, acc),"
-    " open AS (SELECT l.id, l.remaining, sum(l.remaining) OVER (ORDER BY l.expires_at NULLS LAST, l.id) AS running"
-    "          FROM point_lots l JOIN r ON l.account_id = r.account_id WHERE l.remaining > 0),"
-    " take AS (SELECT open.id, least(open.remaining, r.points - (open.running - open.remaining)) AS amount"
-    "          FROM open, r WHERE open.running - open.remaining < r.points),"
-    " taken AS (UPDATE point_lots l SET remaining = l.remaining - take.amount FROM take WHERE l.id = take.id RETURNING l.id, take.amount)"
-    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT $1, id, amount FROM taken"};
+    "         SELECT $2, r.program_id, r.account_id, 'debit', -r.points, acc.balance, $1, r.created_at FROM r, acc)"
+    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT $1, t.lot_id, t.points FROM r, rgw_take_points(r.account_id, r.points) t"};
 
-// A failed order's points go back to the account and to the lots they were taken from.
+// A failed order's points go back to the account and to the lots they were taken from; a lot that has expired
+// meanwhile is not spendable again, and the expiry job writes its expiry entry. The lots' update joins `acc`, so
+// the account row is locked before any lot, in the order every writer of lots keeps.
 const pg::Query reverse_order{
     "ledger_reverse",
     "WITH r AS (SELECT program_id, account_id, points FROM redemptions WHERE id = $1),"
     " acc AS (UPDATE accounts SET balance = balance + r.points FROM r WHERE accounts.id = r.account_id RETURNING accounts.balance),"
-    " lots AS (UPDATE point_lots l SET remaining = l.remaining + rl.points FROM redemption_lots rl"
+    " lots AS (UPDATE point_lots l SET remaining = l.remaining + rl.points FROM redemption_lots rl, acc"
     "          WHERE rl.redemption_id = $1 AND l.id = rl.lot_id)"
     " INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, reason)"
     " SELECT $2, r.program_id, r.account_id, 'reversal', r.points, acc.balance, $1, $3 FROM r, acc"};
 
 const pg::Query select_entries{
     "ledger_select_entries",
-    "SELECT id, kind, points, balance_after, redemption_id, reason, rgw_ts(expires_at) AS expires_at,"
-    "       rgw_ts(created_at) AS created_at, seq"
-    " FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND ($3::bigint IS NULL OR seq < $3::bigint)"
+    "SELECT " RGW_ENTRY_COLUMNS ", seq FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND ($3::bigint IS NULL OR seq < $3::bigint)"
     " ORDER BY seq DESC LIMIT $4::int"};
 
 Account account_from(const pg::Row& row) {
-  return Account{std::string(row.text("id")), std::string(row.text("external_ref")), std::string(row.text("name")),
-                 row.optional_string("tier"), row.int64("balance"), std::string(row.text("created_at")), {}};
-}
-
-Entry entry_from(const pg::Row& row) {
-  return Entry{std::string(row.text("id")), std::string(row.text("kind")), row.int64("points"), row.int64("balance_after"),
-               row.optional_string("redemption_id"), row.optional_string("reason"), row.optional_string("expires_at"),
-               std::string(row.text("created_at"))};
+  Account a;
+  a.id = row.text("id");
+  a.external_ref = row.text("external_ref");
+  a.name = row.text("name");
+  a.tier = row.optional_string("tier");
+  a.tier_source = row.text("tier_source");
+  a.status = row.text("status");
+  a.balance = row.int64("balance");
+  a.created_at = row.text("created_at");
+  return a;
 }
 
 }  // namespace
+
+Entry entry_from(const pg::Row& row) {
+  Entry e;
+  e.id = row.text("id");
+  e.kind = row.text("kind");
+  e.points = row.int64("points");
+  e.balance_after = row.int64("balance_after");
+  e.redemption_id = row.optional_string("redemption_id");
+  e.reason = row.optional_string("reason");
+  e.expires_at = row.optional_string("expires_at");
+  e.lot_id = row.optional_int64("lot_id");
+  e.effective_at = row.optional_string("effective_at");
+  e.created_at = row.text("created_at");
+  return e;
+}
+
+Expired expired_from(const pg::Row& row) {
+  return Expired{std::string(row.text("id")), std::string(row.text("program_id")), std::string(row.text("account_id")),
+                 row.int64("points"),         row.int64("lot_id"),                 std::string(row.text("effective_at"))};
+}
 
 boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program_id, const NewAccount& a) {
   auto rows = co_await db.exec(pg::statement(insert_account, new_id("acc"), program_id, a.external_ref, a.name, a.tier));
@@ -93,9 +167,18 @@ boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, cons
 }
 
 boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {
-  auto rows = co_await db.exec(pg::statement(select_tier, account_id, program_id));
+  auto rows = co_await db.exec(pg::statement(select_pricing_account, account_id, program_id));
   if (rows.empty()) co_return std::nullopt;
-  co_return PricingAccount{rows.front().optional_string("tier")};
+  co_return PricingAccount{rows.front().optional_string("tier"), rows.front().int64("spendable")};
+}
+
+boost::asio::awaitable<std::optional<Account>> update_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id,
+                                                             const AccountChange& change) {
+  const std::optional<std::string> no_tier;
+  auto rows = co_await db.exec(pg::statement(update_account_row, account_id, program_id, change.name, change.status,
+                                             change.tier_override.has_value(), change.tier_override.value_or(no_tier)));
+  if (rows.empty()) co_return std::nullopt;
+  co_return account_from(rows.front());
 }
 
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {
@@ -111,7 +194,22 @@ boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const 
 }
 
 pg::Statement credit_statement(const ProgramId& program_id, const AccountId& account_id, const Credit& c) {
-  return pg::statement(credit_account, program_id, account_id, c.points, new_id("led"), c.reason, c.expires_at);
+  return pg::statement(add_lot, program_id, account_id, c.points, new_id("led"), c.reason, c.expires_at, "credit", std::nullopt);
+}
+
+pg::Statement lock_statement(const ProgramId& program_id, const AccountId& account_id) {
+  return pg::statement(lock_account, account_id, program_id);
+}
+
+pg::Statement adjustment_statement(const ProgramId& program_id, const AccountId& account_id, const Adjustment& a) {
+  if (a.points > 0) return pg::statement(add_lot, program_id, account_id, a.points, new_id("led"), a.reason, a.expires_at, "adjustment", a.api_key_id);
+  return pg::statement(take_adjustment, program_id, account_id, a.points, new_id("led"), a.reason, a.api_key_id);
+}
+
+pg::Statement lock_lapsed_statement(int window, int accounts) { return pg::statement(lock_lapsed_accounts, window, accounts); }
+
+pg::Statement expiry_statement(const std::vector<std::string>& locked_accounts, int lots) {
+  return pg::statement(expire_lots, locked_accounts, lots);
 }
 
 pg::Statement debit_statement(const RedemptionId& redemption_id) { return pg::statement(debit_order, redemption_id, new_id("led")); }
@@ -124,6 +222,14 @@ boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const P
                                                     const Credit& c) {
   auto rows = co_await tx.exec(credit_statement(program_id, account_id, c));
   if (rows.empty()) co_return std::nullopt;
+  co_return entry_from(rows.front());
+}
+
+boost::asio::awaitable<result<Entry>> adjust(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
+                                             const Adjustment& adjustment) {
+  if ((co_await tx.exec(lock_statement(program_id, account_id))).empty()) co_return errc::no_such_account;
+  auto rows = co_await tx.exec(adjustment_statement(program_id, account_id, adjustment));
+  if (rows.empty()) co_return errc::insufficient_points;
   co_return entry_from(rows.front());
 }
 

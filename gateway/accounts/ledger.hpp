@@ -1,13 +1,20 @@
 #pragma once
 // Accounts and the append-only points ledger. Every change to a balance is one of the statements built here
-// (credit, debit, reversal): each writes its ledger entry in the same statement as the balance update, and the
-// database refuses a negative balance.
+// (credit, debit, reversal, adjustment, expiry): each writes its ledger entry in the same statement as the
+// balance update, and the database refuses a negative balance.
+//
+// accounts.balance is the ledger's sum. Points of a lot past its expires_at are not spendable from that instant,
+// whether or not the expiry job has written their entry yet: what may be spent is the balance less those
+// (rgw_lapsed_points), and every statement that takes points takes them from unexpired lots only. Every writer of
+// lots locks the account row first (lock_statement, or an UPDATE of it in the same statement), so a statement
+// after the lock sees the account's lots as they are, and writers never wait for each other in a cycle.
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "gateway/accounts/errc.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/pg/pool.hpp"
 
@@ -22,10 +29,19 @@ struct Account {
   std::string id;
   std::string external_ref;
   std::string name;
-  std::optional<std::string> tier;
-  std::int64_t balance = 0;
+  std::optional<std::string> tier;  // the override if set, else the program's rule's
+  std::string tier_source;          // override | rule | none
+  std::string status;               // active | blocked
+  std::int64_t balance = 0;         // spendable now
   std::string created_at;
   std::vector<ExpiringLot> expiring;  // soonest first
+};
+
+// PATCH of an account: only what is set changes.
+struct AccountChange {
+  std::optional<std::string> name;
+  std::optional<std::string> status;  // active | blocked
+  std::optional<std::optional<std::string>> tier_override;  // set (a tier, or cleared with nullopt inside)
 };
 
 struct NewAccount {
@@ -42,6 +58,8 @@ struct Entry {
   std::optional<std::string> redemption_id;
   std::optional<std::string> reason;
   std::optional<std::string> expires_at;
+  std::optional<std::int64_t> lot_id;     // expiry: which lot lapsed
+  std::optional<std::string> effective_at;  // expiry: when it lapsed
   std::string created_at;
 };
 
@@ -58,6 +76,32 @@ struct Page {
 
 // Adds `credit` as a new lot; returns the entry's row (empty when the program has no such account).
 pg::Statement credit_statement(const ProgramId& program, const AccountId& account, const Credit& credit);
+
+// Points added or taken by hand (admin, finance), recording the key that did it.
+struct Adjustment {
+  std::int64_t points = 0;                // not 0
+  std::string reason;
+  std::optional<std::string> expires_at;  // positive ones: the new lot's (RFC 3339)
+  std::string api_key_id;
+};
+// Locks the account's row for the rest of the transaction; its row says whether the account is blocked (empty
+// when the program has no such account).
+pg::Statement lock_statement(const ProgramId& program, const AccountId& account);
+// A positive adjustment adds a lot like a credit. A negative one takes unexpired points soonest-expiring first,
+// only if the spendable points cover it: run it after lock_statement. Returns the entry's row, or none.
+pg::Statement adjustment_statement(const ProgramId& program, const AccountId& account, const Adjustment& adjustment);
+
+// The expiry job's two steps, in one transaction: lock accounts holding lapsed lots (up to `accounts`, among
+// those of the oldest `window` lapsed lots), then write each of their lapsed lots down (up to `lots`).
+pg::Statement lock_lapsed_statement(int window, int accounts);
+pg::Statement expiry_statement(const std::vector<std::string>& locked_accounts, int lots);
+struct Expired {
+  std::string entry_id, program_id, account_id;
+  std::int64_t points = 0;  // that lapsed (positive)
+  std::int64_t lot_id = 0;
+  std::string effective_at;
+};
+Expired expired_from(const pg::Row& row);
 // Takes a redemption's points from its account, soonest-expiring lots first. The redemption row must be
 // written first in the same transaction, after its account row was locked (redemptions::accept_statements).
 pg::Statement debit_statement(const RedemptionId& redemption);
@@ -66,17 +110,25 @@ pg::Statement reversal_statement(const RedemptionId& redemption, const std::stri
 
 // nullopt when the program already has an account with this external_ref.
 boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program, const NewAccount& account);
-// What pricing needs of an account (its tier), in one indexed read; nullopt when the program has no such account.
+// What pricing needs of an account, in one indexed read; nullopt when the program has no such account.
 struct PricingAccount {
-  std::optional<std::string> tier;
+  std::optional<std::string> tier;  // in force: the override, else the rule's
+  std::int64_t spendable = 0;
 };
 boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
 
 // nullopt when there is no such account in this program.
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
+// nullopt when there is no such account in this program.
+boost::asio::awaitable<std::optional<Account>> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account,
+                                                             const AccountChange& change);
 // Adds points (a new lot, expiring or not) inside the caller's transaction; nullopt when there is no such account.
 boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
                                                     const Credit& credit);
+// An adjustment inside the caller's transaction: no_such_account, or insufficient_points (nothing written).
+boost::asio::awaitable<result<Entry>> adjust(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
+                                             const Adjustment& adjustment);
+Entry entry_from(const pg::Row& row);
 // Entries newest first, those before position `before` (a previous page's next_before). nullopt when there is
 // no such account.
 boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const ProgramId& program, const AccountId& account, int limit,

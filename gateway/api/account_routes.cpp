@@ -1,7 +1,9 @@
-// POST /v1/accounts, GET /v1/accounts/{id}, POST /v1/accounts/{id}/credits, GET /v1/accounts/{id}/ledger.
+// POST /v1/accounts, GET and PATCH /v1/accounts/{id}, POST /v1/accounts/{id}/credits and /adjustments,
+// GET /v1/accounts/{id}/ledger.
+#include "gateway/accounts/ledger.hpp"
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
-#include "gateway/accounts/ledger.hpp"
+#include "gateway/points/changes.hpp"
 
 namespace rgw::api {
 namespace {
@@ -15,7 +17,8 @@ nlohmann::json to_json(const ledger::Account& a) {
   nlohmann::json expiring = nlohmann::json::array();
   for (const auto& lot : a.expiring) expiring.push_back({{"points", lot.points}, {"expires_at", lot.expires_at}});
   return {{"id", a.id},         {"external_ref", a.external_ref}, {"name", a.name},         {"tier", or_null(a.tier)},
-          {"balance", a.balance}, {"expiring", expiring},           {"created_at", a.created_at}};
+          {"tier_source", a.tier_source}, {"status", a.status},     {"balance", a.balance}, {"expiring", expiring},
+          {"created_at", a.created_at}};
 }
 
 nlohmann::json to_json(const ledger::Entry& e) {
@@ -26,7 +29,36 @@ nlohmann::json to_json(const ledger::Entry& e) {
           {"redemption_id", or_null(e.redemption_id)},
           {"reason", or_null(e.reason)},
           {"expires_at", or_null(e.expires_at)},
+          {"lot_id", or_null(e.lot_id)},
+          {"effective_at", or_null(e.effective_at)},
           {"created_at", e.created_at}};
+}
+
+// A new lot's own expiry, if the body gives one: in the future.
+std::optional<std::string> lot_expires_at(const nlohmann::json& body, Input& in) {
+  const auto expires = in.optional_timestamp(body, "expires_at");
+  if (!expires) return std::nullopt;
+  if (*expires <= std::chrono::system_clock::now()) in.refuse(errc::invalid_request, "'expires_at' must be in the future");
+  return rfc3339(*expires);
+}
+
+// A change of points under an Idempotency-Key: replays answer as the first time; `change` runs in the transaction
+// that remembers its answer.
+template <class Change>
+boost::asio::awaitable<http::Reply> idempotent_change(Call& call, const std::string& key, const nlohmann::json& body, Change change) {
+  const auto program = co_await programs::find(call.db, call.program());
+  auto tx = co_await pg::Transaction::begin(call.db);
+  if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
+  ledger::result<ledger::Entry> entry = co_await change(tx, program);
+  if (!entry) {
+    co_await tx.rollback();  // free the key at once: the client may retry with it right away
+    co_return refusal(entry.error());
+  }
+  const auto response = http::to_text(to_json(*entry));
+  std::vector<pg::Statement> last;
+  last.push_back(idempotency::remember(call.program(), key, 201, response));
+  co_await tx.commit(std::move(last));
+  co_return http::make_response(http::Status::created, response, "application/json");
 }
 
 boost::asio::awaitable<http::Reply> create_account(Call& call) {
@@ -46,30 +78,53 @@ boost::asio::awaitable<http::Reply> get_account(Call& call) {
   co_return json_response(http::Status::ok, to_json(*account));
 }
 
+boost::asio::awaitable<http::Reply> update_account(Call& call) {
+  Input in(call.request);
+  const auto body = in.body(call.settings.json_depth);
+  in.only_fields(body, {"name", "tier_override", "status"});
+  ledger::AccountChange change;
+  change.name = in.optional_string(body, "name");
+  change.status = in.optional_string(body, "status", 16);
+  if (change.status && *change.status != "active" && *change.status != "blocked") in.refuse(errc::invalid_request, "'status' must be active or blocked");
+  if (body.contains("tier_override")) change.tier_override = in.optional_string(body, "tier_override", 50);  // null clears it
+  if (in.refused()) co_return in.refusal();
+  auto account = co_await ledger::update_account(call.db, call.program_id(), AccountId(call.params[0]), change);
+  if (!account) co_return refusal(errc::not_found, "no such account");
+  co_return co_await get_account(call);  // with its expiring lots, as GET shows it
+}
+
 boost::asio::awaitable<http::Reply> credit_account(Call& call) {
   Input in(call.request);
   const auto key = idempotency_key(call.request, in);
   const auto body = in.body(call.settings.json_depth);
   in.only_fields(body, {"points", "reason", "expires_at"});
-  ledger::Credit credit{in.required_integer(body, "points", 1, max_credit_points), in.required_string(body, "reason", 500), std::nullopt};
-  if (auto expires = in.optional_timestamp(body, "expires_at")) {
-    if (*expires <= std::chrono::system_clock::now()) in.refuse(errc::invalid_request, "'expires_at' must be in the future");
-    credit.expires_at = rfc3339(*expires);
-  }
+  ledger::Credit credit{in.required_integer(body, "points", 1, max_credit_points), in.required_string(body, "reason", 500), lot_expires_at(body, in)};
   if (in.refused()) co_return in.refusal();
+  const AccountId account(call.params[0]);
+  co_return co_await idempotent_change(call, key, body, [&](pg::Transaction& tx, const programs::Program& program) -> boost::asio::awaitable<ledger::result<ledger::Entry>> {
+    auto entry = co_await points::credit(tx, program, account, credit);
+    if (!entry) co_return ledger::errc::no_such_account;
+    co_return std::move(*entry);
+  });
+}
 
-  auto tx = co_await pg::Transaction::begin(call.db);
-  if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
-  auto entry = co_await ledger::credit(tx, call.program_id(), AccountId(call.params[0]), credit);
-  if (!entry) {
-    co_await tx.rollback();  // free the key at once: the client may retry with it right away
-    co_return refusal(errc::not_found, "no such account");
-  }
-  const auto response = http::to_text(to_json(*entry));
-  std::vector<pg::Statement> last;
-  last.push_back(idempotency::remember(call.program(), key, 201, response));
-  co_await tx.commit(std::move(last));
-  co_return http::make_response(http::Status::created, response, "application/json");
+boost::asio::awaitable<http::Reply> adjust_account(Call& call) {
+  Input in(call.request);
+  const auto key = idempotency_key(call.request, in);
+  const auto body = in.body(call.settings.json_depth);
+  in.only_fields(body, {"points", "reason", "expires_at"});
+  ledger::Adjustment adjustment;
+  adjustment.points = in.required_integer(body, "points", -max_credit_points, max_credit_points);
+  adjustment.reason = in.required_string(body, "reason", 500);
+  adjustment.expires_at = lot_expires_at(body, in);
+  adjustment.api_key_id = call.principal.key_id;
+  if (!in.refused() && adjustment.points == 0) in.refuse(errc::invalid_request, "'points' must not be 0");
+  if (!in.refused() && adjustment.points < 0 && adjustment.expires_at) in.refuse(errc::invalid_request, "'expires_at' is for positive adjustments (a new lot)");
+  if (in.refused()) co_return in.refusal();
+  const AccountId account(call.params[0]);
+  co_return co_await idempotent_change(call, key, body, [&](pg::Transaction& tx, const programs::Program& program) {
+    return points::adjust(tx, program, account, adjustment);
+  });
 }
 
 boost::asio::awaitable<http::Reply> list_ledger(Call& call) {
@@ -90,7 +145,9 @@ void add_account_routes(Routes& routes) {
   using http::beast::http::verb;
   routes.add(verb::post, "/v1/accounts", {create_account, Access::keys(false, {Role::admin})});
   routes.add(verb::get, "/v1/accounts/{account_id}", {get_account, Access::keys(false, {Role::admin, Role::cabinet})});
+  routes.add(verb::patch, "/v1/accounts/{account_id}", {update_account, Access::keys(false, {Role::admin})});
   routes.add(verb::post, "/v1/accounts/{account_id}/credits", {credit_account, Access::keys(false, {Role::admin})});
+  routes.add(verb::post, "/v1/accounts/{account_id}/adjustments", {adjust_account, Access::keys(false, {Role::admin, Role::finance})});
   routes.add(verb::get, "/v1/accounts/{account_id}/ledger", {list_ledger, Access::keys(false, {Role::admin, Role::cabinet})});
 }
 

@@ -1,6 +1,7 @@
 #include "gateway/api/errc.hpp"
 
 #include "fx/errc.hpp"
+#include "gateway/accounts/errc.hpp"
 #include "gateway/pricing/errc.hpp"
 
 namespace rgw::api {
@@ -34,6 +35,8 @@ code_info info(errc e) {
     case errc::unavailable: return {S::service_unavailable, "unavailable", "the service is unavailable"};
     case errc::no_such_quote: return {S::not_found, "not_found", "no such quote for this account"};
     case errc::quote_mismatch: return {S::bad_request, "invalid_request", "the quote is for another product or face value"};
+    case errc::account_blocked: return {S::unprocessable_entity, "account_blocked", "the account is blocked"};
+    case errc::immutable_field: return {S::unprocessable_entity, "immutable_field", "the field is fixed at creation"};
   }
   return {S::internal_server_error, "internal", "internal error"};
 }
@@ -60,6 +63,15 @@ errc api_code(pricing::errc e) {
   return errc::unavailable;
 }
 
+errc api_code(ledger::errc e) {
+  switch (e) {
+    case ledger::errc::no_such_account: return errc::not_found;
+    case ledger::errc::insufficient_points: return errc::insufficient_points;
+    case ledger::errc::account_blocked: return errc::account_blocked;
+  }
+  return errc::unavailable;
+}
+
 }  // namespace
 
 const boost::system::error_category& api_category() noexcept {
@@ -76,6 +88,7 @@ http::Problem to_problem(const boost::system::error_code& outcome, std::string d
   if (detail.empty()) detail = outcome.message();
   const auto& category = outcome.category();
   if (category == api_category()) return to_problem(static_cast<errc>(outcome.value()), std::move(detail));
+  if (category == ledger::ledger_category()) return to_problem(api_code(static_cast<ledger::errc>(outcome.value())), std::move(detail));
   if (category == pricing::pricing_category()) return to_problem(api_code(static_cast<pricing::errc>(outcome.value())), std::move(detail));
   // Money and FX outcomes reach the API only from the client's own amounts.
   if (category == fx::fx_category()) return to_problem(errc::invalid_request, std::move(detail));

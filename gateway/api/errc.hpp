@@ -1,6 +1,6 @@
 #pragma once
 // Outcomes the API reports to clients, each with the stable `code` of docs/openapi.yaml; to_problem() is the one
-// mapping from any module's outcome (api, pricing, redemptions, fx categories) to an HTTP answer.
+// mapping from any module's outcome (api, ledger, pricing, fx categories) to an HTTP answer.
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <string>
@@ -29,6 +29,8 @@ enum class errc {
   unavailable,
   no_such_quote,   // not_found: no quote of that id for this account
   quote_mismatch,  // invalid_request: the quote is for another product or face value
+  account_blocked,
+  immutable_field,  // a PATCH of a field fixed at creation
 };
 
 const boost::system::error_category& api_category() noexcept;

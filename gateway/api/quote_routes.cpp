@@ -35,7 +35,9 @@ boost::asio::awaitable<http::Reply> create_quote(Call& call) {
   const auto offer = co_await pricing::price_offer(call.pricing(), call.program_id(), AccountId(account_id), sku, *face);
   if (!offer) co_return refusal(offer.error());
   const auto quote = co_await pricing::create_quote(call.db, call.program(), offer->terms, offer->catalog->program().quote_ttl_s);
-  co_return json_response(http::Status::created, to_json(quote));
+  auto answer = to_json(quote);
+  answer["affordable"] = offer->spendable >= quote.terms.price.points;  // by unexpired points, now; the redemption checks again
+  co_return json_response(http::Status::created, answer);
 }
 
 boost::asio::awaitable<http::Reply> get_quote(Call& call) {

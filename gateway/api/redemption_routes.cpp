@@ -79,7 +79,8 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   auto result = co_await call.accepts.submit(work);
   if (result.quote_taken) co_return refusal(errc::conflict, "the quote has been used by another redemption");
   if (result.claim.state != idempotency::claim_state::claimed) co_return answer_refused_claim(std::move(result.claim));
-  if (!result.accepted) co_return refusal(errc::insufficient_points, "the account's balance is lower than " + std::to_string(points) + " points");
+  if (result.account_blocked) co_return refusal(errc::account_blocked, "the account is blocked: it may not redeem");
+  if (!result.accepted) co_return refusal(errc::insufficient_points, "the account's spendable points are fewer than " + std::to_string(points));
   call.services.metrics->counter(metrics::redemptions, {{"status", "accepted"}}).add();
   co_return http::make_response(http::Status::accepted, work.response_body, "application/json");
 }

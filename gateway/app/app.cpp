@@ -19,6 +19,7 @@
 #include "gateway/core/families.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/pg/listener.hpp"
+#include "gateway/points/expiry.hpp"
 #include "gateway/pricing/refresher.hpp"
 #include "gateway/webhooks/outbox.hpp"
 #include "providers/registry.hpp"
@@ -74,6 +75,7 @@ struct App::impl {
   asio::cancellation_signal stop_rates;
   asio::cancellation_signal stop_dispatch;
   asio::cancellation_signal stop_webhooks;
+  asio::cancellation_signal stop_points;
   std::vector<std::thread> threads;
 };
 
@@ -119,7 +121,7 @@ void App::start() {
   auto on_notify = [keys, rates, catalog, dispatcher, db, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
     else if (n.channel == pricing::rates_channel) asio::co_spawn(loop, pricing::reload(db, rates), asio::detached);
-    else if (n.channel == pricing::catalog_channel) catalog->forget_notified(n.payload);
+    else if (n.channel == pricing::catalog_channel || n.channel == programs::programs_channel) catalog->forget_notified(n.payload);
     else if (n.channel == dispatch::notify_channel && dispatcher) dispatcher->wake();
   };
   // Whatever was announced while disconnected may have been missed: forget cached keys and catalogs, reload
@@ -131,7 +133,7 @@ void App::start() {
     if (dispatcher) dispatcher->wake();
   };
   const std::vector<std::string> channels{auth::KeyStore::revocation_channel, pricing::rates_channel, pricing::catalog_channel,
-                                          dispatch::notify_channel};
+                                          programs::programs_channel, dispatch::notify_channel};
   asio::co_spawn(loop, pg::listen(s.config.database_url, channels, on_notify, on_connected),
                  asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
   if (s.config.fx)
@@ -139,6 +141,8 @@ void App::start() {
                    asio::bind_cancellation_slot(s.stop_rates.slot(), asio::detached));
   asio::co_spawn(*s.shards.front(), housekeeping(s.pools.front()),
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
+  if (s.config.points.interval.count() > 0)
+    asio::co_spawn(loop, points::run(db, s.metrics, s.config.points), asio::bind_cancellation_slot(s.stop_points.slot(), asio::detached));
   if (s.dispatcher) {
     asio::co_spawn(loop, s.dispatcher->run(), asio::bind_cancellation_slot(s.stop_dispatch.slot(), asio::detached));
     auto sender = s.config.webhooks;
@@ -166,6 +170,7 @@ void App::stop() {
     s.stop_rates.emit(asio::cancellation_type::terminal);
     s.stop_dispatch.emit(asio::cancellation_type::terminal);
     s.stop_webhooks.emit(asio::cancellation_type::terminal);
+    s.stop_points.emit(asio::cancellation_type::terminal);
   });
   s.guards.clear();
   const auto drain = std::chrono::steady_clock::now() + 2s;

@@ -13,6 +13,7 @@
 #include "gateway/dispatch/dispatcher.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/points/expiry.hpp"
 #include "gateway/pricing/refresher.hpp"
 #include "gateway/webhooks/outbox.hpp"
 
@@ -30,6 +31,7 @@ struct Config {
   std::shared_ptr<const crypto::Sealer> sealer;  // reward and webhook secrets at rest
   dispatch::DispatchConfig dispatch;          // concurrency 0: this process dispatches nothing
   webhooks::SenderConfig webhooks;
+  points::ExpiryConfig points;                // interval 0: this process runs no points jobs
   std::chrono::seconds key_cache_ttl{5};
   double key_lookups_per_s = 50;  // database look-ups of uncached keys, per client address (burst: twice that)
   std::chrono::seconds shutdown_grace{10};

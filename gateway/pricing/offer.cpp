@@ -69,7 +69,7 @@ boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const Program
   if (!price) co_return conversion_error(price.error());
   const auto& set = (*rates)->set();
   Terms terms{account_id.str(), sku, face, *price, policy.tier_discount_bps, set.source, rfc3339(set.as_of)};
-  co_return Offer{*snapshot, std::move(terms)};
+  co_return Offer{*snapshot, std::move(terms), account->spendable};
 }
 
 }  // namespace rgw::pricing

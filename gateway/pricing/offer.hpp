@@ -53,6 +53,7 @@ std::optional<std::vector<ListedPrice>> list_prices(const catalog::Product& prod
 struct Offer {
   std::shared_ptr<const ProgramCatalog> catalog;
   Terms terms;
+  std::int64_t spendable = 0;  // the account's unexpired points when priced
 };
 
 // The account's price for `sku` at `face`: checked_product's outcomes, no_such_account, and those of fresh_rates

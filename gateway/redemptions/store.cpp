@@ -13,16 +13,17 @@ namespace {
 // succeeded for this request, so batched requests stay all-or-nothing each. The claim stores `marker` as the
 // key's response body; "the claim is mine" is that marker still being there.
 //
-// The order and its job, if the claim is mine and the balance covers the points: the balance is read under the
-// account row's lock (FOR UPDATE re-reads it after any wait), so the debit that follows (ledger::debit_statement)
-// cannot find it short, and every change to the account's points is serialised. The order travels as one JSON
-// object whose member names are the columns.
+// The order and its job, if the claim is mine, the account is active and its spendable points cover the order.
+// Runs after ledger::lock_statement locked the account row, so its snapshot sees every earlier change to the
+// account's lots and balance, and the debit that follows (ledger::debit_statement) cannot find them short. The
+// order travels as one JSON object whose member names are the columns.
 const pg::Query accept_order{
     "redemptions_accept",
     "WITH o AS (SELECT * FROM jsonb_populate_record(NULL::redemptions, $1::jsonb)),"
     " mine AS (SELECT 1 FROM idempotency_keys WHERE program_id = $2 AND idem_key = $3 AND response_status IS NULL AND response_body = $4),"
     " funded AS (SELECT 1 FROM accounts JOIN o ON accounts.id = o.account_id AND accounts.program_id = o.program_id"
-    "            WHERE accounts.balance >= o.points AND EXISTS (SELECT 1 FROM mine) FOR UPDATE OF accounts),"
+    "            WHERE accounts.status = 'active' AND accounts.balance - rgw_lapsed_points(accounts.id) >= o.points"
+    "              AND EXISTS (SELECT 1 FROM mine)),"
     " made AS (INSERT INTO redemptions (id, program_id, account_id, sku, status, face_amount, face_currency, points, base_amount, base_currency,"
     "                                   mid_rate, applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key,"
     "                                   recipient, created_at, updated_at)"
@@ -36,7 +37,7 @@ const pg::Query remember_accepted{
     "UPDATE idempotency_keys SET response_status = 202, response_body = $4"
     " WHERE program_id = $1 AND idem_key = $2 AND response_body = $5 AND EXISTS (SELECT 1 FROM redemptions WHERE id = $3)"};
 
-// Refused (short of points): the claim is let go, as if the request had never come.
+// Refused (short of points, or blocked): the claim is let go, as if the request had never come.
 const pg::Query release_claim{
     "redemptions_release_claim",
     "DELETE FROM idempotency_keys WHERE program_id = $1 AND idem_key = $2 AND response_status IS NULL AND response_body = $3"};
@@ -119,6 +120,7 @@ std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
                                 {"created_at", w.created_at}};
   std::vector<pg::Statement> out;
   out.push_back(idempotency::claim_statement(w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker));
+  out.push_back(ledger::lock_statement(ProgramId(w.program_id), AccountId(t.account_id)));
   out.push_back(pg::statement(accept_order, order.dump(), w.program_id, w.idempotency_key, marker));
   out.push_back(ledger::debit_statement(w.ids.id));
   out.push_back(pg::statement(remember_accepted, w.program_id, w.idempotency_key, w.ids.id, w.response_body, marker));
@@ -127,7 +129,10 @@ std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
 }
 
 AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& w) {
-  return AcceptResult{idempotency::claim_from(results[0], w.fingerprint), !results[1].empty()};
+  AcceptResult result{idempotency::claim_from(results[0], w.fingerprint)};
+  result.accepted = !results[2].empty();
+  result.account_blocked = !result.accepted && !results[1].empty() && results[1].front().boolean("blocked");
+  return result;
 }
 
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }

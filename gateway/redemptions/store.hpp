@@ -42,12 +42,14 @@ struct AcceptWork {
   std::string response_body;  // the 202 body, stored under the key
 };
 
-// The claim, the order with its job, the debit, the stored response, the release of an unused claim.
+// The claim, the account's lock, the order with its job, the debit, the stored response, the release of an
+// unused claim.
 std::vector<pg::Statement> accept_statements(const AcceptWork& work);
 
 struct AcceptResult {
   idempotency::Claim claim;  // not `claimed`: nothing was written, answer per the claim
-  bool accepted = false;     // claimed but not accepted: the balance was short, nothing was written
+  bool accepted = false;     // claimed but not accepted: the spendable points were short or the account blocked; nothing written
+  bool account_blocked = false;
   bool quote_taken = false;  // its quote priced another redemption already (one quote, one order): nothing written
 };
 // Reads the results of accept_statements(work), in order (as many as it built).

@@ -23,13 +23,21 @@ const pg::Query insert_event{
     "INSERT INTO webhook_events (id, program_id, redemption_id, event, body)"
     " SELECT $1, id, $3, $4, $5 FROM programs WHERE id = $2 AND webhook_url IS NOT NULL"};
 
+const pg::Query insert_account_events{
+    "webhook_enqueue_account",
+    "INSERT INTO webhook_events (id, program_id, account_id, event, body)"
+    " SELECT e.id, e.program_id, e.account_id, e.event, e.body"
+    " FROM jsonb_to_recordset($1::jsonb) AS e (id text, program_id text, account_id text, event text, body text)"
+    " JOIN programs p ON p.id = e.program_id WHERE p.webhook_url IS NOT NULL"};
+
 const pg::Query claim_events{
     "webhook_claim",
     "UPDATE webhook_events e SET lease_token = nextval('dispatch_lease_tokens'), due_at = now() + make_interval(secs => $2::int)"
     " FROM (SELECT seq FROM webhook_events WHERE delivered_at IS NULL AND due_at <= now() ORDER BY due_at LIMIT $1::int FOR UPDATE SKIP LOCKED) due,"
     "      programs p"
     " WHERE e.seq = due.seq AND p.id = e.program_id"
-    " RETURNING e.id, e.lease_token, e.body, e.tries, p.webhook_url, p.webhook_secret_sealed, p.webhook_key_id, p.id AS program_id"};
+    " RETURNING e.id, e.lease_token, e.body, e.tries, p.webhook_url, p.webhook_secret_sealed, p.webhook_key_id, p.id AS program_id,"
+    "           CASE WHEN p.webhook_old_until > now() THEN p.webhook_old_secret_sealed END AS old_secret_sealed, p.webhook_old_key_id"};
 
 const pg::Query record_delivery{
     "webhook_record",
@@ -44,7 +52,7 @@ struct Delivery {
   std::string error;
 };
 
-asio::awaitable<Delivery> post(http::Client& client, const std::string& url_text, const std::string& secret, const std::string& event_id,
+asio::awaitable<Delivery> post(http::Client& client, const std::string& url_text, const std::vector<std::string>& secrets, const std::string& event_id,
                                const std::string& body) {
   const auto url = http::Url::parse(url_text);
   if (!url) {
@@ -56,7 +64,7 @@ asio::awaitable<Delivery> post(http::Client& client, const std::string& url_text
   std::map<std::string, std::string> headers;  // named: GCC 12 mishandles braced lists in coroutines
   headers["Content-Type"] = "application/json";
   headers["Rewardgw-Event-Id"] = event_id;
-  headers["Rewardgw-Signature"] = signature(secret, now, body);
+  headers["Rewardgw-Signature"] = signature(secrets, now, body);
   try {
     auto reply = co_await client.post(*url, body, headers);
     Delivery d;
@@ -72,15 +80,34 @@ asio::awaitable<Delivery> post(http::Client& client, const std::string& url_text
 
 }  // namespace
 
-pg::Statement enqueue(const std::string& program_id, const std::string& redemption_id, std::string_view type, const nlohmann::json& data) {
-  const auto id = new_id("evt");
-  const nlohmann::json body = {{"id", id}, {"type", type}, {"data", data}};
-  return pg::statement(insert_event, id, program_id, redemption_id, type, body.dump());
+namespace {
+
+// What every receiver gets: {"id", "type", "data"}.
+std::string event_body(const std::string& id, std::string_view type, const nlohmann::json& data) {
+  return nlohmann::json{{"id", id}, {"type", type}, {"data", data}}.dump();
 }
 
-std::string signature(std::string_view secret, std::int64_t unix_seconds, std::string_view body) {
+}  // namespace
+
+pg::Statement enqueue(const std::string& program_id, const std::string& redemption_id, std::string_view type, const nlohmann::json& data) {
+  const auto id = new_id("evt");
+  return pg::statement(insert_event, id, program_id, redemption_id, type, event_body(id, type, data));
+}
+
+pg::Statement enqueue(const std::vector<AccountEvent>& events) {
+  auto rows = nlohmann::json::array();
+  for (const auto& e : events) {
+    const auto id = new_id("evt");
+    rows.push_back({{"id", id}, {"program_id", e.program_id}, {"account_id", e.account_id}, {"event", e.type}, {"body", event_body(id, e.type, e.data)}});
+  }
+  return pg::statement(insert_account_events, rows.dump());
+}
+
+std::string signature(const std::vector<std::string>& secrets, std::int64_t unix_seconds, std::string_view body) {
   const auto t = std::to_string(unix_seconds);
-  return "t=" + t + ",v1=" + crypto::hmac_sha256_hex(secret, t + "." + std::string(body));
+  std::string out = "t=" + t;
+  for (const auto& secret : secrets) out += ",v1=" + crypto::hmac_sha256_hex(secret, t + "." + std::string(body));
+  return out;
 }
 
 asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> registry,
@@ -101,9 +128,10 @@ asio::awaitable<void> deliver(std::shared_ptr<pg::Pool> db, std::shared_ptr<cons
       for (int i = 0; i < events.size(); ++i) {
         const auto& e = events[i];
         const std::string id(e.text("id"));
-        const auto secret = sealer->open(e.text("webhook_key_id"), e.text("webhook_secret_sealed"), e.text("program_id"));
+        std::vector<std::string> secrets{sealer->open(e.text("webhook_key_id"), e.text("webhook_secret_sealed"), e.text("program_id"))};
+        if (auto old = e.optional_text("old_secret_sealed")) secrets.push_back(sealer->open(e.text("webhook_old_key_id"), *old, e.text("program_id")));
         const auto started = steady_clock::now();
-        const auto delivery = co_await post(client, std::string(e.text("webhook_url")), secret, id, std::string(e.text("body")));
+        const auto delivery = co_await post(client, std::string(e.text("webhook_url")), secrets, id, std::string(e.text("body")));
         const bool delivered = delivery.status && *delivery.status / 100 == 2;
         const auto wait = net::backoff(backoff_policy, static_cast<int>(e.int64("tries")), net::unit_random());
         registry->counter(metrics::webhook_deliveries, {{"result", delivered ? "delivered" : "failed"}}).add();

@@ -1,12 +1,13 @@
 #pragma once
-// The webhook outbox (docs/webhooks.md): final statuses become events in the transaction that made them final,
-// and a sender POSTs them, signed, until the program's endpoint answers 2xx.
+// The webhook outbox (docs/webhooks.md): final statuses and points events become events in the transaction that
+// made them, and a sender POSTs them, signed, until the program's endpoint answers 2xx.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/core/sealer.hpp"
 #include "gateway/core/metrics.hpp"
@@ -19,8 +20,21 @@ namespace rgw::webhooks {
 // has no webhook_url. Send it inside the transaction that changes the status.
 pg::Statement enqueue(const std::string& program_id, const std::string& redemption_id, std::string_view type, const nlohmann::json& data);
 
-// The Rewardgw-Signature header value: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>.
-std::string signature(std::string_view secret, std::int64_t unix_seconds, std::string_view body);
+// Events about an account's points ("points.expiring", "points.expired", "account.tier_changed"), queued in
+// one statement however many; like enqueue, only for programs with a webhook_url.
+struct AccountEvent {
+  std::string program_id, account_id;
+  std::string_view type;
+  nlohmann::json data;
+};
+pg::Statement enqueue(const std::vector<AccountEvent>& events);
+
+// The Rewardgw-Signature header value: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, one v1 per
+// secret (the new one first while a rotated secret still signs).
+std::string signature(const std::vector<std::string>& secrets, std::int64_t unix_seconds, std::string_view body);
+inline std::string signature(const std::string& secret, std::int64_t unix_seconds, std::string_view body) {
+  return signature(std::vector<std::string>{secret}, unix_seconds, body);
+}
 
 struct SenderConfig {
   std::chrono::milliseconds poll{1000};

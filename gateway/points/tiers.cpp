@@ -1,0 +1,75 @@
+#include "gateway/points/tiers.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/webhooks/outbox.hpp"
+
+namespace rgw::points {
+namespace {
+
+// The rule's tier of each account in $1, written where it changed; rows for the accounts whose tier in force
+// changed (with an override in force the rule's tier is still kept, silently: it shows once the override goes).
+const pg::Query retier_accounts{
+    "points_retier",
+    "WITH target AS (SELECT a.id, p.tiers, a.tier_by_rule AS old_rule,"
+    "                       (SELECT coalesce(sum(e.points), 0)::bigint FROM ledger_entries e WHERE e.account_id = a.id"
+    "                          AND e.kind IN ('credit', 'adjustment') AND e.created_at > now() - interval '365 days') AS credited"
+    "                FROM accounts a JOIN programs p ON p.id = a.program_id WHERE a.id = ANY($1::text[])),"
+    " computed AS (SELECT id, old_rule, credited, rgw_rule_tier(tiers, credited) AS new_rule FROM target),"
+    " changed AS (UPDATE accounts a SET tier_by_rule = c.new_rule FROM computed c"
+    "             WHERE a.id = c.id AND a.tier_by_rule IS DISTINCT FROM c.new_rule"
+    "             RETURNING a.id, a.program_id, a.tier_override, c.old_rule, c.new_rule, c.credited)"
+    " SELECT id, program_id, old_rule, new_rule, credited FROM changed WHERE tier_override IS NULL"};
+
+// Accounts the daily pass looks at, after `$1` in id order.
+const pg::Query pass_accounts{
+    "points_retier_pass",
+    "SELECT a.id FROM accounts a JOIN programs p ON p.id = a.program_id"
+    " WHERE (p.tiers <> '[]'::jsonb OR a.tier_by_rule IS NOT NULL) AND a.id > $1 ORDER BY a.id LIMIT $2::int"};
+
+constexpr int pass_batch = 500;
+
+std::vector<webhooks::AccountEvent> tier_events(const pg::Result& changed) {
+  std::vector<webhooks::AccountEvent> events;
+  for (int i = 0; i < changed.size(); ++i) {
+    const auto& r = changed[i];
+    const auto tier_or_null = [&r](std::string_view column) { return r.optional_text(column) ? nlohmann::json(*r.optional_text(column)) : nlohmann::json(); };
+    nlohmann::json data = {{"account_id", r.text("id")},
+                           {"tier", tier_or_null("new_rule")},
+                           {"previous_tier", tier_or_null("old_rule")},
+                           {"tier_source", r.optional_text("new_rule") ? "rule" : "none"},
+                           {"points_12m", r.int64("credited")}};
+    events.push_back({std::string(r.text("program_id")), std::string(r.text("id")), "account.tier_changed", std::move(data)});
+  }
+  return events;
+}
+
+boost::asio::awaitable<std::size_t> retier_batch(pg::Transaction& tx, const std::vector<std::string>& accounts) {
+  auto changed = co_await tx.exec(pg::statement(retier_accounts, accounts));
+  if (!changed.empty()) co_await tx.exec(webhooks::enqueue(tier_events(changed)));
+  co_return static_cast<std::size_t>(changed.size());
+}
+
+}  // namespace
+
+boost::asio::awaitable<void> retier(pg::Transaction& tx, const AccountId& account) {
+  const std::vector<std::string> one{account.str()};  // named: GCC 12 mishandles braced lists in coroutines
+  co_await retier_batch(tx, one);
+}
+
+boost::asio::awaitable<std::size_t> retier_all(pg::Pool& db) {
+  std::size_t changed = 0;
+  std::string after;
+  for (;;) {
+    auto rows = co_await db.exec(pg::statement(pass_accounts, after, pass_batch));
+    if (rows.empty()) co_return changed;
+    std::vector<std::string> batch;
+    for (int i = 0; i < rows.size(); ++i) batch.emplace_back(rows[i].text("id"));
+    after = batch.back();
+    auto tx = co_await pg::Transaction::begin(db);
+    changed += co_await retier_batch(tx, batch);
+    co_await tx.commit();
+  }
+}
+
+}  // namespace rgw::points
