@@ -22,11 +22,13 @@ const pg::Query insert_account{
 
 const pg::Query select_account{"ledger_select_account", "SELECT " RGW_ACCOUNT_COLUMNS " FROM accounts WHERE id = $1 AND program_id = $2"};
 
+// With the tier in force before the change, read under the row's lock.
 const pg::Query update_account_row{
     "ledger_update_account",
-    "UPDATE accounts SET name = coalesce($3, name), status = coalesce($4, status),"
-    "                    tier_override = CASE WHEN $5::bool THEN $6 ELSE tier_override END"
-    " WHERE id = $1 AND program_id = $2 RETURNING " RGW_ACCOUNT_COLUMNS};
+    "WITH old AS (SELECT id AS old_id, coalesce(tier_override, tier_by_rule) AS old_tier FROM accounts WHERE id = $1 AND program_id = $2 FOR UPDATE)"
+    " UPDATE accounts SET name = coalesce($3, accounts.name), status = coalesce($4, accounts.status),"
+    "                    tier_override = CASE WHEN $5::bool THEN $6 ELSE accounts.tier_override END"
+    " FROM old WHERE accounts.id = old_id RETURNING " RGW_ACCOUNT_COLUMNS ", old_tier AS previous_tier"};
 
 const pg::Query select_pricing_account{
     "ledger_select_pricing_account",
@@ -172,13 +174,13 @@ boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::P
   co_return PricingAccount{rows.front().optional_string("tier"), rows.front().int64("spendable")};
 }
 
-boost::asio::awaitable<std::optional<Account>> update_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id,
+boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
                                                              const AccountChange& change) {
   const std::optional<std::string> no_tier;
-  auto rows = co_await db.exec(pg::statement(update_account_row, account_id, program_id, change.name, change.status,
+  auto rows = co_await tx.exec(pg::statement(update_account_row, account_id, program_id, change.name, change.status,
                                              change.tier_override.has_value(), change.tier_override.value_or(no_tier)));
   if (rows.empty()) co_return std::nullopt;
-  co_return account_from(rows.front());
+  co_return Changed{account_from(rows.front()), rows.front().optional_string("previous_tier")};
 }
 
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {

@@ -119,8 +119,12 @@ boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::P
 
 // nullopt when there is no such account in this program.
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
-// nullopt when there is no such account in this program.
-boost::asio::awaitable<std::optional<Account>> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account,
+struct Changed {
+  Account account;  // as it is now (without its expiring lots)
+  std::optional<std::string> previous_tier;  // the tier in force before
+};
+// Inside the caller's transaction; nullopt when there is no such account in this program.
+boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
                                                              const AccountChange& change);
 // Adds points (a new lot, expiring or not) inside the caller's transaction; nullopt when there is no such account.
 boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const ProgramId& program, const AccountId& account,

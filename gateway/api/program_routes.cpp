@@ -172,14 +172,21 @@ http::Response program_response(http::Status status, const programs::Created& cr
   return response;
 }
 
+// The program of the path, if the caller may manage it. (No co_await inside a conditional expression: GCC 12
+// destroys its temporaries twice.)
+boost::asio::awaitable<std::optional<programs::Program>> managed_program(const Call& call) {
+  if (!may_manage(call, call.params[0])) co_return std::nullopt;
+  co_return co_await programs::find_optional(call.db, call.params[0]);
+}
+
 boost::asio::awaitable<http::Reply> get_program(Call& call) {
-  const auto program = may_manage(call, call.params[0]) ? co_await programs::find_optional(call.db, call.params[0]) : std::nullopt;
+  const auto program = co_await managed_program(call);
   if (!program) co_return refusal(errc::not_found, "no such program");
   co_return json_response(http::Status::ok, to_json(*program));
 }
 
 boost::asio::awaitable<http::Reply> update_program(Call& call) {
-  auto program = may_manage(call, call.params[0]) ? co_await programs::find_optional(call.db, call.params[0]) : std::nullopt;
+  auto program = co_await managed_program(call);
   if (!program) co_return refusal(errc::not_found, "no such program");
   Input in(call.request);
   const auto body = in.body(call.settings.json_depth);

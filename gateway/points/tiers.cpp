@@ -29,17 +29,21 @@ const pg::Query pass_accounts{
 
 constexpr int pass_batch = 500;
 
+nlohmann::json or_null(const std::optional<std::string>& tier) { return tier ? nlohmann::json(*tier) : nlohmann::json(); }
+
+// account.tier_changed: the tier in force, where it came from, and the one before.
+webhooks::AccountEvent tier_event(std::string program_id, std::string account_id, const std::optional<std::string>& tier,
+                                  const std::optional<std::string>& previous, std::string_view source) {
+  nlohmann::json data = {{"account_id", account_id}, {"tier", or_null(tier)}, {"previous_tier", or_null(previous)}, {"tier_source", source}};
+  return {std::move(program_id), std::move(account_id), "account.tier_changed", std::move(data)};
+}
+
 std::vector<webhooks::AccountEvent> tier_events(const pg::Result& changed) {
   std::vector<webhooks::AccountEvent> events;
   for (int i = 0; i < changed.size(); ++i) {
     const auto& r = changed[i];
-    const auto tier_or_null = [&r](std::string_view column) { return r.optional_text(column) ? nlohmann::json(*r.optional_text(column)) : nlohmann::json(); };
-    nlohmann::json data = {{"account_id", r.text("id")},
-                           {"tier", tier_or_null("new_rule")},
-                           {"previous_tier", tier_or_null("old_rule")},
-                           {"tier_source", r.optional_text("new_rule") ? "rule" : "none"},
-                           {"points_12m", r.int64("credited")}};
-    events.push_back({std::string(r.text("program_id")), std::string(r.text("id")), "account.tier_changed", std::move(data)});
+    const auto tier = r.optional_string("new_rule");
+    events.push_back(tier_event(std::string(r.text("program_id")), std::string(r.text("id")), tier, r.optional_string("old_rule"), tier ? "rule" : "none"));
   }
   return events;
 }
@@ -55,6 +59,24 @@ boost::asio::awaitable<std::size_t> retier_batch(pg::Transaction& tx, const std:
 boost::asio::awaitable<void> retier(pg::Transaction& tx, const AccountId& account) {
   const std::vector<std::string> one{account.str()};  // named: GCC 12 mishandles braced lists in coroutines
   co_await retier_batch(tx, one);
+}
+
+boost::asio::awaitable<std::optional<ledger::Account>> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account,
+                                                                      const ledger::AccountChange& change) {
+  auto tx = co_await pg::Transaction::begin(db);
+  auto changed = co_await ledger::update_account(tx, program, account, change);
+  if (!changed) {
+    co_await tx.rollback();
+    co_return std::nullopt;
+  }
+  std::vector<pg::Statement> last;
+  const auto& now = changed->account;
+  if (now.tier != changed->previous_tier) {
+    const std::vector<webhooks::AccountEvent> events{tier_event(program.str(), now.id, now.tier, changed->previous_tier, now.tier_source)};
+    last.push_back(webhooks::enqueue(events));
+  }
+  co_await tx.commit(std::move(last));
+  co_return std::move(changed->account);
 }
 
 boost::asio::awaitable<std::size_t> retier_all(pg::Pool& db) {

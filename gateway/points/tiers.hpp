@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/accounts/ledger.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/pg/pool.hpp"
 
@@ -13,6 +14,11 @@ namespace rgw::points {
 
 // Recomputes the rule's tier of `account` inside `tx` and queues account.tier_changed if the tier in force moved.
 boost::asio::awaitable<void> retier(pg::Transaction& tx, const AccountId& account);
+
+// PATCH of an account; account.tier_changed when the tier in force moves (an override set or cleared). nullopt
+// when there is no such account in the program.
+boost::asio::awaitable<std::optional<ledger::Account>> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account,
+                                                                      const ledger::AccountChange& change);
 
 // The daily pass: every account of a program with tiers (or holding a rule's tier) recomputed, a batch per
 // transaction. Returns how many accounts' tier in force changed.

@@ -205,7 +205,9 @@ class Webhooks : public Dispatch {
                                     {"webhook_url", url}};
     return client.request("POST", "/v1/programs", program.dump(), bearer(gateway->bootstrap_key));
   }
-  HookedOrder redeem_in_hooked_program(const std::string& url) const {
+  // `before_redeem(program_id, admin key)` runs after the program is set up, before the order.
+  HookedOrder redeem_in_hooked_program(const std::string& url,
+                                       const std::function<void(const std::string&, const std::string&)>& before_redeem = {}) const {
     const auto created = create_hooked_program(url);
     EXPECT_EQ(created.status, 201u) << created.body;
     if (created.status != 201u) return {};
@@ -215,6 +217,7 @@ class Webhooks : public Dispatch {
           .json()["key"];
     };
     const auto admin = key("admin"), cabinet = key("cabinet");
+    if (before_redeem) before_redeem(program_id, admin);
     const std::string account = client.request("POST", "/v1/accounts", nlohmann::json{{"external_ref", "x"}, {"name", "X"}}.dump(), bearer(admin)).json()["id"];
     EXPECT_EQ(client.request("PUT", "/v1/catalog/AMZ", voucher.dump(), bearer(admin)).status, 201u);
     EXPECT_EQ(client.request("POST", "/v1/accounts/" + account + "/credits", nlohmann::json{{"points", 1000}, {"reason", "test"}}.dump(),
@@ -262,6 +265,35 @@ TEST_F(Webhooks, FinalStatusesReachTheWebhookSignedAndRetriedUntilAccepted) {
   EXPECT_EQ(query(delivery_log, id).front().int64("n"), 3) << "every delivery attempt recorded";
   EXPECT_EQ(query(delivery_log, id).front().int64("ok"), 1);
   EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).size() == 1u);
+}
+
+// The v1 signatures of a delivery, in order.
+std::vector<std::string> signatures(const std::string& header) {
+  std::vector<std::string> out;
+  for (std::size_t at = header.find(",v1="); at != std::string::npos; at = header.find(",v1=", at + 4))
+    out.push_back(header.substr(at + 4, header.find(',', at + 4) - at - 4));
+  return out;
+}
+
+TEST_F(Webhooks, ARotatedSecretSignsBesideTheNewOneSoEitherVerifies) {
+  WebhookReceiver receiver(0);
+  std::string rotated;
+  const auto hooked = redeem_in_hooked_program(receiver.url(), [&](const std::string& program_id, const std::string& admin) {
+    const auto reply = client.request("POST", "/v1/programs/" + program_id + "/webhook-secret", std::nullopt, bearer(admin));
+    ASSERT_EQ(reply.status, 201u) << reply.body;
+    EXPECT_EQ(reply.header("cache-control"), "no-store");
+    rotated = reply.json()["webhook_secret"];
+  });
+  ASSERT_FALSE(rotated.empty());
+  EXPECT_NE(rotated, hooked.secret);
+  ASSERT_EQ(eventually([&] { return receiver.received().size(); }, std::size_t{1}), 1u);
+  const auto delivery = receiver.received().front();
+  const std::string header(delivery["Rewardgw-Signature"]);
+  const auto t = header.substr(2, header.find(',') - 2);
+  const auto v1 = signatures(header);
+  ASSERT_EQ(v1.size(), 2u) << header;
+  EXPECT_EQ(v1[0], crypto::hmac_sha256_hex(rotated, t + "." + delivery.body())) << "the new secret verifies";
+  EXPECT_EQ(v1[1], crypto::hmac_sha256_hex(hooked.secret, t + "." + delivery.body())) << "and so does the old one, during the overlap";
 }
 
 // A webhook URL is one strictly parsed URL: nothing in it can become a header or a second request.
