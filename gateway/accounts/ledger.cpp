@@ -127,6 +127,16 @@ const pg::Query select_entries{
     "SELECT " RGW_ENTRY_COLUMNS ", seq FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND ($3::bigint IS NULL OR seq < $3::bigint)"
     " ORDER BY seq DESC LIMIT $4::int"};
 
+// A statement's two reads, in one snapshot: the balance before $3, and the entries of [$3, $4).
+const pg::Query balance_before{
+    "ledger_balance_before",
+    "SELECT coalesce(sum(points), 0)::bigint AS points FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND created_at < $3"};
+const pg::Query entries_between{
+    "ledger_entries_between",
+    "SELECT " RGW_ENTRY_COLUMNS " FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND created_at >= $3 AND created_at < $4"
+    " ORDER BY seq"};
+const pg::Query statement_snapshot{"ledger_statement_snapshot", "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"};
+
 Account account_from(const pg::Row& row) {
   Account a;
   a.id = row.text("id");
@@ -233,6 +243,26 @@ boost::asio::awaitable<result<Entry>> adjust(pg::Transaction& tx, const ProgramI
   auto rows = co_await tx.exec(adjustment_statement(program_id, account_id, adjustment));
   if (rows.empty()) co_return errc::insufficient_points;
   co_return entry_from(rows.front());
+}
+
+boost::asio::awaitable<std::optional<Statement>> statement(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id,
+                                                          const std::string& from, const std::string& to) {
+  auto tx = co_await pg::Transaction::begin(db);
+  std::vector<pg::Statement> reads;
+  reads.push_back(pg::statement(statement_snapshot));
+  reads.push_back(pg::statement(select_account, account_id, program_id));
+  reads.push_back(pg::statement(balance_before, account_id, program_id, from));
+  reads.push_back(pg::statement(entries_between, account_id, program_id, from, to));
+  auto results = co_await tx.pipeline(std::move(reads));
+  co_await tx.commit();
+  if (results[1].empty()) co_return std::nullopt;
+  Statement out;
+  out.opening = out.closing = results[2].front().int64("points");
+  for (int i = 0; i < results[3].size(); ++i) {
+    out.entries.push_back(entry_from(results[3][i]));
+    out.closing += out.entries.back().points;
+  }
+  co_return out;
 }
 
 boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id, int limit,

@@ -138,4 +138,13 @@ Entry entry_from(const pg::Row& row);
 boost::asio::awaitable<std::optional<Page>> entries(pg::Pool& db, const ProgramId& program, const AccountId& account, int limit,
                                                     std::optional<std::int64_t> before);
 
+// An account's entries created in [from, to) (RFC 3339 instants) with the ledger balance before them; closing =
+// opening + the entries' points. One snapshot. nullopt when there is no such account.
+struct Statement {
+  std::int64_t opening = 0, closing = 0;
+  std::vector<Entry> entries;  // oldest first
+};
+boost::asio::awaitable<std::optional<Statement>> statement(pg::Pool& db, const ProgramId& program, const AccountId& account,
+                                                          const std::string& from, const std::string& to);
+
 }  // namespace rgw::ledger

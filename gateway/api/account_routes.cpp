@@ -3,6 +3,7 @@
 #include "gateway/accounts/ledger.hpp"
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/views.hpp"
 #include "gateway/points/changes.hpp"
 #include "gateway/points/tiers.hpp"
 
@@ -20,19 +21,6 @@ nlohmann::json to_json(const ledger::Account& a) {
   return {{"id", a.id},         {"external_ref", a.external_ref}, {"name", a.name},         {"tier", or_null(a.tier)},
           {"tier_source", a.tier_source}, {"status", a.status},     {"balance", a.balance}, {"expiring", expiring},
           {"created_at", a.created_at}};
-}
-
-nlohmann::json to_json(const ledger::Entry& e) {
-  return {{"id", e.id},
-          {"kind", e.kind},
-          {"points", e.points},
-          {"balance_after", e.balance_after},
-          {"redemption_id", or_null(e.redemption_id)},
-          {"reason", or_null(e.reason)},
-          {"expires_at", or_null(e.expires_at)},
-          {"lot_id", or_null(e.lot_id)},
-          {"effective_at", or_null(e.effective_at)},
-          {"created_at", e.created_at}};
 }
 
 // A new lot's own expiry, if the body gives one: in the future.
@@ -55,7 +43,7 @@ boost::asio::awaitable<http::Reply> idempotent_change(Call& call, const std::str
     co_await tx.rollback();  // free the key at once: the client may retry with it right away
     co_return refusal(entry.error());
   }
-  const auto response = http::to_text(to_json(*entry));
+  const auto response = http::to_text(entry_json(*entry));
   std::vector<pg::Statement> last;
   last.push_back(idempotency::remember(call.program(), key, 201, response));
   co_await tx.commit(std::move(last));
@@ -136,7 +124,7 @@ boost::asio::awaitable<http::Reply> list_ledger(Call& call) {
   auto page = co_await ledger::entries(call.db, call.program_id(), AccountId(call.params[0]), limit, cursor);
   if (!page) co_return refusal(errc::not_found, "no such account");
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& e : page->items) items.push_back(to_json(e));
+  for (const auto& e : page->items) items.push_back(entry_json(e));
   co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next_cursor(page->next_before)}});
 }
 

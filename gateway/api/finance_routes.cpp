@@ -1,4 +1,5 @@
-// Finance: the payout report (streamed JSON or CSV) and provider statement reconciliations (docs/finance.md).
+// Finance: the payout report (streamed JSON or CSV), the points liability, account statements and provider
+// statement reconciliations (docs/finance.md).
 #include <date/date.h>
 
 #include "gateway/api/input.hpp"
@@ -6,6 +7,9 @@
 #include "gateway/api/services.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/accounts/programs.hpp"
+#include "gateway/api/views.hpp"
+#include "gateway/reports/account_statement.hpp"
+#include "gateway/reports/liability.hpp"
 #include "gateway/reports/payouts.hpp"
 #include "gateway/reports/reconciliation.hpp"
 #include "providers/registry.hpp"
@@ -31,6 +35,13 @@ std::optional<std::string> provider_param(Input& in, bool required) {
   return name;
 }
 
+reports::Format format_param(Input& in) {
+  const auto format = in.query("format");
+  const auto parsed = format ? reports::parse_format(*format) : reports::Format::json;
+  if (!parsed) in.refuse(errc::invalid_request, "'format' must be json or csv");
+  return parsed.value_or(reports::Format::json);
+}
+
 boost::asio::awaitable<http::Reply> payout_report(Call& call) {
   Input in(call.request);
   reports::PayoutRequest request;
@@ -43,11 +54,7 @@ boost::asio::awaitable<http::Reply> payout_report(Call& call) {
     if (!parsed) in.refuse(errc::invalid_request, "'status' must be issued, failed or reversed");
     else request.status = *parsed;
   }
-  if (auto format = in.query("format")) {
-    const auto parsed = reports::parse_format(*format);
-    if (!parsed) in.refuse(errc::invalid_request, "'format' must be json or csv");
-    else request.format = *parsed;
-  }
+  request.format = format_param(in);
   request.provider = provider_param(in, false);
   if (in.refused()) co_return in.refusal();
   auto program = co_await programs::find(call.db, call.program());
@@ -57,6 +64,49 @@ boost::asio::awaitable<http::Reply> payout_report(Call& call) {
   head.set(http::beast::http::field::cache_control, "no-store");
   pg::Pool* db = &call.db;  // a shard's pool lives as long as the process
   co_return http::Reply(std::move(head), [db, program, request](http::BodySink& out) { return reports::write_payouts(*db, program, request, out); });
+}
+
+http::Response report_response(reports::Format format, const nlohmann::json& json, const std::string& csv, const std::string& file) {
+  auto response = format == reports::Format::csv ? http::make_response(http::Status::ok, csv, reports::content_type(format))
+                                                 : json_response(http::Status::ok, json);
+  if (format == reports::Format::csv) response.set(http::beast::http::field::content_disposition, "attachment; filename=\"" + file + "\"");
+  response.set(http::beast::http::field::cache_control, "no-store");
+  return response;
+}
+
+boost::asio::awaitable<http::Reply> liability_report(Call& call) {
+  Input in(call.request);
+  const auto as_of = required_date(in, "as_of");
+  const auto format = format_param(in);
+  if (in.refused()) co_return in.refusal();
+  const auto program = co_await programs::find(call.db, call.program());
+  const auto report = co_await reports::liability(call.db, program, as_of);
+  co_return report_response(format, reports::to_json(report), reports::to_csv(report), "liability-" + date::format("%F", as_of) + ".csv");
+}
+
+boost::asio::awaitable<http::Reply> account_statement(Call& call) {
+  Input in(call.request);
+  const auto from = required_date(in, "from");
+  const auto to = required_date(in, "to");
+  const auto format = format_param(in);
+  if (in.refused()) co_return in.refusal();
+  if (auto problem = reports::range_problem(from, to)) co_return refusal(errc::invalid_request, *problem);
+  const auto program = co_await programs::find(call.db, call.program());
+  const auto starts = reports::day_starts(program.timezone, from, to);
+  const auto period_from = rfc3339(starts.front()), period_to = rfc3339(starts.back());
+  const auto statement = co_await ledger::statement(call.db, call.program_id(), AccountId(call.params[0]), period_from, period_to);
+  if (!statement) co_return refusal(errc::not_found, "no such account");
+  auto entries = nlohmann::json::array();
+  for (const auto& e : statement->entries) entries.push_back(entry_json(e));
+  const nlohmann::json json = {{"account_id", call.params[0]},
+                               {"from", date::format("%F", from)},
+                               {"to", date::format("%F", to)},
+                               {"period", {{"from", period_from}, {"to", period_to}}},
+                               {"opening_balance", statement->opening},
+                               {"entries", entries},
+                               {"closing_balance", statement->closing}};
+  co_return report_response(format, json, reports::statement_csv(*statement),
+                            "statement-" + call.params[0] + "-" + date::format("%F", from) + "-" + date::format("%F", to) + ".csv");
 }
 
 boost::asio::awaitable<http::Reply> create_reconciliation(Call& call) {
@@ -113,6 +163,8 @@ void add_finance_routes(Routes& routes) {
   using http::beast::http::verb;
   const auto finance = Access::keys(false, {Role::finance, Role::admin});
   routes.add(verb::get, "/v1/reports/payouts", {payout_report, finance});
+  routes.add(verb::get, "/v1/reports/liability", {liability_report, finance});
+  routes.add(verb::get, "/v1/accounts/{account_id}/statement", {account_statement, finance});
   routes.add(verb::post, "/v1/reconciliations", {create_reconciliation, finance});
   routes.add(verb::get, "/v1/reconciliations", {list_reconciliations, finance});
   routes.add(verb::get, "/v1/reconciliations/{reconciliation_id}", {get_reconciliation, finance});

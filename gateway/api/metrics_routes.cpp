@@ -13,11 +13,14 @@ namespace {
 
 using metrics::Labels;
 
-// Open orders by status and provider (the dispatch queue) and undelivered webhook events, in one read.
+// Open orders by status and provider (the dispatch queue), undelivered webhook events and how long the oldest
+// lapsed lot has waited for its expiry entry (seconds), in one read.
 const pg::Query backlog{"metrics_backlog",
                        "SELECT 'order' AS kind, r.status AS status, coalesce(r.provider, '') AS provider, count(*) AS n"
                        "  FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id GROUP BY r.status, r.provider"
-                       " UNION ALL SELECT 'webhook', '', '', count(*) FROM webhook_events WHERE delivered_at IS NULL"};
+                       " UNION ALL SELECT 'webhook', '', '', count(*) FROM webhook_events WHERE delivered_at IS NULL"
+                       " UNION ALL SELECT 'expiry_lag', '', '', coalesce(extract(epoch FROM now() - min(expires_at)), 0)::bigint"
+                       "  FROM point_lots WHERE remaining > 0 AND expires_at <= now()"};
 
 double breaker_level(std::string_view state) { return state == "open" ? 2 : state == "degraded" ? 1 : 0; }
 
@@ -66,15 +69,18 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_gauge("rewardgw_db_pool_connections", "Database connections per shard, busy or idle.", connections);
   out += metrics::render_gauge("rewardgw_db_pool_waiting", "Requests waiting for a database connection, per shard.", waiting);
 
-  std::vector<std::pair<Labels, double>> open_orders, webhooks;
+  std::vector<std::pair<Labels, double>> open_orders, webhooks, expiry_lag;
   const auto rows = co_await call.db.exec(pg::statement(backlog));
   for (int i = 0; i < rows.size(); ++i) {
     const auto n = static_cast<double>(rows[i].int64("n"));
     if (rows[i].text("kind") == "webhook") webhooks.push_back({{}, n});
+    else if (rows[i].text("kind") == "expiry_lag") expiry_lag.push_back({{}, n});
     else open_orders.push_back({{{"status", std::string(rows[i].text("status"))}, {"provider", std::string(rows[i].text("provider"))}}, n});
   }
   out += metrics::render_gauge("rewardgw_dispatch_queue", "Orders not final yet (all processes), by status and provider (empty: not routed yet).", open_orders);
   out += metrics::render_gauge("rewardgw_webhook_backlog", "Webhook events not delivered yet (all processes).", webhooks);
+  out += metrics::render_gauge("rewardgw_points_expiry_lag_seconds",
+                               "How long the oldest lapsed lot has waited for its expiry entry (all processes; 0: none waits).", expiry_lag);
   co_return http::make_response(http::Status::ok, std::move(out), "text/plain; version=0.0.4");
 }
 

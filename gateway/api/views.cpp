@@ -10,4 +10,18 @@ nlohmann::json fx_json(const pricing::Terms& t) {
           {"source", t.rates_source}};
 }
 
+nlohmann::json entry_json(const ledger::Entry& e) {
+  const auto or_null = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  return {{"id", e.id},
+          {"kind", e.kind},
+          {"points", e.points},
+          {"balance_after", e.balance_after},
+          {"redemption_id", or_null(e.redemption_id)},
+          {"reason", or_null(e.reason)},
+          {"expires_at", or_null(e.expires_at)},
+          {"lot_id", or_null(e.lot_id)},
+          {"effective_at", or_null(e.effective_at)},
+          {"created_at", e.created_at}};
+}
+
 }  // namespace rgw::api

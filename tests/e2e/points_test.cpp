@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <date/tz.h>
 #include <thread>
 
 #include "tests/e2e/redemption_fixture.hpp"
@@ -179,9 +180,50 @@ TEST_F(Points, ProgramChangesReachAnotherProcessWithinASecondAndFixedFieldsStayF
   EXPECT_TRUE(std::set<std::string>({"03-31", "06-30", "09-30", "12-31"}).count(lapses.substr(5, 5))) << lapses;
 }
 
+TEST_F(Points, FinanceReadsTheLiabilityAndStatementsAsJsonCsvAndFromTheCommandLine) {
+  credit(1'000);
+  credit(250, "2099-06-15T12:00:00Z");
+  ASSERT_EQ(redeem("k-" + unique_suffix()).status, 202u);  // 1,000 points, the 2099 lot first
+  const std::string today = date::format("%F", date::floor<date::days>(date::locate_zone("Europe/Moscow")->to_local(std::chrono::system_clock::now())));
+
+  const auto json = client.request("GET", "/v1/reports/liability?as_of=" + today, std::nullopt, bearer(tenant.finance));
+  ASSERT_EQ(json.status, 200u) << json.body;
+  const auto doc = json.json();
+  EXPECT_EQ(doc["outstanding_total"]["points"], 250);
+  EXPECT_EQ(doc["outstanding"].back()["month"], "never");
+  EXPECT_EQ(doc["outstanding_total"]["value"], nlohmann::json({{"amount", "2.50"}, {"currency", "EUR"}}));
+  EXPECT_EQ(doc["expired"].size(), 12u);
+  const auto csv = client.request("GET", "/v1/reports/liability?format=csv&as_of=" + today, std::nullopt, bearer(tenant.admin));
+  ASSERT_EQ(csv.status, 200u);
+  EXPECT_TRUE(csv.body.starts_with("section,month,points,value,currency\r\noutstanding,never,250,2.50,EUR\r\noutstanding_total,,250,2.50,EUR\r\n")) << csv.body;
+  EXPECT_EQ(client.request("GET", "/v1/reports/liability?as_of=" + today, std::nullopt, bearer(tenant.cabinet)).status, 403u);
+  EXPECT_EQ(client.request("GET", "/v1/reports/liability?as_of=tomorrow", std::nullopt, bearer(tenant.finance)).status, 400u);
+
+  const auto statement = client.request("GET", "/v1/accounts/" + tenant.account_id + "/statement?from=" + today + "&to=" + today, std::nullopt,
+                                        bearer(tenant.finance));
+  ASSERT_EQ(statement.status, 200u) << statement.body;
+  const auto st = statement.json();
+  std::int64_t sum = st["opening_balance"];
+  for (const auto& e : st["entries"]) sum += e["points"].get<std::int64_t>();
+  EXPECT_EQ(st["entries"].size(), 3u);
+  EXPECT_EQ(sum, st["closing_balance"].get<std::int64_t>()) << "opening + entries = closing";
+  EXPECT_EQ(st["closing_balance"], 250);
+  const auto statement_csv = client.request("GET", "/v1/accounts/" + tenant.account_id + "/statement?format=csv&from=" + today + "&to=" + today,
+                                            std::nullopt, bearer(tenant.finance));
+  EXPECT_TRUE(statement_csv.body.ends_with("closing,,,,250,,,,\r\n")) << statement_csv.body;
+  EXPECT_EQ(client.request("GET", "/v1/accounts/acc_missing/statement?from=" + today + "&to=" + today, std::nullopt, bearer(tenant.finance)).status, 404u);
+
+  const std::string command = "env REWARDGW_DATABASE_URL='" + world->db.url + "' REWARDGW_SECRETS_KEYS='" + test_environment(nullptr)("REWARDGW_SECRETS_KEYS") +
+                              "' " RGW_GATEWAY_BINARY " report liability --program " + tenant.program_id + " --as-of " + today + " 2>/dev/null";
+  const auto printed = run_shell(command);
+  EXPECT_EQ(printed.status, 0);
+  EXPECT_EQ(printed.out, csv.body) << "the command prints the same CSV";
+}
+
 TEST_F(Points, TwoProcessesExpireAHundredThousandLotsEachExactlyOnce) {
   for (int first = 1; first <= 1'000; first += 100) query(seed_lapsed, tenant.program_id, first + 99, 100, first);
   ASSERT_EQ(query(lapsed_left).front().int64("n"), 100'000);
+  EXPECT_GE(counter_value(client, "rewardgw_points_expiry_lag_seconds"), 60u) << "the oldest lapsed lot waits since a minute";
   const auto started = std::chrono::steady_clock::now();
   auto fast_jobs = [](app::Config& c) { c.points.interval = std::chrono::milliseconds(100); };
   auto a = world->gateway("/fx/ecb/daily.xml", std::chrono::seconds(600), fast_jobs);
@@ -198,6 +240,7 @@ TEST_F(Points, TwoProcessesExpireAHundredThousandLotsEachExactlyOnce) {
   EXPECT_EQ(books.int64("entries"), 100'000);
   EXPECT_EQ(books.int64("unbalanced"), 0) << "ledger sum = balance for every account";
   EXPECT_EQ(books.int64("left_over"), 0);
+  EXPECT_EQ(counter_value(client, "rewardgw_points_expiry_lag_seconds"), 0u);
 }
 
 }  // namespace
