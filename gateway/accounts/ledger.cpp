@@ -135,7 +135,6 @@ const pg::Query entries_between{
     "ledger_entries_between",
     "SELECT " RGW_ENTRY_COLUMNS " FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND created_at >= $3 AND created_at < $4"
     " ORDER BY seq"};
-const pg::Query statement_snapshot{"ledger_statement_snapshot", "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"};
 
 Account account_from(const pg::Row& row) {
   Account a;
@@ -249,7 +248,7 @@ boost::asio::awaitable<std::optional<Statement>> statement(pg::Pool& db, const P
                                                           const std::string& from, const std::string& to) {
   auto tx = co_await pg::Transaction::begin(db);
   std::vector<pg::Statement> reads;
-  reads.push_back(pg::statement(statement_snapshot));
+  reads.push_back(pg::snapshot_statement());
   reads.push_back(pg::statement(select_account, account_id, program_id));
   reads.push_back(pg::statement(balance_before, account_id, program_id, from));
   reads.push_back(pg::statement(entries_between, account_id, program_id, from, to));

@@ -10,6 +10,9 @@
 namespace rgw::pg {
 
 namespace {
+
+const Query read_only_snapshot{"pg_read_only_snapshot", "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"};
+
 const Query begin_query{"rgw_begin", "BEGIN"};
 const Query commit_query{"rgw_commit", "COMMIT"};
 const Query rollback_query{"rgw_rollback", "ROLLBACK"};
@@ -163,5 +166,7 @@ asio::awaitable<std::vector<Result>> Transaction::commit(std::vector<Statement> 
   results.pop_back();
   co_return results;
 }
+
+Statement snapshot_statement() { return statement(read_only_snapshot); }
 
 }  // namespace rgw::pg

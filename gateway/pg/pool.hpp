@@ -80,6 +80,10 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::size_t size_ = 0;
 };
 
+// The first statement of a read-only transaction whose reads must all see one snapshot (reports: rows and
+// totals cannot disagree).
+Statement snapshot_statement();
+
 // A transaction on one leased connection. BEGIN travels with the first statements and COMMIT may travel with
 // the last ones, so a short transaction costs as few round trips as it has dependent steps. Destroyed without
 // commit(), it is rolled back.

@@ -43,8 +43,6 @@ const pg::Query expired_by_month{
     " GROUP BY month ORDER BY month"};
 #undef RGW_LAPSE_MONTH
 
-// Both reads see one snapshot.
-const pg::Query snapshot{"report_liability_snapshot", "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"};
 
 fx::Money value_of(std::int64_t points, const programs::Program& program) {
   const auto exact = fx::multiply(fx::Decimal::from_units(points, 0).value(), program.point_value, program.base_currency.minor_units(),
@@ -83,10 +81,13 @@ boost::asio::awaitable<Liability> liability(pg::Pool& db, const programs::Progra
   const auto first_month = day.year() / day.month() - date::months(11);
   const auto window_start = day_start(zone, date::local_days(first_month / 1));
   auto tx = co_await pg::Transaction::begin(db);
-  co_await tx.exec(pg::statement(snapshot));
-  const auto outstanding = co_await tx.exec(pg::statement(outstanding_by_month, program.id, rfc3339(at), program.timezone));
-  const auto expired = co_await tx.exec(pg::statement(expired_by_month, program.id, rfc3339(at), program.timezone, rfc3339(window_start)));
-  co_await tx.commit();
+  std::vector<pg::Statement> reads;  // one snapshot: outstanding and expired agree
+  reads.push_back(pg::snapshot_statement());
+  reads.push_back(pg::statement(outstanding_by_month, program.id, rfc3339(at), program.timezone));
+  reads.push_back(pg::statement(expired_by_month, program.id, rfc3339(at), program.timezone, rfc3339(window_start)));
+  const auto results = co_await tx.commit(std::move(reads));
+  const auto& outstanding = results[1];
+  const auto& expired = results[2];
 
   std::vector<MonthPoints> outstanding_rows, expired_rows;
   for (int i = 0; i < outstanding.size(); ++i)

@@ -55,8 +55,6 @@ const Queries& queries_for(PayoutStatus s) {
   return issued_queries;
 }
 
-// Every statement of the report reads one snapshot: rows and totals cannot disagree.
-const pg::Query snapshot{"report_snapshot", "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"};
 
 constexpr int days_per_window = 31;  // rows are read (and memory held) a month of days at a time
 constexpr std::size_t flush_bytes = 16 * 1024;
@@ -171,7 +169,7 @@ boost::asio::awaitable<void> write_payouts(pg::Pool& db, programs::Program progr
     std::vector<std::string> bounds;
     for (auto i = window; i <= last; ++i) bounds.push_back(rfc3339(starts[i]));
     std::vector<pg::Statement> statements;
-    if (first_query) statements.push_back(pg::statement(snapshot));
+    if (first_query) statements.push_back(pg::snapshot_statement());  // rows and totals of one snapshot
     statements.push_back(pg::statement(queries.rows, program.id, rfc3339(starts[window]), rfc3339(starts[last]), request.provider, bounds));
     const auto results = co_await tx.pipeline(std::move(statements));
     first_query = false;

@@ -172,6 +172,13 @@ TEST_F(Points, ProgramChangesReachAnotherProcessWithinASecondAndFixedFieldsStayF
   EXPECT_EQ(client.request("GET", "/v1/programs/" + tenant.program_id, std::nullopt, bearer(tenant.admin)).json()["expiry_rounding"], "end_of_quarter");
   EXPECT_EQ(client.request("GET", "/v1/programs/" + tenant.program_id, std::nullopt, bearer(tenant.cabinet)).status, 403u);
 
+  const auto hooked = patch_program({{"webhook_url", "https://hooks.example.com/rgw"}});
+  ASSERT_EQ(hooked.status, 200u) << hooked.body;
+  EXPECT_TRUE(hooked.json()["webhook_secret"].get<std::string>().starts_with("whsec_")) << "a program's first webhook_url gets its secret, once";
+  EXPECT_EQ(hooked.header("cache-control"), "no-store");
+  EXPECT_FALSE(patch_program({{"webhook_url", "https://hooks.example.com/other"}}).json().contains("webhook_secret")) << "a URL change keeps the secret";
+  EXPECT_TRUE(patch_program({{"webhook_url", nullptr}}).json()["webhook_url"].is_null());
+
   credit(100);  // no date of its own: the program's rule gives one, at a local quarter's end
   const auto lots = account(tenant.account_id)["expiring"];
   ASSERT_EQ(lots.size(), 1u);
