@@ -229,10 +229,9 @@ pg::Statement reversal_statement(const RedemptionId& redemption_id, const std::s
   return pg::statement(reverse_order, redemption_id, new_id("led"), reason);
 }
 
-boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
-                                                    const Credit& c) {
+boost::asio::awaitable<result<Entry>> credit(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id, const Credit& c) {
   auto rows = co_await tx.exec(credit_statement(program_id, account_id, c));
-  if (rows.empty()) co_return std::nullopt;
+  if (rows.empty()) co_return errc::no_such_account;
   co_return entry_from(rows.front());
 }
 

@@ -126,8 +126,8 @@ struct Changed {
 // Inside the caller's transaction; nullopt when there is no such account in this program.
 boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
                                                              const AccountChange& change);
-// Adds points (a new lot, expiring or not) inside the caller's transaction; nullopt when there is no such account.
-boost::asio::awaitable<std::optional<Entry>> credit(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
+// Adds points (a new lot, expiring or not) inside the caller's transaction: no_such_account.
+boost::asio::awaitable<result<Entry>> credit(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
                                                     const Credit& credit);
 // An adjustment inside the caller's transaction: no_such_account, or insufficient_points (nothing written).
 boost::asio::awaitable<result<Entry>> adjust(pg::Transaction& tx, const ProgramId& program, const AccountId& account,

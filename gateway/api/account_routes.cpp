@@ -90,10 +90,8 @@ boost::asio::awaitable<http::Reply> credit_account(Call& call) {
   ledger::Credit credit{in.required_integer(body, "points", 1, max_credit_points), in.required_string(body, "reason", 500), lot_expires_at(body, in)};
   if (in.refused()) co_return in.refusal();
   const AccountId account(call.params[0]);
-  co_return co_await idempotent_change(call, key, body, [&](pg::Transaction& tx, const programs::Program& program) -> boost::asio::awaitable<ledger::result<ledger::Entry>> {
-    auto entry = co_await points::credit(tx, program, account, credit);
-    if (!entry) co_return ledger::errc::no_such_account;
-    co_return std::move(*entry);
+  co_return co_await idempotent_change(call, key, body, [&](pg::Transaction& tx, const programs::Program& program) {
+    return points::credit(tx, program, account, credit);
   });
 }
 

@@ -127,10 +127,13 @@ void read_settings(const nlohmann::json& body, const Settings& settings, program
 }
 
 constexpr std::array<std::string_view, 3> fixed_fields{"base_currency", "point_value", "timezone"};
+// What a program's body may hold, at creation and in a PATCH (where the fixed fields may only repeat their value).
+const std::initializer_list<std::string_view> program_fields{
+    "name",           "base_currency", "point_value",     "timezone",        "fx_markup_bps",      "default_locale", "fx_max_age_s", "quote_ttl_s",
+    "tier_discounts", "webhook_url",   "points_validity", "expiry_rounding", "expiry_notice_days", "tiers",          "cors_origins"};
 
 programs::Program program_from(const nlohmann::json& body, const Settings& settings, Input& in) {
-  in.only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale", "fx_max_age_s", "quote_ttl_s",
-                        "tier_discounts", "webhook_url", "tiers", "points_validity", "expiry_rounding", "expiry_notice_days", "cors_origins"});
+  in.only_fields(body, program_fields);
   programs::Program p;
   p.name = in.required_string(body, "name");
   auto base = fx::Currency::from_code(in.required_string(body, "base_currency", 3));
@@ -194,8 +197,7 @@ boost::asio::awaitable<http::Reply> update_program(Call& call) {
   for (const auto field : fixed_fields)
     if (body.contains(field) && body[field] != current[field])
       co_return refusal(errc::immutable_field, "'" + std::string(field) + "' is fixed when the program is created");
-  in.only_fields(body, {"name", "base_currency", "point_value", "timezone", "fx_markup_bps", "default_locale", "fx_max_age_s", "quote_ttl_s",
-                        "tier_discounts", "webhook_url", "tiers", "points_validity", "expiry_rounding", "expiry_notice_days", "cors_origins"});
+  in.only_fields(body, program_fields);
   read_settings(body, call.settings, *program, in);
   if (in.refused()) co_return in.refusal();
   const auto updated = co_await programs::update(call.db, *program, *call.services.sealer, call.services.catalog->instance());

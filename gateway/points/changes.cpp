@@ -16,7 +16,7 @@ std::optional<std::string> rule_expiry(const programs::Program& program, const s
 
 }  // namespace
 
-boost::asio::awaitable<std::optional<ledger::Entry>> credit(pg::Transaction& tx, const programs::Program& program, const AccountId& account,
+boost::asio::awaitable<ledger::result<ledger::Entry>> credit(pg::Transaction& tx, const programs::Program& program, const AccountId& account,
                                                             ledger::Credit credit) {
   credit.expires_at = rule_expiry(program, credit.expires_at);
   auto entry = co_await ledger::credit(tx, ProgramId(program.id), account, credit);

@@ -9,8 +9,8 @@
 
 namespace rgw::points {
 
-// Inside the caller's transaction; nullopt when the program has no such account.
-boost::asio::awaitable<std::optional<ledger::Entry>> credit(pg::Transaction& tx, const programs::Program& program, const AccountId& account,
+// Inside the caller's transaction: no_such_account.
+boost::asio::awaitable<ledger::result<ledger::Entry>> credit(pg::Transaction& tx, const programs::Program& program, const AccountId& account,
                                                             ledger::Credit credit);
 // Inside the caller's transaction: ledger::adjust's outcomes.
 boost::asio::awaitable<ledger::result<ledger::Entry>> adjust(pg::Transaction& tx, const programs::Program& program, const AccountId& account,
