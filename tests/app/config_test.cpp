@@ -35,6 +35,8 @@ TEST(Config, DefaultsFromTheDocs) {
   EXPECT_EQ(c.dispatch.retry.base, std::chrono::milliseconds(1000)) << "docs/design.md: base 1 s";
   EXPECT_EQ(c.dispatch.retry.cap, std::chrono::milliseconds(300'000)) << "cap 5 min";
   EXPECT_EQ(c.dispatch.retry.deadline, std::chrono::seconds(86'400)) << "deadline 24 h";
+  EXPECT_EQ(c.points.interval, std::chrono::milliseconds(60'000)) << "docs/points.md: the points jobs run every minute";
+  EXPECT_EQ(c.points.lots_per_batch, 10'000);
 }
 
 TEST(Config, ReadsListenAddresses) {
@@ -63,6 +65,8 @@ TEST(Config, RefusesBadValuesByName) {
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_SECRETS_KEYS_FILE", "/nonexistent"}}).find("SECRETS_KEYS_FILE"), std::string::npos);
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_PROVIDERS_FILE", "/nonexistent"}}).find("PROVIDERS_FILE"), std::string::npos);
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_DISPATCH_LEASE_S", "1"}}).find("LEASE"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_POINTS_JOB_INTERVAL_MS", "-1"}}).find("POINTS_JOB"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_EXPIRY_BATCH_LOTS", "0"}}).find("EXPIRY_BATCH"), std::string::npos);
 }
 
 // What an outside probe found start-up accepting (issue 12): each is refused with a message, not discovered later.
