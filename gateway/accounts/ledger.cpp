@@ -172,7 +172,7 @@ Expired expired_from(const pg::Row& row) {
 }
 
 boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program_id, const NewAccount& a) {
-  auto rows = co_await db.exec(pg::statement(insert_account, new_id("acc"), program_id, a.external_ref, a.name, a.tier));
+  auto rows = co_await db.exec(pg::statement(insert_account, new_id("acc"), program_id, a.external_ref, a.name, a.tier_override));
   if (rows.empty()) co_return std::nullopt;
   co_return account_from(rows.front());
 }

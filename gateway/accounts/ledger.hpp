@@ -47,7 +47,7 @@ struct AccountChange {
 struct NewAccount {
   std::string external_ref;
   std::string name;
-  std::optional<std::string> tier;
+  std::optional<std::string> tier_override;  // a tier given by hand (POST /v1/accounts' "tier")
 };
 
 struct Entry {

@@ -32,9 +32,6 @@ pg::Statement enqueue(const std::vector<AccountEvent>& events);
 // The Rewardgw-Signature header value: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, one v1 per
 // secret (the new one first while a rotated secret still signs).
 std::string signature(const std::vector<std::string>& secrets, std::int64_t unix_seconds, std::string_view body);
-inline std::string signature(const std::string& secret, std::int64_t unix_seconds, std::string_view body) {
-  return signature(std::vector<std::string>{secret}, unix_seconds, body);
-}
 
 struct SenderConfig {
   std::chrono::milliseconds poll{1000};

@@ -55,7 +55,7 @@ TEST(Sealer, RefusesBadKeysWithoutEchoingThem) {
 TEST(Webhooks, SignatureIsHmacSha256OfTimestampDotBody) {
   // RFC 4231 test case 2.
   EXPECT_EQ(crypto::hmac_sha256_hex("Jefe", "what do ya want for nothing?"), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  EXPECT_EQ(webhooks::signature("whsec", 1700000000, "{}"), "t=1700000000,v1=" + crypto::hmac_sha256_hex("whsec", "1700000000.{}"));
+  EXPECT_EQ(webhooks::signature({"whsec"}, 1700000000, "{}"), "t=1700000000,v1=" + crypto::hmac_sha256_hex("whsec", "1700000000.{}"));
 }
 
 TEST(Rewards, MaskedEverywhereButTheSealedCopy) {

@@ -1,6 +1,7 @@
 // The webhook outbox against the real schema: an event is queued in the caller's transaction only for a
 // program with a webhook URL, with the body it will be signed and sent as; rolled back with the transaction.
 #include "gateway/webhooks/outbox.hpp"
+#include "gateway/core/digest.hpp"
 #include "tests/support/schema.hpp"
 
 namespace rgw::webhooks {
@@ -38,7 +39,11 @@ TEST_F(Outbox, AnEventRollsBackWithItsTransaction) {
 
 TEST(WebhookSignature, IsHmacSha256OfTimestampAndBody) {
   // printf '%s' '1700000000.{"a":1}' | openssl dgst -sha256 -hmac secret
-  EXPECT_EQ(signature("secret", 1700000000, R"({"a":1})"), "t=1700000000,v1=49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686");
+  EXPECT_EQ(signature({"secret"}, 1700000000, R"({"a":1})"), "t=1700000000,v1=49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686");
+  // During a rotation the new secret signs first, then the old one.
+  EXPECT_EQ(signature({"secret", "old"}, 1700000000, R"({"a":1})"),
+            "t=1700000000,v1=49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686,v1=" +
+                crypto::hmac_sha256_hex("old", R"(1700000000.{"a":1})"));
 }
 
 }  // namespace
