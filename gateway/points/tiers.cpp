@@ -21,11 +21,15 @@ const pg::Query retier_accounts{
     "             RETURNING a.id, a.program_id, a.tier_override, c.old_rule, c.new_rule, c.credited)"
     " SELECT id, program_id, old_rule, new_rule, credited FROM changed WHERE tier_override IS NULL"};
 
-// Accounts the daily pass looks at, after `$1` in id order.
+// Accounts the daily pass looks at, after `$1` in id order, locked for its transaction. Rows another transaction
+// holds (an accept, a credit) are skipped, so the pass never waits for a lock and cannot deadlock with an accept
+// batch that holds several accounts; a skipped account is looked at by the next day's pass (a credit recomputes
+// its tier anyway).
 const pg::Query pass_accounts{
     "points_retier_pass",
     "SELECT a.id FROM accounts a JOIN programs p ON p.id = a.program_id"
-    " WHERE (p.tiers <> '[]'::jsonb OR a.tier_by_rule IS NOT NULL) AND a.id > $1 ORDER BY a.id LIMIT $2::int"};
+    " WHERE (p.tiers <> '[]'::jsonb OR a.tier_by_rule IS NOT NULL) AND a.id > $1 ORDER BY a.id LIMIT $2::int"
+    " FOR UPDATE OF a SKIP LOCKED"};
 
 constexpr int pass_batch = 500;
 
@@ -83,12 +87,15 @@ boost::asio::awaitable<std::size_t> retier_all(pg::Pool& db) {
   std::size_t changed = 0;
   std::string after;
   for (;;) {
-    auto rows = co_await db.exec(pg::statement(pass_accounts, after, pass_batch));
-    if (rows.empty()) co_return changed;
+    auto tx = co_await pg::Transaction::begin(db);
+    auto rows = co_await tx.exec(pg::statement(pass_accounts, after, pass_batch));
+    if (rows.empty()) {
+      co_await tx.rollback();
+      co_return changed;
+    }
     std::vector<std::string> batch;
     for (int i = 0; i < rows.size(); ++i) batch.emplace_back(rows[i].text("id"));
     after = batch.back();
-    auto tx = co_await pg::Transaction::begin(db);
     changed += co_await retier_batch(tx, batch);
     co_await tx.commit();
   }

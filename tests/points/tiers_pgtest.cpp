@@ -65,5 +65,22 @@ TEST_F(Tiers, TheDailyPassDowngradesWhenTheWindowSlidesPastOldCredits) {
   EXPECT_EQ(last["tier_source"], "none");
 }
 
+TEST_F(Tiers, TheDailyPassSkipsAnAccountAnotherTransactionHoldsInsteadOfWaiting) {
+  exec(pg::statement(set_rules, program_id));
+  exec(pg::statement(old_credit, program_id, account_id, 5'000, 10));
+  // Another transaction holds the account, as an accept batch does; waiting for it could deadlock.
+  const auto while_held = run(io, [&]() -> boost::asio::awaitable<std::size_t> {
+    auto holder = co_await pg::Transaction::begin(*pool);
+    co_await holder.exec(ledger::lock_statement(program_id, account_id));
+    const auto changed = co_await retier_all(*pool);  // on another connection of the pool
+    co_await holder.rollback();
+    co_return changed;
+  }());
+  EXPECT_EQ(while_held, 0u) << "skipped, at once";
+  EXPECT_EQ(rule_tier(), std::nullopt);
+  EXPECT_EQ(pass(), 1u) << "the next pass takes it";
+  EXPECT_EQ(rule_tier(), "gold");
+}
+
 }  // namespace
 }  // namespace rgw::points
