@@ -237,10 +237,14 @@ boost::asio::awaitable<result<Entry>> credit(pg::Transaction& tx, const ProgramI
 
 boost::asio::awaitable<result<Entry>> adjust(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
                                              const Adjustment& adjustment) {
-  if ((co_await tx.exec(lock_statement(program_id, account_id))).empty()) co_return errc::no_such_account;
-  auto rows = co_await tx.exec(adjustment_statement(program_id, account_id, adjustment));
-  if (rows.empty()) co_return errc::insufficient_points;
-  co_return entry_from(rows.front());
+  // One round trip: the adjustment runs after the lock, in the same pipeline.
+  std::vector<pg::Statement> both;
+  both.push_back(lock_statement(program_id, account_id));
+  both.push_back(adjustment_statement(program_id, account_id, adjustment));
+  const auto results = co_await tx.pipeline(std::move(both));
+  if (results[0].empty()) co_return errc::no_such_account;
+  if (results[1].empty()) co_return errc::insufficient_points;
+  co_return entry_from(results[1].front());
 }
 
 boost::asio::awaitable<std::optional<Statement>> statement(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id,
@@ -251,8 +255,7 @@ boost::asio::awaitable<std::optional<Statement>> statement(pg::Pool& db, const P
   reads.push_back(pg::statement(select_account, account_id, program_id));
   reads.push_back(pg::statement(balance_before, account_id, program_id, from));
   reads.push_back(pg::statement(entries_between, account_id, program_id, from, to));
-  auto results = co_await tx.pipeline(std::move(reads));
-  co_await tx.commit();
+  const auto results = co_await tx.commit(std::move(reads));
   if (results[1].empty()) co_return std::nullopt;
   Statement out;
   out.opening = out.closing = results[2].front().int64("points");

@@ -56,7 +56,7 @@ struct Created {
 };
 boost::asio::awaitable<Created> create(pg::Pool& db, Program program, const crypto::Sealer& sealer);
 // Writes the settings a PATCH may change (everything but base currency, point value and time zone) and tells
-// every process (the catalog channel: their cached programs are dropped). A webhook_url set where there was none
+// every process on programs_channel (they drop their cached copy). A webhook_url set where there was none
 // gets a new secret, returned once. nullopt when there is no such program.
 boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Program& program, const crypto::Sealer& sealer, const std::string& origin);
 // A new webhook secret; the old one keeps signing beside it for `overlap`. nullopt when there is no such program.

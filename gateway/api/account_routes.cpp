@@ -77,8 +77,8 @@ boost::asio::awaitable<http::Reply> update_account(Call& call) {
   if (change.status && *change.status != "active" && *change.status != "blocked") in.refuse(errc::invalid_request, "'status' must be active or blocked");
   if (body.contains("tier_override")) change.tier_override = in.optional_string(body, "tier_override", 50);  // null clears it
   if (in.refused()) co_return in.refusal();
-  auto account = co_await points::update_account(call.db, call.program_id(), AccountId(call.params[0]), change);
-  if (!account) co_return refusal(errc::not_found, "no such account");
+  if (!co_await points::update_account(call.db, call.program_id(), AccountId(call.params[0]), change))
+    co_return refusal(errc::not_found, "no such account");
   co_return co_await get_account(call);  // with its expiring lots, as GET shows it
 }
 

@@ -11,6 +11,7 @@
 #include "gateway/api/errc.hpp"
 #include "gateway/api/settings.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/json.hpp"
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/net/message.hpp"
 #include "gateway/pg/pool.hpp"
@@ -46,12 +47,6 @@ struct Call {
 };
 
 http::Response json_response(http::Status status, const nlohmann::json& body);
-
-// An optional field in a response: the value, or JSON null.
-template <class T>
-nlohmann::json or_null(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
 
 // The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters, else a problem in `in`.
 std::string idempotency_key(const http::Request& request, Input& in);

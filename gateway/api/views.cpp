@@ -1,5 +1,7 @@
 #include "gateway/api/views.hpp"
 
+#include "gateway/core/json.hpp"
+
 namespace rgw::api {
 
 nlohmann::json fx_json(const pricing::Terms& t) {
@@ -11,7 +13,6 @@ nlohmann::json fx_json(const pricing::Terms& t) {
 }
 
 nlohmann::json entry_json(const ledger::Entry& e) {
-  const auto or_null = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
   return {{"id", e.id},
           {"kind", e.kind},
           {"points", e.points},

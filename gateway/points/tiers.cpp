@@ -1,6 +1,6 @@
 #include "gateway/points/tiers.hpp"
 
-#include <nlohmann/json.hpp>
+#include "gateway/core/json.hpp"
 
 #include "gateway/webhooks/outbox.hpp"
 
@@ -33,8 +33,6 @@ const pg::Query pass_accounts{
 
 constexpr int pass_batch = 500;
 
-nlohmann::json or_null(const std::optional<std::string>& tier) { return tier ? nlohmann::json(*tier) : nlohmann::json(); }
-
 // account.tier_changed: the tier in force, where it came from, and the one before.
 webhooks::AccountEvent tier_event(std::string program_id, std::string account_id, const std::optional<std::string>& tier,
                                   const std::optional<std::string>& previous, std::string_view source) {
@@ -65,13 +63,12 @@ boost::asio::awaitable<void> retier(pg::Transaction& tx, const AccountId& accoun
   co_await retier_batch(tx, one);
 }
 
-boost::asio::awaitable<std::optional<ledger::Account>> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account,
-                                                                      const ledger::AccountChange& change) {
+boost::asio::awaitable<bool> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account, const ledger::AccountChange& change) {
   auto tx = co_await pg::Transaction::begin(db);
-  auto changed = co_await ledger::update_account(tx, program, account, change);
+  const auto changed = co_await ledger::update_account(tx, program, account, change);
   if (!changed) {
     co_await tx.rollback();
-    co_return std::nullopt;
+    co_return false;
   }
   std::vector<pg::Statement> last;
   const auto& now = changed->account;
@@ -80,7 +77,7 @@ boost::asio::awaitable<std::optional<ledger::Account>> update_account(pg::Pool& 
     last.push_back(webhooks::enqueue(events));
   }
   co_await tx.commit(std::move(last));
-  co_return std::move(changed->account);
+  co_return true;
 }
 
 boost::asio::awaitable<std::size_t> retier_all(pg::Pool& db) {
