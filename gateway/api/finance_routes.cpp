@@ -66,9 +66,11 @@ boost::asio::awaitable<http::Reply> payout_report(Call& call) {
   co_return http::Reply(std::move(head), [db, program, request](http::BodySink& out) { return reports::write_payouts(*db, program, request, out); });
 }
 
-http::Response report_response(reports::Format format, const nlohmann::json& json, const std::string& csv, const std::string& file) {
-  auto response = format == reports::Format::csv ? http::make_response(http::Status::ok, csv, reports::content_type(format))
-                                                 : json_response(http::Status::ok, json);
+// A finance document in the format asked (only that one is rendered): JSON, or CSV as a download; never cached.
+template <class RenderJson, class RenderCsv>
+http::Response report_response(reports::Format format, RenderJson json, RenderCsv csv, const std::string& file) {
+  auto response = format == reports::Format::csv ? http::make_response(http::Status::ok, csv(), reports::content_type(format))
+                                                 : json_response(http::Status::ok, json());
   if (format == reports::Format::csv) response.set(http::beast::http::field::content_disposition, "attachment; filename=\"" + file + "\"");
   response.set(http::beast::http::field::cache_control, "no-store");
   return response;
@@ -81,7 +83,8 @@ boost::asio::awaitable<http::Reply> liability_report(Call& call) {
   if (in.refused()) co_return in.refusal();
   const auto program = co_await programs::find(call.db, call.program());
   const auto report = co_await reports::liability(call.db, program, as_of);
-  co_return report_response(format, reports::to_json(report), reports::to_csv(report), "liability-" + date::format("%F", as_of) + ".csv");
+  co_return report_response(format, [&] { return reports::to_json(report); }, [&] { return reports::to_csv(report); },
+                            "liability-" + date::format("%F", as_of) + ".csv");
 }
 
 boost::asio::awaitable<http::Reply> account_statement(Call& call) {
@@ -96,16 +99,18 @@ boost::asio::awaitable<http::Reply> account_statement(Call& call) {
   const auto period_from = rfc3339(starts.front()), period_to = rfc3339(starts.back());
   const auto statement = co_await ledger::statement(call.db, call.program_id(), AccountId(call.params[0]), period_from, period_to);
   if (!statement) co_return refusal(errc::not_found, "no such account");
-  auto entries = nlohmann::json::array();
-  for (const auto& e : statement->entries) entries.push_back(entry_json(e));
-  const nlohmann::json json = {{"account_id", call.params[0]},
-                               {"from", date::format("%F", from)},
-                               {"to", date::format("%F", to)},
-                               {"period", {{"from", period_from}, {"to", period_to}}},
-                               {"opening_balance", statement->opening},
-                               {"entries", entries},
-                               {"closing_balance", statement->closing}};
-  co_return report_response(format, json, reports::statement_csv(*statement),
+  const auto json = [&] {
+    auto entries = nlohmann::json::array();
+    for (const auto& e : statement->entries) entries.push_back(entry_json(e));
+    return nlohmann::json{{"account_id", call.params[0]},
+                          {"from", date::format("%F", from)},
+                          {"to", date::format("%F", to)},
+                          {"period", {{"from", period_from}, {"to", period_to}}},
+                          {"opening_balance", statement->opening},
+                          {"entries", entries},
+                          {"closing_balance", statement->closing}};
+  };
+  co_return report_response(format, json, [&] { return reports::statement_csv(*statement); },
                             "statement-" + call.params[0] + "-" + date::format("%F", from) + "-" + date::format("%F", to) + ".csv");
 }
 
