@@ -16,6 +16,7 @@ namespace {
 
 const pg::Query find_key{"auth_find_key",
                          "SELECT id, program_id, role FROM api_keys WHERE key_hash = decode($1, 'hex') AND revoked_at IS NULL"};
+const pg::Query find_key_by_id{"auth_find_key_by_id", "SELECT id, program_id, role FROM api_keys WHERE id = $1 AND revoked_at IS NULL"};
 const pg::Query insert_key{"auth_insert_key",
                            "INSERT INTO api_keys (id, program_id, role, key_hash) VALUES ($1, $2, $3, decode($4, 'hex'))"};
 const pg::Query revoke_key{
@@ -25,6 +26,7 @@ const pg::Query revoke_key{
     " SELECT id, pg_notify('rgw_key_revoked', id) FROM k"};
 
 constexpr std::size_t max_cached_keys = 100'000;  // a bound, so the cache is no memory lever for an attacker
+constexpr std::string_view by_id = "id:";  // cache entries of keys looked up by id (hashes are hex: no colon)
 
 }  // namespace
 
@@ -42,6 +44,7 @@ std::string_view role_name(Role role) {
     case Role::finance: return "finance";
     case Role::ops: return "ops";
     case Role::admin: return "admin";
+    case Role::member: return "member";
   }
   return "cabinet";
 }
@@ -122,9 +125,23 @@ boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::str
   const std::string hash = crypto::sha256_hex(secret);
   // Hashes are compared, never secrets: a timing difference tells nothing about a key.
   if (!bootstrap_hash_.empty() && crypto::equal_constant_time(hash, bootstrap_hash_)) {
-    out.principal = Principal{true, "", "", Role::admin};
+    out.principal = Principal{true, "", "", Role::admin, std::nullopt};
     co_return out;
   }
+  co_return co_await identify(db, hash, source);
+}
+
+boost::asio::awaitable<Identified> KeyStore::authenticate_member(pg::Pool& db, const MemberClaims& claims, const boost::asio::ip::address& source) {
+  auto minter = co_await identify(db, std::string(by_id) + claims.key_id, source);
+  const bool live = minter.principal && minter.principal->role == Role::cabinet && minter.principal->program_id == claims.program_id;
+  if (!live) co_return Identified{std::nullopt, minter.throttled};
+  minter.principal->role = Role::member;
+  minter.principal->account_id = claims.account_id;
+  co_return minter;
+}
+
+boost::asio::awaitable<Identified> KeyStore::identify(pg::Pool& db, const std::string& hash, const boost::asio::ip::address& source) {
+  Identified out;
   const auto now = std::chrono::steady_clock::now();
   auto admission = admit(hash, source, now);
   if (admission.answer) co_return std::move(*admission.answer);
@@ -183,10 +200,11 @@ boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::str
 
 boost::asio::awaitable<std::optional<Principal>> KeyStore::look_up(pg::Pool& db, const std::string& hash) {
   ++lookups_made_;
-  auto rows = co_await db.exec(pg::statement(find_key, hash));
+  auto find = hash.starts_with(by_id) ? pg::statement(find_key_by_id, hash.substr(by_id.size())) : pg::statement(find_key, hash);
+  auto rows = co_await db.exec(std::move(find));
   if (rows.empty()) co_return std::nullopt;
   const auto row = rows.front();
-  co_return Principal{false, std::string(row.text("id")), std::string(row.text("program_id")), *parse_role(row.text("role"))};
+  co_return Principal{false, std::string(row.text("id")), std::string(row.text("program_id")), *parse_role(row.text("role")), std::nullopt};
 }
 
 boost::asio::awaitable<CreatedKey> KeyStore::create(pg::Pool& db, const std::string& program_id, Role role) {

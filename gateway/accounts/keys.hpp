@@ -11,22 +11,26 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "gateway/accounts/member_tokens.hpp"
 #include "gateway/accounts/rate_limiter.hpp"
 #include "gateway/pg/pool.hpp"
 
 namespace rgw::auth {
 
-enum class Role { cabinet, finance, ops, admin };
+// `member` is no key's role: it is the role of a member token (member_tokens.hpp), bound to one account.
+enum class Role { cabinet, finance, ops, admin, member };
 
+// The role of an API key: member is not one.
 std::optional<Role> parse_role(std::string_view name);
 std::string_view role_name(Role role);
 
 // Who is calling. The bootstrap key belongs to no program and may only manage programs and their keys.
 struct Principal {
   bool bootstrap = false;
-  std::string key_id;
+  std::string key_id;  // a member's: the cabinet key that minted its token
   std::string program_id;
   Role role = Role::cabinet;
+  std::optional<std::string> account_id;  // a member's account: the only one it may see
 };
 
 // What a presented key turned out to be.
@@ -57,6 +61,9 @@ class KeyStore {
   // only due for its re-check, get the cached answer at once. Unknown keys are remembered for the ttl too.
   // Throws pg::Error when the database is needed and unreachable.
   boost::asio::awaitable<Identified> authenticate(pg::Pool& db, std::string_view secret, const boost::asio::ip::address& source);
+  // The member of a verified token, while the cabinet key that minted it is live (the key is cached and revoked
+  // like any key, so a token costs no database round trip either).
+  boost::asio::awaitable<Identified> authenticate_member(pg::Pool& db, const MemberClaims& claims, const boost::asio::ip::address& source);
   boost::asio::awaitable<CreatedKey> create(pg::Pool& db, const std::string& program_id, Role role);
   // Revokes key `id` if it belongs to `program_id` (any program when nullopt); false when there is no such key.
   // Other processes are told through revocation_channel.
@@ -85,6 +92,8 @@ class KeyStore {
     bool leader = false;               // this request looks the key up
     std::uint64_t generation = 0;
   };
+  // A key by its cache entry: its hash, or "id:<key id>" for the key that minted a member token.
+  boost::asio::awaitable<Identified> identify(pg::Pool& db, const std::string& hash, const boost::asio::ip::address& source);
   Admission admit(const std::string& hash, const boost::asio::ip::address& source, std::chrono::steady_clock::time_point now);
   boost::asio::awaitable<std::optional<Principal>> look_up(pg::Pool& db, const std::string& hash);
 

@@ -44,6 +44,8 @@ const pg::Query rotate_secret{
     "  webhook_secret_sealed = $2, webhook_key_id = $3, updated_at = now()"
     " WHERE id = $1 RETURNING id"};
 
+const pg::Query select_cors_origins{"programs_cors_origins", "SELECT DISTINCT jsonb_array_elements_text(cors_origins) AS origin FROM programs"};
+
 const pg::Query program_exists{"programs_exists", "SELECT 1 FROM programs WHERE id = $1"};
 
 struct SealedSecret {
@@ -143,6 +145,13 @@ boost::asio::awaitable<std::optional<std::string>> rotate_webhook_secret(pg::Poo
   auto rows = co_await db.exec(pg::statement(rotate_secret, program_id, secret.blob, secret.key_id, overlap.count()));
   if (rows.empty()) co_return std::nullopt;
   co_return secret.secret;
+}
+
+boost::asio::awaitable<std::set<std::string>> all_cors_origins(pg::Pool& db) {
+  auto rows = co_await db.exec(pg::statement(select_cors_origins));
+  std::set<std::string> out;
+  for (int i = 0; i < rows.size(); ++i) out.emplace(rows[i].text("origin"));
+  co_return out;
 }
 
 boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,8 @@ boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Progra
 boost::asio::awaitable<std::optional<std::string>> rotate_webhook_secret(pg::Pool& db, const std::string& program_id, const crypto::Sealer& sealer,
                                                                         std::chrono::seconds overlap);
 boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id);
+// Every origin some program lists in cors_origins (a browser's preflight names no program).
+boost::asio::awaitable<std::set<std::string>> all_cors_origins(pg::Pool& db);
 // Throws std::logic_error if the program is missing: callers hold a key of it, so it exists.
 boost::asio::awaitable<Program> find(pg::Pool& db, const std::string& program_id);
 boost::asio::awaitable<std::optional<Program>> find_optional(pg::Pool& db, const std::string& program_id);

@@ -1,8 +1,9 @@
 // POST /v1/accounts, GET and PATCH /v1/accounts/{id}, POST /v1/accounts/{id}/credits and /adjustments,
-// GET /v1/accounts/{id}/ledger.
+// GET /v1/accounts/{id}/ledger, POST /v1/accounts/{id}/sessions (member tokens).
 #include "gateway/accounts/ledger.hpp"
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
+#include "gateway/api/services.hpp"
 #include "gateway/api/views.hpp"
 #include "gateway/points/changes.hpp"
 #include "gateway/points/tiers.hpp"
@@ -114,6 +115,23 @@ boost::asio::awaitable<http::Reply> adjust_account(Call& call) {
   });
 }
 
+// A member token for the account, minted for the program's server to hand to the member's browser.
+boost::asio::awaitable<http::Reply> create_session(Call& call) {
+  Input in(call.request);
+  const auto body = call.request.body().empty() ? nlohmann::json::object() : in.body(call.settings.json_depth);
+  in.only_fields(body, {"ttl_s"});
+  const auto ttl = in.optional_integer(body, "ttl_s", 60, 3600).value_or(900);
+  if (in.refused()) co_return in.refusal();
+  const AccountId account(call.params[0]);
+  if (!co_await ledger::find_account(call.db, call.program_id(), account)) co_return refusal(errc::not_found, "no such account");
+  const auto expires_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::seconds(ttl);
+  const auto token = call.services.tokens->mint({call.program(), account.str(), call.principal.key_id, expires_at});
+  const nlohmann::json session = {{"token", token}, {"account_id", account.str()}, {"expires_at", rfc3339(expires_at)}};
+  auto response = json_response(http::Status::created, session);
+  response.set(http::beast::http::field::cache_control, "no-store");
+  co_return response;
+}
+
 boost::asio::awaitable<http::Reply> list_ledger(Call& call) {
   Input in(call.request);
   const auto limit = in.page_limit();
@@ -131,11 +149,12 @@ boost::asio::awaitable<http::Reply> list_ledger(Call& call) {
 void add_account_routes(Routes& routes) {
   using http::beast::http::verb;
   routes.add(verb::post, "/v1/accounts", {create_account, Access::keys(false, {Role::admin})});
-  routes.add(verb::get, "/v1/accounts/{account_id}", {get_account, Access::keys(false, {Role::admin, Role::cabinet})});
+  routes.add(verb::get, "/v1/accounts/{account_id}", {get_account, Access::keys(false, {Role::admin, Role::cabinet, Role::member}).account_path()});
   routes.add(verb::patch, "/v1/accounts/{account_id}", {update_account, Access::keys(false, {Role::admin})});
   routes.add(verb::post, "/v1/accounts/{account_id}/credits", {credit_account, Access::keys(false, {Role::admin})});
   routes.add(verb::post, "/v1/accounts/{account_id}/adjustments", {adjust_account, Access::keys(false, {Role::admin, Role::finance})});
-  routes.add(verb::get, "/v1/accounts/{account_id}/ledger", {list_ledger, Access::keys(false, {Role::admin, Role::cabinet})});
+  routes.add(verb::get, "/v1/accounts/{account_id}/ledger", {list_ledger, Access::keys(false, {Role::admin, Role::cabinet, Role::member}).account_path()});
+  routes.add(verb::post, "/v1/accounts/{account_id}/sessions", {create_session, Access::keys(false, {Role::cabinet})});
 }
 
 }  // namespace rgw::api

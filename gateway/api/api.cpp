@@ -1,11 +1,14 @@
 #include "gateway/api/api.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <variant>
 
 #include "fx/utf8.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/core/families.hpp"
+#include "gateway/api/cors.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
 
 namespace rgw::api {
@@ -97,6 +100,7 @@ Api::Api(Services services, Settings settings)
       limiter_(settings.rate_limit_per_second, settings.rate_limit_burst),
       routes_(all_routes()) {
   for (const auto& pool : services_.pools) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool));
+  cors_.resize(services_.pools.size());
 }
 
 boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer,
@@ -104,6 +108,14 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
                                                      const std::optional<std::string>& client_request_id, std::string_view& route) {
   const auto target = request.target();
   const auto path = target.substr(0, target.find('?'));
+  pg::Pool& db = *services_.pools[shard];
+  const std::string origin = request[http::beast::http::field::origin];
+  if (is_preflight(request)) {
+    route = "preflight";
+    if (!routes_.match(request.method(), path).path_known) co_return refusal(errc::not_found, "no such endpoint");
+    const bool listed = co_await cors_[shard].listed(db, origin);
+    co_return preflight_answer(origin, listed);
+  }
   auto match = routes_.match(request.method(), path);
   route = match.route ? match.pattern : "unmatched";
   if (!match.route)
@@ -111,18 +123,40 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
   // Ids, SKUs and codes are printable ASCII: a segment that is not names nothing here.
   for (const auto& param : match.params)
     if (!fx::visible_ascii(param)) co_return refusal(errc::not_found, "no such resource");
-  pg::Pool& db = *services_.pools[shard];
   if (!match.route->access.open) {
-    const auto who = co_await services_.keys->authenticate(db, bearer_token(request), peer);
-    if (who.throttled) co_return rate_limited("too many unknown API keys from this address", *who.throttled);
-    if (!who.principal) co_return refusal(errc::unauthorized, "a valid API key is required: Authorization: Bearer <key>");
-    principal = *who.principal;
+    auto who = co_await authenticate(db, bearer_token(request), peer);
+    if (auto* refused = std::get_if<http::Response>(&who)) co_return std::move(*refused);
+    principal = std::move(std::get<auth::Principal>(who));
+    if (!origin.empty()) {
+      if (principal.role != auth::Role::member) co_return refusal(errc::browser_key_refused);
+      const auto catalog = co_await services_.catalog->get(db, principal.program_id);
+      const auto& listed = catalog->program().cors_origins;
+      if (std::find(listed.begin(), listed.end(), origin) == listed.end()) co_return refusal(errc::origin_not_allowed);
+    }
     if (!match.route->access.allows(principal)) co_return refusal(errc::forbidden, "this key's role may not do this");
-    if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.key_id))
+    if (match.route->access.account_in_path && principal.account_id && *principal.account_id != match.params.front())
+      co_return refusal(errc::not_found, "no such account");
+    if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.account_id ? "member " + *principal.account_id : principal.key_id))
       co_return rate_limited("too many requests for this API key", *wait);
   }
   Call call{request, request_id, client_request_id, std::move(match.params), principal, db, *accepts_[shard], services_, settings_};
   co_return co_await match.route->handler(call);
+}
+
+boost::asio::awaitable<std::variant<auth::Principal, http::Response>> Api::authenticate(pg::Pool& db, std::string_view bearer, const boost::asio::ip::address& peer) {
+  auth::Identified who;
+  if (auth::is_member_token(bearer)) {
+    const auto claims = services_.tokens->verify(bearer);
+    if (!claims) co_return refusal(errc::unauthorized, "the member token is not valid");
+    if (claims->expires_at <= std::chrono::system_clock::now())
+      co_return refusal(errc::unauthorized, "the member token has expired: the cabinet's server mints a new one");
+    who = co_await services_.keys->authenticate_member(db, *claims, peer);
+  } else {
+    who = co_await services_.keys->authenticate(db, bearer, peer);
+  }
+  if (who.throttled) co_return rate_limited("too many unknown API keys from this address", *who.throttled);
+  if (!who.principal) co_return refusal(errc::unauthorized, "a valid API key or member token is required: Authorization: Bearer <key>");
+  co_return std::move(*who.principal);
 }
 
 void Api::stop() {
@@ -138,7 +172,12 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
   http::Reply reply = http::Response{};
   auto& response = reply.response;
   std::string error;
+  std::optional<std::string> readable_by;  // a browser page's origin that may read this answer
   try {
+    if (const std::string origin = request[http::beast::http::field::origin]; !origin.empty() && !is_preflight(request)) {
+      const bool listed = co_await cors_[shard].listed(*services_.pools[shard], origin);
+      if (listed) readable_by = origin;
+    }
     reply = co_await dispatch(request, shard, peer, principal, id, client_id, route);
   } catch (const pg::Error& e) {
     // Unreachable or timed-out database: the transaction, if any, did not commit.
@@ -151,6 +190,7 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
     response = http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
   }
   response.set("X-Request-Id", client_id.value_or(id));
+  if (readable_by) allow_origin(response, *readable_by);
 
   Served served;  // assigned member by member: aggregate initialisation in coroutines trips GCC 12
   served.route = route;
@@ -162,6 +202,7 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
                    {"status", served.status}};
   if (client_id) served.fields["client_request_id"] = *client_id;
   if (!principal.key_id.empty()) served.fields["key_id"] = principal.key_id, served.fields["program_id"] = principal.program_id;
+  if (principal.account_id) served.fields["member_account_id"] = *principal.account_id;
   if (principal.bootstrap) served.fields["key_id"] = "bootstrap";
   if (!error.empty()) served.fields["error"] = error;
   if (reply.stream) {

@@ -3,9 +3,11 @@
 // structured log line per request.
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <variant>
 #include <vector>
 
 #include "gateway/accounts/rate_limiter.hpp"
+#include "gateway/api/cors.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
 
@@ -25,8 +27,12 @@ class Api {
   boost::asio::awaitable<http::Reply> dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer,
                                                  auth::Principal& principal, const std::string& request_id,
                                                  const std::optional<std::string>& client_request_id, std::string_view& route);
+  // The caller of a bearer credential (an API key or a member token), or the refusal to answer.
+  boost::asio::awaitable<std::variant<auth::Principal, http::Response>> authenticate(pg::Pool& db, std::string_view bearer,
+                                                                                     const boost::asio::ip::address& peer);
 
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools
+  std::vector<CorsOrigins> cors_;  // one per shard
   Services services_;
   Settings settings_;
   auth::RateLimiter limiter_;

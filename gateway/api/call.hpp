@@ -42,6 +42,9 @@ struct Call {
   // The caller's program; program-scoped routes are never open to the bootstrap key.
   const std::string& program() const { return principal.program_id; }
   ProgramId program_id() const { return ProgramId(principal.program_id); }
+  // Whether the caller may see `account_id`'s resources: a member its own account's only, a key all of its
+  // program's (the program itself is checked by every query).
+  bool sees(std::string_view account_id) const { return !principal.account_id || *principal.account_id == account_id; }
   // Where this shard's prices come from.
   pricing::Sources pricing() const;
 };

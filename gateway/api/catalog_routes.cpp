@@ -127,8 +127,8 @@ boost::asio::awaitable<http::Reply> put_product(Call& call) {
 
 void add_catalog_routes(Routes& routes) {
   using http::beast::http::verb;
-  routes.add(verb::get, "/v1/catalog", {list_catalog, Access::keys(false, {Role::cabinet, Role::admin})});
-  routes.add(verb::get, "/v1/catalog/{sku}", {get_product, Access::keys(false, {Role::cabinet, Role::admin})});
+  routes.add(verb::get, "/v1/catalog", {list_catalog, Access::keys(false, {Role::cabinet, Role::admin, Role::member})});
+  routes.add(verb::get, "/v1/catalog/{sku}", {get_product, Access::keys(false, {Role::cabinet, Role::admin, Role::member})});
   routes.add(verb::put, "/v1/catalog/{sku}", {put_product, Access::keys(false, {Role::admin})});
 }
 

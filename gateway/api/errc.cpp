@@ -37,6 +37,10 @@ code_info info(errc e) {
     case errc::quote_mismatch: return {S::bad_request, "invalid_request", "the quote is for another product or face value"};
     case errc::account_blocked: return {S::unprocessable_entity, "account_blocked", "the account is blocked"};
     case errc::immutable_field: return {S::unprocessable_entity, "immutable_field", "the field is fixed at creation"};
+    case errc::browser_key_refused:
+      return {S::forbidden, "browser_key_refused", "API keys never belong in a browser: use a member token (POST /v1/accounts/{id}/sessions)"};
+    case errc::origin_not_allowed: return {S::forbidden, "origin_not_allowed", "the program does not list this origin in cors_origins"};
+    case errc::too_many_streams: return {S::service_unavailable, "too_many_streams", "this gateway process serves its maximum of event streams"};
   }
   return {S::internal_server_error, "internal", "internal error"};
 }

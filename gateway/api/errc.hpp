@@ -31,6 +31,9 @@ enum class errc {
   quote_mismatch,  // invalid_request: the quote is for another product or face value
   account_blocked,
   immutable_field,  // a PATCH of a field fixed at creation
+  browser_key_refused,  // a long-lived API key in a request with Origin (from a browser)
+  origin_not_allowed,   // a member token used from an origin its program does not list
+  too_many_streams,     // this process serves its maximum of event streams
 };
 
 const boost::system::error_category& api_category() noexcept;

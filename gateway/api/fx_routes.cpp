@@ -63,7 +63,7 @@ void add_fx_routes(Routes& routes) {
   using http::beast::http::verb;
   const auto everyone = Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin});
   routes.add(verb::get, "/v1/fx/rates", {get_rates, everyone});
-  routes.add(verb::get, "/v1/fx/convert", {convert, everyone});
+  routes.add(verb::get, "/v1/fx/convert", {convert, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin, Role::member})});
 }
 
 }  // namespace rgw::api

@@ -31,6 +31,7 @@ boost::asio::awaitable<http::Reply> create_quote(Call& call) {
   const auto sku = in.required_string(body, "sku", 64);
   const auto face = in.required_money(body, "face_value", errc::denomination_invalid);
   if (in.refused()) co_return in.refusal();
+  if (!call.sees(account_id)) co_return refusal(errc::not_found, "no such account");
 
   const auto offer = co_await pricing::price_offer(call.pricing(), call.program_id(), AccountId(account_id), sku, *face);
   if (!offer) co_return refusal(offer.error());
@@ -42,7 +43,7 @@ boost::asio::awaitable<http::Reply> create_quote(Call& call) {
 
 boost::asio::awaitable<http::Reply> get_quote(Call& call) {
   const auto quote = co_await pricing::find_quote(call.db, call.program(), call.params[0]);
-  if (!quote) co_return refusal(errc::not_found, "no such quote");
+  if (!quote || !call.sees(quote->terms.account_id)) co_return refusal(errc::not_found, "no such quote");
   if (quote->expired) co_return refusal(errc::quote_expired, "the quote expired at " + quote->expires_at);
   co_return json_response(http::Status::ok, to_json(*quote));
 }
@@ -51,8 +52,8 @@ boost::asio::awaitable<http::Reply> get_quote(Call& call) {
 
 void add_quote_routes(Routes& routes) {
   using http::beast::http::verb;
-  routes.add(verb::post, "/v1/quotes", {create_quote, Access::keys(false, {Role::cabinet, Role::admin})});
-  routes.add(verb::get, "/v1/quotes/{quote_id}", {get_quote, Access::keys(false, {Role::cabinet, Role::admin})});
+  routes.add(verb::post, "/v1/quotes", {create_quote, Access::keys(false, {Role::cabinet, Role::admin, Role::member})});
+  routes.add(verb::get, "/v1/quotes/{quote_id}", {get_quote, Access::keys(false, {Role::cabinet, Role::admin, Role::member})});
 }
 
 }  // namespace rgw::api

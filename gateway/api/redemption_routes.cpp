@@ -1,4 +1,7 @@
-// POST /v1/redemptions (accept), GET /v1/redemptions[/{id}] (rewards masked) and POST /v1/redemptions/{id}/reveal.
+// POST /v1/redemptions (accept), GET /v1/redemptions[/{id}] (rewards masked), POST /v1/redemptions/{id}/reveal
+// and GET /v1/redemptions/{id}/events (Server-Sent Events).
+#include <charconv>
+
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
@@ -6,6 +9,7 @@
 #include "gateway/api/views.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/pricing/offer.hpp"
+#include "gateway/redemptions/events.hpp"
 #include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
 #include "gateway/redemptions/store.hpp"
@@ -59,6 +63,7 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   const auto quote_id = in.optional_string(body, "quote_id", 64);
   auto recipient_json = recipient(body, in);
   if (in.refused()) co_return in.refusal();
+  if (!call.sees(account_id)) co_return refusal(errc::not_found, "no such account");
   auto priced_order = co_await priced(call, account_id, sku, *face, quote_id);
   if (!priced_order) co_return refusal(priced_order.error());
   auto order = std::move(*priced_order);
@@ -110,7 +115,7 @@ nlohmann::json to_json(const redemptions::Redemption& r) {
 
 boost::asio::awaitable<http::Reply> get_redemption(Call& call) {
   const auto r = co_await redemptions::find(call.db, call.program_id(), RedemptionId(call.params[0]));
-  if (!r) co_return refusal(errc::not_found, "no such redemption");
+  if (!r || !call.sees(r->account_id)) co_return refusal(errc::not_found, "no such redemption");
   co_return json_response(http::Status::ok, to_json(*r));
 }
 
@@ -118,6 +123,8 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
   Input in(call.request);
   redemptions::Filter filter;
   filter.account_id = in.query("account_id");
+  if (filter.account_id && !call.sees(*filter.account_id)) co_return refusal(errc::not_found, "no such account");
+  if (call.principal.account_id) filter.account_id = call.principal.account_id;  // a member lists its own
   filter.status = in.query("status");
   filter.before = in.cursor();
   filter.limit = in.page_limit();
@@ -135,7 +142,8 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
 // The unmasked reward, for the cabinet showing it to its owner; every reveal is in the audit log.
 boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto& id = call.params[0];
-  const auto sealed = co_await redemptions::reveal(call.db, call.program_id(), RedemptionId(id), call.principal.key_id, call.request_id, call.client_request_id);
+  const auto sealed = co_await redemptions::reveal(call.db, call.program_id(), RedemptionId(id), call.principal.account_id, call.principal.key_id,
+                                                   call.request_id, call.client_request_id);
   if (!sealed) co_return refusal(errc::not_found, "no such redemption");
   if (!sealed->blob) co_return refusal(errc::conflict, "the reward is not issued (yet); nothing to reveal");
   auto reward = redemptions::open_reward(*call.services.sealer, id, *sealed->key_id, *sealed->blob);
@@ -145,15 +153,106 @@ boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   co_return response;
 }
 
+// One event of the stream. An earlier status than the order's own shows its status and time, without what came
+// after it (reward, failure, waiting).
+std::string status_event(const redemptions::StatusEvent& event, const redemptions::Redemption& order) {
+  auto view = to_json(order);
+  if (event.status != order.status) {
+    view["status"] = event.status;
+    view["updated_at"] = event.at;
+    view["reward"] = view["failure"] = view["waiting"] = view["issued_at"] = nullptr;
+  }
+  return "id: " + std::to_string(event.seq) + "\nevent: status\ndata: " + http::to_text(view) + "\n\n";
+}
+
+bool is_final(const std::string& status) {
+  const auto parsed = redemptions::parse_status(status);
+  return parsed && redemptions::is_final(*parsed);
+}
+
+// The event a client last had (Last-Event-ID, sent by a reconnecting EventSource); nullopt if none or unusable.
+std::optional<std::int64_t> last_event_id(const http::Request& request) {
+  const auto text = request["Last-Event-ID"];
+  std::int64_t id = 0;
+  if (text.empty() || std::from_chars(text.data(), text.data() + text.size(), id).ptr != text.data() + text.size() || id < 0) return std::nullopt;
+  return id;
+}
+
+struct Stream {
+  std::shared_ptr<pg::Pool> db;
+  ProgramId program;
+  RedemptionId id;
+  std::optional<std::int64_t> resume;
+  std::chrono::milliseconds heartbeat;
+  std::shared_ptr<redemptions::StatusFeed::Follower> follower;
+};
+
+// Writes every status of the order after `resume` (or the one in force, for a new stream) as it happens; ends
+// after a final status, when the client is gone, or at shutdown.
+boost::asio::awaitable<void> stream_statuses(Stream stream, http::BodySink& sink) {
+  auto& db = *stream.db;
+  std::int64_t sent = 0;
+  const auto latest = co_await redemptions::latest_event(db, stream.id);
+  if (!latest) co_return;
+  if (stream.resume && *stream.resume <= latest->seq) {
+    sent = *stream.resume;
+    if (sent == latest->seq && is_final(latest->status)) co_return;  // it has the end already
+  } else {
+    sent = latest->seq - 1;  // new (or an id that was never this order's): start with the status in force
+  }
+  constexpr int page = 100;
+  for (;;) {
+    const auto events = co_await redemptions::events_after(db, stream.id, sent, page);
+    if (!events.empty()) {
+      const auto order = co_await redemptions::find(db, stream.program, stream.id);
+      if (!order) co_return;
+      for (const auto& event : events) {
+        if (!co_await sink.write(status_event(event, *order))) co_return;
+        sent = event.seq;
+        if (is_final(event.status)) co_return;
+      }
+      if (events.size() == page) continue;
+    }
+    const bool woken = co_await stream.follower->wait(stream.heartbeat);
+    if (stream.follower->stopped()) co_return;
+    if (!woken) {
+      // A comment keeps proxies from closing an idle stream; the loop then reads again, in case a wake-up was lost.
+      const bool delivered = co_await sink.write(": heartbeat\n\n");
+      if (!delivered) co_return;
+    }
+  }
+}
+
+boost::asio::awaitable<http::Reply> follow_redemption(Call& call) {
+  const RedemptionId id(call.params[0]);
+  const auto order = co_await redemptions::find(call.db, call.program_id(), id);
+  if (!order || !call.sees(order->account_id)) co_return refusal(errc::not_found, "no such redemption");
+  std::shared_ptr<redemptions::StatusFeed::Follower> follower = call.services.feed->follow(id.str());
+  if (!follower) {
+    auto busy = refusal(errc::too_many_streams, "this gateway process serves its maximum of event streams; try again shortly or poll GET /v1/redemptions/{id}");
+    busy.set(http::beast::http::field::retry_after, "5");
+    co_return busy;
+  }
+  http::Response head{http::Status::ok, 11};
+  head.set(http::beast::http::field::content_type, "text/event-stream");
+  head.set(http::beast::http::field::cache_control, "no-store");
+  head.set("X-Accel-Buffering", "no");  // nginx and the like: pass each event on at once
+  Stream stream{call.db.shared_from_this(), call.program_id(), id, last_event_id(call.request), call.settings.event_heartbeat, std::move(follower)};
+  co_return http::Reply{std::move(head), [stream = std::move(stream)](http::BodySink& sink) { return stream_statuses(stream, sink); }};
+}
+
 }  // namespace
 
 void add_redemption_routes(Routes& routes) {
   using http::beast::http::verb;
-  routes.add(verb::post, "/v1/redemptions", {create_redemption, Access::keys(false, {Role::cabinet, Role::admin})});
-  routes.add(verb::get, "/v1/redemptions", {list_redemptions, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin})});
-  routes.add(verb::post, "/v1/redemptions/{redemption_id}/reveal", {reveal_reward, Access::keys(false, {Role::cabinet})});
+  routes.add(verb::post, "/v1/redemptions", {create_redemption, Access::keys(false, {Role::cabinet, Role::admin, Role::member})});
+  routes.add(verb::get, "/v1/redemptions",
+             {list_redemptions, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin, Role::member})});
+  routes.add(verb::post, "/v1/redemptions/{redemption_id}/reveal", {reveal_reward, Access::keys(false, {Role::cabinet, Role::member})});
+  routes.add(verb::get, "/v1/redemptions/{redemption_id}/events",
+             {follow_redemption, Access::keys(false, {Role::cabinet, Role::ops, Role::admin, Role::member})});
   routes.add(verb::get, "/v1/redemptions/{redemption_id}",
-             {get_redemption, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin})});
+             {get_redemption, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin, Role::member})});
 }
 
 }  // namespace rgw::api

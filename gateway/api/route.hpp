@@ -14,11 +14,19 @@ struct Access {
   bool open = false;       // no key needed (health checks)
   bool bootstrap = false;  // the bootstrap key may call it
   unsigned roles = 0;      // bit per auth::Role
+  // The first "{...}" of the path is an account id: a member may only name its own (others are 404). Routes
+  // whose resource names its account otherwise ask Call::sees().
+  bool account_in_path = false;
 
   static Access public_route() { return {true, false, 0}; }
   static Access keys(bool bootstrap, std::initializer_list<auth::Role> roles) {
     Access a{false, bootstrap, 0};
     for (auto r : roles) a.roles |= 1u << static_cast<unsigned>(r);
+    return a;
+  }
+  Access account_path() const {
+    Access a = *this;
+    a.account_in_path = true;
     return a;
   }
   bool allows(const auth::Principal& p) const {

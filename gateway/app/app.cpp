@@ -67,6 +67,7 @@ struct App::impl {
   std::shared_ptr<pricing::RefreshStatus> fx_status = std::make_shared<pricing::RefreshStatus>();
   std::shared_ptr<pricing::CatalogCache> catalog = std::make_shared<pricing::CatalogCache>();
   std::shared_ptr<metrics::Registry> metrics = metrics::gateway_registry();
+  std::shared_ptr<redemptions::StatusFeed> feed;
   std::shared_ptr<dispatch::Dispatcher> dispatcher;  // null when this process does not dispatch
   std::shared_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
@@ -98,7 +99,9 @@ void App::start() {
   }
   s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl, s.config.key_lookups_per_s);
   s.providers = providers::Registry::from_json(s.config.providers);
-  s.api = std::make_shared<api::Api>(api::Services{s.keys, s.rates, s.fx_status, s.catalog, s.config.sealer, s.metrics, s.providers, s.pools},
+  s.feed = std::make_shared<redemptions::StatusFeed>(s.pools.front(), s.config.settings.event_streams_max);
+  s.api = std::make_shared<api::Api>(api::Services{s.keys, std::make_shared<const auth::MemberTokens>(*s.config.sealer), s.rates, s.fx_status,
+                                                   s.catalog, s.config.sealer, s.metrics, s.providers, s.pools, s.feed},
                                      s.config.settings);
 
   std::vector<asio::io_context*> contexts;
@@ -118,22 +121,25 @@ void App::start() {
     s.dispatcher = std::make_shared<dispatch::Dispatcher>(loop.get_executor(), db, s.providers, s.catalog, s.config.sealer, s.metrics,
                                                            s.config.dispatch);
   auto dispatcher = s.dispatcher;
-  auto on_notify = [keys, rates, catalog, dispatcher, db, &loop](const pg::Notification& n) {
+  auto feed = s.feed;
+  auto on_notify = [keys, rates, catalog, dispatcher, feed, db, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
     else if (n.channel == pricing::rates_channel) asio::co_spawn(loop, pricing::reload(db, rates), asio::detached);
     else if (n.channel == pricing::catalog_channel || n.channel == programs::programs_channel) catalog->forget_notified(n.payload);
     else if (n.channel == dispatch::notify_channel && dispatcher) dispatcher->wake();
+    else if (n.channel == redemptions::events_channel) feed->changed();
   };
   // Whatever was announced while disconnected may have been missed: forget cached keys and catalogs, reload
-  // the rates, look for due jobs.
-  auto on_connected = [keys, rates, catalog, dispatcher, db, &loop] {
+  // the rates, look for due jobs and for moves of followed orders.
+  auto on_connected = [keys, rates, catalog, dispatcher, feed, db, &loop] {
     keys->forget_all();
+    feed->changed();
     catalog->forget_all();
     asio::co_spawn(loop, pricing::reload(db, rates), asio::detached);
     if (dispatcher) dispatcher->wake();
   };
   const std::vector<std::string> channels{auth::KeyStore::revocation_channel, pricing::rates_channel, pricing::catalog_channel,
-                                          programs::programs_channel, dispatch::notify_channel};
+                                          programs::programs_channel, dispatch::notify_channel, redemptions::events_channel};
   asio::co_spawn(loop, pg::listen(s.config.database_url, channels, on_notify, on_connected),
                  asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
   if (s.config.fx)
@@ -160,6 +166,7 @@ void App::stop() {
   auto& s = *impl_;
   if (s.threads.empty()) return;
   s.server->stop();
+  s.feed->stop();  // event streams end now: they would hold their connections open for the whole grace
   const auto deadline = std::chrono::steady_clock::now() + s.config.shutdown_grace;
   // This thread is no I/O thread: a plain wait for in-flight requests to drain is fine here.
   while (s.server->open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);

@@ -1,5 +1,7 @@
 #include "gateway/core/sealer.hpp"
 
+#include "gateway/core/digest.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -100,6 +102,17 @@ std::string Sealer::open(std::string_view key_id, std::string_view blob, std::st
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, tag_size, const_cast<unsigned char*>(bytes + nonce_size + size)) == 1 &&
             EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &n) == 1;
   if (!ok) throw std::runtime_error("a sealed value failed authentication");
+  return out;
+}
+
+std::vector<Sealer::Key> Sealer::derived_keys(std::string_view purpose) const {
+  std::vector<Key> out;
+  for (const auto& key : keys_) {
+    const auto bytes = hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size()), purpose);
+    Key derived{key.id, {}};
+    std::copy(bytes.begin(), bytes.end(), derived.bytes.begin());
+    out.push_back(std::move(derived));
+  }
   return out;
 }
 

@@ -28,6 +28,9 @@ class Sealer {
   Sealed seal(std::string_view plaintext, std::string_view context) const;
   // Throws std::runtime_error when the key is not configured or the value or its context was altered.
   std::string open(std::string_view key_id, std::string_view blob, std::string_view context) const;
+  // A key per configured key for another use (`purpose` names it), same ids and order: HMAC-SHA256(key, purpose),
+  // so one configured secret never serves two algorithms.
+  std::vector<Key> derived_keys(std::string_view purpose) const;
 
  private:
   std::vector<Key> keys_;

@@ -63,7 +63,8 @@ const pg::Query list_redemptions{
 #undef RGW_REDEMPTION_COLUMNS
 
 const pg::Query select_sealed_reward{"redemptions_sealed_reward",
-                                     "SELECT reward_key_id, reward_sealed FROM redemptions WHERE id = $1 AND program_id = $2"};
+                                     "SELECT reward_key_id, reward_sealed FROM redemptions"
+                                     " WHERE id = $1 AND program_id = $2 AND ($3::text IS NULL OR account_id = $3)"};
 
 const pg::Query insert_reveal_audit{"redemptions_reveal_audit",
                                     "INSERT INTO reveal_audit (program_id, redemption_id, api_key_id, request_id, client_request_id) VALUES ($1, $2, $3, $4, $5)"};
@@ -138,10 +139,10 @@ AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }
 
 boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const ProgramId& program_id, const RedemptionId& id,
-                                                          const std::string& api_key_id, const std::string& request_id,
+                                                          const std::optional<std::string>& account_id, const std::string& api_key_id, const std::string& request_id,
                                                           const std::optional<std::string>& client_request_id) {
   auto tx = co_await pg::Transaction::begin(db);
-  auto rows = co_await tx.exec(pg::statement(select_sealed_reward, id, program_id));
+  auto rows = co_await tx.exec(pg::statement(select_sealed_reward, id, program_id, account_id));
   if (rows.empty()) {
     co_await tx.rollback();
     co_return std::nullopt;

@@ -80,9 +80,9 @@ struct SealedReward {
 };
 // The sealed reward of an order, for POST .../reveal; an issued one is written to the audit log (who, when) in the
 // same transaction, under our request id and the client's X-Request-Id. nullopt when there is no such redemption
-// in the program.
+// in the program (of `account_id`, when given: a member reveals its own account's only).
 boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const ProgramId& program, const RedemptionId& id,
-                                                          const std::string& api_key_id, const std::string& request_id,
+                                                          const std::optional<std::string>& account_id, const std::string& api_key_id, const std::string& request_id,
                                                           const std::optional<std::string>& client_request_id);
 
 struct Filter {

@@ -102,13 +102,14 @@ Tenant make_tenant(const Client& client, const std::string& bootstrap_key) {
                                   {"timezone", "Europe/Moscow"},
                                   {"fx_markup_bps", 150}};
   t.program_id = expect_created(client.request("POST", "/v1/programs", program.dump(), bearer(bootstrap_key)), "program")["id"];
-  auto key = [&](const char* role) -> std::string {
+  auto key = [&](const char* role, std::string* id = nullptr) -> std::string {
     const nlohmann::json body = {{"role", role}};
-    return expect_created(client.request("POST", "/v1/programs/" + t.program_id + "/api-keys", body.dump(), bearer(bootstrap_key)),
-                          "api key")["key"];
+    const auto created = expect_created(client.request("POST", "/v1/programs/" + t.program_id + "/api-keys", body.dump(), bearer(bootstrap_key)), "api key");
+    if (id) *id = created["id"];
+    return created["key"];
   };
-  t.admin = key("admin");
-  t.cabinet = key("cabinet");
+  t.admin = key("admin", &t.admin_key_id);
+  t.cabinet = key("cabinet", &t.cabinet_key_id);
   t.finance = key("finance");
   t.ops = key("ops");
   const nlohmann::json account = {{"external_ref", "crm-" + unique_suffix()}, {"name", "ООО Ромашка"}, {"tier", "gold"}};

@@ -43,6 +43,7 @@ class Gateway {
 struct Tenant {
   std::string program_id;
   std::string admin, cabinet, finance, ops;
+  std::string admin_key_id, cabinet_key_id;
   std::string account_id;
 };
 
