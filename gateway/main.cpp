@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   raise_descriptor_limit(config.http.max_connections);
+  if (config.settings.demo)
+    log::write(log::level::warn, "demo mode: GET /demo/cabinet hands a member token for any account to whoever asks (REWARDGW_DEMO=1)");
   app::App gateway(config);
   try {
     gateway.start();

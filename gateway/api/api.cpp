@@ -91,6 +91,7 @@ Routes all_routes() {
   add_redemption_routes(routes);
   add_metrics_routes(routes);
   add_finance_routes(routes);
+  add_cabinet_routes(routes);
   return routes;
 }
 

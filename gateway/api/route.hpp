@@ -51,6 +51,7 @@ void add_quote_routes(Routes& routes);
 void add_redemption_routes(Routes& routes);
 void add_metrics_routes(Routes& routes);
 void add_finance_routes(Routes& routes);
+void add_cabinet_routes(Routes& routes);
 
 // Every route of the API.
 Routes all_routes();

@@ -18,6 +18,7 @@ struct Settings {
   double rate_limit_burst = 100;
   std::size_t event_streams_max = 1000;  // open event streams per process; more are refused (503 too_many_streams)
   std::chrono::milliseconds event_heartbeat{15'000};  // a comment on an idle event stream, so proxies keep it open
+  bool demo = false;  // GET /demo/cabinet serves a page with a member token for any account: demos only
   std::set<std::string> providers{"sandbox"};  // names product routes may use
   // Where webhooks may go: public addresses only, unless REWARDGW_WEBHOOK_ALLOW_NETWORKS names more.
   http::DestinationPolicy webhook_destinations{true, {}};

@@ -148,6 +148,7 @@ Config config_from_environment(const Environment& getenv) {
   c.settings.rate_limit_burst = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_BURST", 100, 1, 1'000'000));
   c.settings.event_streams_max = static_cast<std::size_t>(env.number("REWARDGW_EVENT_STREAMS_MAX", 1000, 1, 100'000));
   c.settings.event_heartbeat = milliseconds(env.number("REWARDGW_EVENT_HEARTBEAT_MS", 15'000, 100, 300'000));
+  c.settings.demo = env.number("REWARDGW_DEMO", 0, 0, 1) == 1;
   c.providers = providers::default_provider_config(env.text("REWARDGW_SANDBOX_DIR").value_or((std::filesystem::temp_directory_path() / "rewardgw-sandbox").string()));
   if (auto file = env.text("REWARDGW_PROVIDERS_FILE")) {
     try {
