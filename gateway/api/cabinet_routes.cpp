@@ -81,7 +81,7 @@ boost::asio::awaitable<http::Reply> demo_cabinet(Call& call) {
                                                              {"ACCOUNT_NAME", std::string(row.text("account_name"))}});
   auto response = http::make_response(http::Status::ok, std::move(page), "text/html; charset=utf-8");
   response.set(field::cache_control, "no-store");  // it holds a token
-  response.set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+  response.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
   response.set("Referrer-Policy", "no-referrer");
   co_return response;
 }

@@ -39,6 +39,8 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_counter("rewardgw_catalog_listing_renders_total", "Catalog listings rendered (the rest are served from memory).", call.services.catalog->renders());
   out += metrics::render_counter("rewardgw_fx_sets_quarantined_total", "Fetched rate sets set aside because a currency moved more than REWARDGW_FX_MAX_CHANGE_PCT.", call.services.fx_status->quarantines());
   out += metrics::render_counter("rewardgw_api_key_lookups_total", "API keys looked up in the database (one at a time per key; the rest served from the cache).", call.services.keys->lookups());
+  out += metrics::render_counter("rewardgw_event_streams_refused_total", "Event streams refused (503 too_many_streams) at REWARDGW_EVENT_STREAMS_MAX.", call.services.feed->refused());
+  out += metrics::render_gauge("rewardgw_event_streams", "Order event streams open in this process.", {{{}, static_cast<double>(call.services.feed->followers())}});
   out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.services.keys->lookups_throttled());
 
   std::vector<std::pair<Labels, double>> breaker, in_flight, balance;

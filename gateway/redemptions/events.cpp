@@ -69,7 +69,11 @@ std::unique_ptr<StatusFeed::Follower> StatusFeed::follow(const std::string& id) 
   auto waiter = std::make_shared<Waiter>();
   {
     std::lock_guard lock(mutex_);
-    if (stopped_ || count_ >= max_followers_) return nullptr;
+    if (stopped_) return nullptr;
+    if (count_ >= max_followers_) {
+      ++refused_;
+      return nullptr;
+    }
     ++count_;
     followed_[id].waiters.push_back(waiter);
   }
@@ -88,6 +92,11 @@ void StatusFeed::unfollow(const std::string& id, const std::shared_ptr<Waiter>& 
 std::size_t StatusFeed::followers() const {
   std::lock_guard lock(mutex_);
   return count_;
+}
+
+std::uint64_t StatusFeed::refused() const {
+  std::lock_guard lock(mutex_);
+  return refused_;
 }
 
 void StatusFeed::changed() {

@@ -46,6 +46,7 @@ class StatusFeed : public std::enable_shared_from_this<StatusFeed> {
   // Wakes every follower for the last time (shutdown); follow() answers nullptr from now on.
   void stop();
   std::size_t followers() const;
+  std::uint64_t refused() const;  // follow() calls answered nullptr at the limit, since start
 
  private:
   struct Waiter;
@@ -61,6 +62,7 @@ class StatusFeed : public std::enable_shared_from_this<StatusFeed> {
   };
   std::map<std::string, Followed> followed_;
   std::size_t count_ = 0;
+  std::uint64_t refused_ = 0;
   bool looking_ = false, again_ = false, stopped_ = false;
 };
 

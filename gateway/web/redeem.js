@@ -132,6 +132,13 @@
     }
   }
 
+  // The refusal in a problem answer (RFC 9457), as the widget handles it.
+  async function refusalOf(res) {
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* not JSON */ }
+    return new ApiError(res.status, data && data.code, data && data.detail, Number(res.headers.get('Retry-After')) || 0);
+  }
+
   class RewardgwRedeem extends HTMLElement {
     static get observedAttributes() { return ['token', 'locale', 'gateway']; }
 
@@ -188,10 +195,13 @@
         if (e.name === 'AbortError') throw e;
         throw new ApiError(0, 'network');
       }
-      let data = null;
-      try { data = await res.json(); } catch (e) { /* not JSON */ }
-      if (!res.ok) throw new ApiError(res.status, data && data.code, data && data.detail, Number(res.headers.get('Retry-After')) || 0);
-      return data;
+      if (!res.ok) throw await refusalOf(res);
+      if (res.status === 204) return null;
+      try {
+        return await res.json();
+      } catch (e) {
+        throw new ApiError(0, 'network');  // cut off mid-answer: as if no answer came (a resend is safe)
+      }
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------
@@ -352,6 +362,7 @@
       this.choice = {item, face};
       this.$('rgw-checkout').hidden = false;
       this.$('rgw-choice').textContent = `${item.name} · ${this.money(face)}`;
+      this.$('rgw-checkout').scrollIntoView({block: 'nearest', behavior: 'smooth'});
       this.quote(false);
     }
 
@@ -460,11 +471,7 @@
       let final = false;
       try {
         const res = await fetch(`${this.gateway}/v1/redemptions/${encodeURIComponent(id)}/events`, {headers, signal: abort.signal});
-        if (!res.ok) {
-          let data = null;
-          try { data = await res.json(); } catch (e) { /* not JSON */ }
-          throw new ApiError(res.status, data && data.code, data && data.detail, Number(res.headers.get('Retry-After')) || 0);
-        }
+        if (!res.ok) throw await refusalOf(res);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {

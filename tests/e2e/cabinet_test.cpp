@@ -356,6 +356,7 @@ TEST_F(Cabinet, EventStreamsPerProcessAreBounded) {
   EXPECT_EQ(third.status, 503u);
   EXPECT_EQ(third.json()["code"], "too_many_streams");
   EXPECT_EQ(third.header("retry-after"), "5");
+  EXPECT_EQ(counter_value(client, "rewardgw_event_streams_refused_total"), 1u);
   EXPECT_EQ(client.request("GET", target, std::nullopt, bearer(tenant.finance)).status, 403u) << "finance does not follow orders";
 }
 
