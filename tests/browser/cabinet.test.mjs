@@ -71,7 +71,7 @@ test('the demo cabinet in ru: balance, Russian names, RUB amounts written the Ru
 
 test('a redemption ends issued on screen without a reload, streamed by a gateway that did not dispatch it; Reveal shows the simulator\'s code', async () => {
   const account = await world.account(50000);
-  const page = await world.page();
+  const page = await world.page({permissions: ['clipboard-read', 'clipboard-write']});
   await openCabinet(page, account, 'en');
   await recordStatuses(page);
   await chooseAmazonTen(page);
@@ -97,7 +97,8 @@ test('a redemption ends issued on screen without a reload, streamed by a gateway
   assert.equal(await code.getAttribute('data-code'), issued.reward.credentials.code);
   assert.match(await code.textContent(), new RegExp(issued.reward.credentials.code));
   await page.locator(`${widget} #rgw-copy`).click();
-  assert.equal(await page.locator(`${widget} #rgw-copy`).textContent(), 'Copied');
+  await page.locator(`${widget} #rgw-copy`).filter({hasText: 'Copied'}).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), issued.reward.credentials.code, 'Copy puts the code on the clipboard');
   await page.screenshot({path: join(artifacts, '04-revealed.png'), fullPage: true});
   assert.equal(await balance(account), 50000 - quotedPoints);
 });

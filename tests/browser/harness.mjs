@@ -194,8 +194,8 @@ export class World {
     return Object.keys(await (await fetch(`${this.sim}/admin/raas/issued`)).json());
   }
 
-  async page({width = 1280, height = 900} = {}) {
-    const context = await this.browser.newContext({viewport: {width, height}});
+  async page({width = 1280, height = 900, permissions = []} = {}) {
+    const context = await this.browser.newContext({viewport: {width, height}, permissions});
     const page = await context.newPage();
     page.on('pageerror', (e) => { (page.errors ||= []).push(e.message); });
     return page;
