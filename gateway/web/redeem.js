@@ -366,9 +366,10 @@
       this.quote(false);
     }
 
+    // A new quote for the choice; `replacing` an expired one keeps the message that says why the price changed.
     async quote(replacing) {
       const choice = this.choice;
-      this.showError(null);
+      if (!replacing) this.showError(null);
       this.$('rgw-redeem').disabled = true;
       if (this.ticker) clearInterval(this.ticker);
       this.ticker = null;

@@ -41,6 +41,11 @@ async function chooseAmazonTen(page) {
   await assertEnabled(page.locator(`${widget} #rgw-redeem`));
 }
 
+async function chooseAmazonTenUnaffordable(page) {
+  await page.locator(`${widget} .card[data-sku="AMZ-DE-EUR"] .chip[data-amount="10.00"]`).click();
+  await page.locator(`${widget} #rgw-error[data-code="not_enough_points"]`).waitFor();
+}
+
 async function assertEnabled(locator) {
   for (let i = 0; i < 100 && !(await locator.isEnabled()); ++i) await new Promise((r) => setTimeout(r, 50));
   assert.ok(await locator.isEnabled(), 'the Redeem button becomes usable');
@@ -190,6 +195,44 @@ test('a quote that expires on screen is replaced, and the price shown is the new
   } finally {
     await world.api.ok('PATCH', `/v1/programs/${world.program.id}`, world.admin, {quote_ttl_s: 60});
   }
+});
+
+test('refusals read as human sentences in the member\'s language, and a price the account cannot pay is not offered', async () => {
+  const poor = await world.account(500);
+  const page = await world.page();
+  await openCabinet(page, poor, 'ru');
+  await chooseAmazonTenUnaffordable(page);
+  assert.equal(await page.locator(`${widget} #rgw-error`).textContent(), 'Недостаточно баллов для этой награды.');
+  assert.ok(await page.locator(`${widget} #rgw-redeem`).isDisabled(), 'no Redeem for a price above the balance');
+
+  // Each refusal the gateway may answer at Redeem, as the page shows it (the gateway's side is in the e2e suite).
+  const account = await world.account(50000);
+  await openCabinet(page, account, 'ru');
+  const refusals = [
+    [422, 'insufficient_points', {}, /Недостаточно баллов/],
+    [503, 'fx_unavailable', {}, /Курсы валют сейчас недоступны/],
+    [422, 'product_unavailable', {}, /награда сейчас недоступна/],
+    [429, 'rate_limited', {'Retry-After': '7'}, /Подождите 7 с/],
+    [410, 'quote_expired', {}, /Цена устарела/],
+  ];
+  for (const [status, code, headers, text] of refusals) {
+    await page.route('**/v1/redemptions', (route) => route.fulfill({
+      status, headers: {'Content-Type': 'application/problem+json', ...headers},
+      body: JSON.stringify({type: 'about:blank', title: code, status, code, detail: 'test'}),
+    }));
+    await chooseAmazonTen(page);
+    await page.locator(`${widget} #rgw-redeem`).click();
+    await page.locator(`${widget} #rgw-error[data-code="${code}"]`).waitFor();
+    assert.match(await page.locator(`${widget} #rgw-error`).textContent(), text, code);
+    await page.unroute('**/v1/redemptions');
+    await page.reload();  // a resendable refusal keeps its intent: the reload sends it for real
+    await page.locator(`${widget} #rgw-balance`).filter({hasText: /\d/}).waitFor();
+    if (await page.locator(`${widget} #rgw-order`).isVisible()) {
+      await waitForStatus(page, 'issued');
+      await page.locator(`${widget} #rgw-another`).click();
+    }
+  }
+  assert.equal((await world.orders(account)).length, 2, 'the rate-limited and the FX-unavailable intents were sent again on reload');
 });
 
 test('a dropped event stream resumes with Last-Event-ID and misses no status', async () => {
