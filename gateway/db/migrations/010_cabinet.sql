@@ -3,7 +3,7 @@
 
 CREATE TABLE redemption_events (
   seq            bigserial PRIMARY KEY,
-  redemption_id  text NOT NULL REFERENCES redemptions (id),
+  redemption_id  text NOT NULL,  -- written only by the triggers below, from the order's own row: no foreign key to check
   status         text NOT NULL,
   at             timestamptz NOT NULL DEFAULT now()
 );
@@ -12,10 +12,17 @@ CREATE INDEX redemption_events_redemption ON redemption_events (redemption_id, s
 -- Orders accepted before this migration start their history at the status they have.
 INSERT INTO redemption_events (redemption_id, status, at) SELECT id, status, updated_at FROM redemptions ORDER BY seq;
 
--- A trigger, so that no writer of a status (accept, dispatch, ops actions) can forget the history. One
--- notification per transaction (identical payloads fold into one): listeners look up what changed for the
--- orders they follow. Per order, seq follows commit order: a status change holds the order's row lock.
-CREATE FUNCTION rgw_redemption_event() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Triggers, so that no writer of a status (accept, dispatch, ops actions) can forget the history. A change
+-- notifies once per transaction (identical payloads fold into one): listeners look up what changed for the
+-- orders they follow. An accept does not notify: nobody can follow an order before it exists. Per order, seq
+-- follows commit order: a status change holds the order's row lock.
+CREATE FUNCTION rgw_redemption_accepted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO redemption_events (redemption_id, status) VALUES (NEW.id, NEW.status);
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION rgw_redemption_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO redemption_events (redemption_id, status) VALUES (NEW.id, NEW.status);
   PERFORM pg_notify('rgw_redemption_events', '');
@@ -23,6 +30,6 @@ BEGIN
 END $$;
 
 CREATE TRIGGER redemptions_accepted_event AFTER INSERT ON redemptions
-  FOR EACH ROW EXECUTE FUNCTION rgw_redemption_event();
+  FOR EACH ROW EXECUTE FUNCTION rgw_redemption_accepted();
 CREATE TRIGGER redemptions_status_event AFTER UPDATE OF status ON redemptions
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION rgw_redemption_event();
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION rgw_redemption_moved();
