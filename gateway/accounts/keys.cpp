@@ -1,15 +1,10 @@
 #include "gateway/accounts/keys.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <functional>
 #include <stdexcept>
 
 #include "gateway/core/digest.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/net/landing.hpp"
 
 namespace rgw::auth {
 namespace {
@@ -54,38 +49,19 @@ KeyStore::KeyStore(std::string bootstrap_secret, std::chrono::steady_clock::dura
       ttl_(ttl),
       lookups_(lookups_per_s, 2 * lookups_per_s) {}
 
-// One database look-up of a key and those waiting for its answer, on whatever threads they run.
+// One database look-up of a key and those waiting for its answer, on whatever threads they run. The answer is
+// written before the landing finishes, so a waiter that has landed reads it without a lock.
 struct KeyStore::Flight {
-  std::mutex mutex;
-  bool done = false;
+  net::Landing landing;
   std::optional<Principal> principal;
   std::exception_ptr error;
-  std::vector<std::function<void()>> resume;  // each wakes one waiting coroutine, on its own thread
 
   void finish(std::optional<Principal> p, std::exception_ptr e) {
-    std::vector<std::function<void()>> waiting;
-    {
-      std::lock_guard lock(mutex);
-      principal = std::move(p);
-      error = e;
-      done = true;
-      waiting.swap(resume);
-    }
-    for (auto& wake : waiting) wake();
+    principal = std::move(p);
+    error = e;
+    landing.finish();
   }
 };
-
-boost::asio::awaitable<void> KeyStore::landed(std::shared_ptr<Flight> flight) {
-  // A timer of the waiter's own, cancelled on its own thread: Asio objects are touched by one thread only.
-  const auto executor = co_await boost::asio::this_coro::executor;
-  auto timer = std::make_shared<boost::asio::steady_timer>(executor, boost::asio::steady_timer::time_point::max());
-  {
-    std::lock_guard lock(flight->mutex);
-    if (flight->done) co_return;
-    flight->resume.push_back([executor, timer] { boost::asio::post(executor, [timer] { timer->cancel(); }); });
-  }
-  co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-}
 
 KeyStore::Admission KeyStore::admit(const std::string& hash, const boost::asio::ip::address& source, std::chrono::steady_clock::time_point now) {
   std::lock_guard lock(mutex_);
@@ -146,8 +122,7 @@ boost::asio::awaitable<Identified> KeyStore::identify(pg::Pool& db, const std::s
   auto admission = admit(hash, source, now);
   if (admission.answer) co_return std::move(*admission.answer);
   if (!admission.leader) {
-    co_await landed(admission.flight);
-    std::lock_guard lock(admission.flight->mutex);
+    co_await admission.flight->landing.wait();
     if (admission.flight->error) std::rethrow_exception(admission.flight->error);
     out.principal = admission.flight->principal;
     co_return out;

@@ -84,8 +84,6 @@ class KeyStore {
     std::optional<std::chrono::steady_clock::time_point> recheck_since;  // when a re-check began, while it runs
   };
   struct Flight;
-  // Resumes when `flight` has its answer, on the caller's own executor.
-  static boost::asio::awaitable<void> landed(std::shared_ptr<Flight> flight);
   struct Admission {
     std::optional<Identified> answer;  // from the cache, or a refusal: no look-up
     std::shared_ptr<Flight> flight;    // the look-up to wait for (or to lead, for a key not cached)

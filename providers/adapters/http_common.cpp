@@ -16,15 +16,26 @@ bool not_sent(const boost::system::error_code& ec) {
 
 }  // namespace
 
-boost::asio::awaitable<Exchange> exchange(http::Client& client, std::string_view method, const http::Url& url, std::string body) {
-  std::map<std::string, std::string> headers;
-  if (method != "GET") headers["Content-Type"] = "application/json";
-  try {
-    if (method == "GET") co_return co_await client.get(url);
-    co_return co_await client.post(url, std::move(body), headers);
-  } catch (const boost::system::system_error& e) {
-    if (not_sent(e.code())) co_return retryable(std::string("not sent: ") + e.what());
-    co_return unknown(std::string("no answer after sending: ") + e.what());
+boost::asio::awaitable<Exchange> exchange(Connection& connection, std::string_view method, const http::Url& url, std::string body) {
+  for (bool first = true;; first = false) {
+    Headers headers;
+    if (method != "GET") headers["Content-Type"] = "application/json";
+    if (connection.credentials)
+      if (auto problem = co_await connection.credentials->apply(headers)) co_return retryable("not sent: " + *problem);
+    http::ClientReply reply;
+    try {
+      if (method == "GET") reply = co_await connection.client.get(url, headers);
+      else reply = co_await connection.client.post(url, body, headers);  // a copy: a second attempt sends it again
+    } catch (const boost::system::system_error& e) {
+      if (not_sent(e.code())) co_return retryable(std::string("not sent: ") + e.what());
+      co_return unknown(std::string("no answer after sending: ") + e.what());
+    }
+    if (reply.status != 401) co_return reply;
+    // A 401 may only mean a token that expired or was revoked early, or a secret rotated under us: fetch it afresh
+    // and send once more. Sending an order again is safe only because it carries the same idempotency key: had
+    // the first request made an order, the provider would answer with that one.
+    if (first && connection.credentials && connection.credentials->refused(headers)) continue;
+    co_return retryable("unauthorized: the provider refused our credentials (HTTP 401); orders wait until the secret is fixed");
   }
 }
 
@@ -63,9 +74,9 @@ std::optional<Result> unless_created(const http::ClientReply& reply) {
   return unknown("HTTP " + std::to_string(reply.status) + " after the request was sent");
 }
 
-boost::asio::awaitable<Result> place_order(http::Client& client, const http::Url& url, std::string body, const char* object_key,
+boost::asio::awaitable<Result> place_order(Connection& connection, const http::Url& url, std::string body, const char* object_key,
                                            Result (*read)(const nlohmann::json&)) {
-  auto answer = co_await exchange(client, "POST", url, std::move(body));
+  auto answer = co_await exchange(connection, "POST", url, std::move(body));
   if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
   const auto& reply = std::get<http::ClientReply>(answer);
   if (auto refused = unless_created(reply)) co_return std::move(*refused);
@@ -76,8 +87,8 @@ boost::asio::awaitable<Result> place_order(http::Client& client, const http::Url
   co_return read(*created);
 }
 
-boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&)) {
-  auto answer = co_await exchange(client, "GET", url);
+boost::asio::awaitable<Result> look_up(Connection& connection, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&)) {
+  auto answer = co_await exchange(connection, "GET", url);
   if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
   const auto& reply = std::get<http::ClientReply>(answer);
   if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
@@ -87,9 +98,9 @@ boost::asio::awaitable<Result> look_up(http::Client& client, const http::Url& ur
   co_return read(found[collection][0]);
 }
 
-boost::asio::awaitable<std::optional<fx::Money>> read_balance(http::Client& client, const http::Url& url, const char* object_key, const char* amount,
+boost::asio::awaitable<std::optional<fx::Money>> read_balance(Connection& connection, const http::Url& url, const char* object_key, const char* amount,
                                                               const char* currency) {
-  auto answer = co_await exchange(client, "GET", url);
+  auto answer = co_await exchange(connection, "GET", url);
   const auto* reply = std::get_if<http::ClientReply>(&answer);
   if (!reply || reply->status != 200) co_return std::nullopt;
   const auto doc = nlohmann::json::parse(reply->body, nullptr, false);
@@ -109,10 +120,11 @@ HttpTarget http_target(const ProviderOptions& o) {
   const auto base = http::Url::parse(o.text("base_url"));
   if (!base) o.fail("'base_url' must be an http:// or https:// URL");
   const auto limits = o.limits();
-  HttpTarget t{*base, {}};
+  HttpTarget t{*base, {}, nullptr};
   t.client.connect_timeout = t.client.response_timeout = limits.timeout;
   t.client.max_response_bytes = 1024 * 1024;
   t.client.ca_file = o.optional_text("ca_file");
+  t.credentials = Credentials::from_options(o, t.client);
   return t;
 }
 

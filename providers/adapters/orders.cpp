@@ -42,15 +42,15 @@ class OrdersProvider final : public HttpProvider {
                    {"delivery", {{"method", "LINK"}}}};
     if (r.recipient_email) reward["recipient"] = {{"email", *r.recipient_email}, {"name", r.recipient_name.value_or("")}};
     const json body = {{"external_id", r.idempotency_key}, {"payment", {{"funding_source_id", funding_source_}}}, {"reward", reward}};
-    co_return co_await place_order(client_, target_.at("/orders"), body.dump(), "order", from_order);
+    co_return co_await place_order(connection_, target_.at("/orders"), body.dump(), "order", from_order);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    co_return co_await look_up(client_, target_.at("/orders?external_id=" + r.idempotency_key), "orders", from_order);  // keys are URL-safe
+    co_return co_await look_up(connection_, target_.at("/orders?external_id=" + r.idempotency_key), "orders", from_order);  // keys are URL-safe
   }
 
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
-    co_return co_await read_balance(client_, target_.at("/funding"), "funding_source", "available", "currency_code");
+    co_return co_await read_balance(connection_, target_.at("/funding"), "funding_source", "available", "currency_code");
   }
 
   std::string funding_source_;

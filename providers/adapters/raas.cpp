@@ -39,15 +39,15 @@ class RaasProvider final : public HttpProvider {
                  {"currency", std::string(r.face.currency().code())},
                  {"accountIdentifier", account_}};
     if (r.recipient_email) body["recipient"] = {{"email", *r.recipient_email}, {"name", r.recipient_name.value_or("")}};
-    co_return co_await place_order(client_, target_.at("/orders"), body.dump(), nullptr, from_order);
+    co_return co_await place_order(connection_, target_.at("/orders"), body.dump(), nullptr, from_order);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    co_return co_await look_up(client_, target_.at("/orders?externalRefID=" + r.idempotency_key), "orders", from_order);  // keys are URL-safe
+    co_return co_await look_up(connection_, target_.at("/orders?externalRefID=" + r.idempotency_key), "orders", from_order);  // keys are URL-safe
   }
 
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
-    co_return co_await read_balance(client_, target_.at("/accounts/" + account_), nullptr, "currentBalance", "currencyCode");
+    co_return co_await read_balance(connection_, target_.at("/accounts/" + account_), nullptr, "currentBalance", "currencyCode");
   }
 
   std::string account_;

@@ -30,11 +30,11 @@ class ServiceCreditProvider final : public HttpProvider {
                        {"plan", r.provider_sku},
                        {"amount", r.face.amount_string()},
                        {"currency", std::string(r.face.currency().code())}};
-    co_return co_await place_order(client_, target_.at("/credits"), body.dump(), "credit", from_credit);
+    co_return co_await place_order(connection_, target_.at("/credits"), body.dump(), "credit", from_credit);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    co_return co_await look_up(client_, target_.at("/credits?idempotency_key=" + r.idempotency_key), "credits", from_credit);  // keys are URL-safe
+    co_return co_await look_up(connection_, target_.at("/credits?idempotency_key=" + r.idempotency_key), "credits", from_credit);  // keys are URL-safe
   }
 
   // Internal billing has no funding balance.

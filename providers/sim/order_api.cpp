@@ -51,8 +51,9 @@ long cents(const std::string& amount) {
 
 }  // namespace
 
-OrderApi::OrderApi(Dialect dialect)
+OrderApi::OrderApi(Dialect dialect, Authority& authority)
     : dialect_(dialect),
+      authority_(authority),
       name_(dialect == Dialect::raas ? "raas" : dialect == Dialect::orders ? "orders" : "billing"),
       prefix_(dialect == Dialect::raas ? "/raas/" : dialect == Dialect::orders ? "/orders-api/" : "/billing/"),
       collection_(dialect == Dialect::credits ? "credits" : "orders"),
@@ -60,8 +61,11 @@ OrderApi::OrderApi(Dialect dialect)
 
 asio::awaitable<std::optional<http::Reply>> OrderApi::handle(const http::Request& request) {
   const std::string_view target(request.target().data(), request.target().size());
+  if (target == "/admin/" + name_ + "/auth" && request.method() == verb::post)
+    co_return authority_.configure(name_, json::parse(request.body(), nullptr, false));
   if (target.starts_with("/admin/" + name_)) co_return admin(request);
   if (!target.starts_with(prefix_)) co_return std::nullopt;
+  if (!authority_.allows(name_, request)) co_return unauthorized();
   if (latency_ms_) {
     const auto delay = std::chrono::microseconds(static_cast<long>((*latency_ms_)(random_) * 1000));
     co_await wait(delay);
@@ -185,6 +189,15 @@ asio::awaitable<http::Reply> OrderApi::create(const http::Request& request) {
     co_return reply(http::Status::created, wrap(shown));
   }
   co_return reply(http::Status::created, wrap(made));
+}
+
+// 401 as each dialect's public API words it.
+http::Response OrderApi::unauthorized() const {
+  json body;
+  if (dialect_ == Dialect::raas) body = {{"httpCode", 401}, {"httpPhrase", "Unauthorized"}, {"message", "Full authentication is required to access this resource"}};
+  else if (dialect_ == Dialect::orders) body = {{"errors", {{"message", "Unauthorized"}, {"payload", json::object()}}}};
+  else body = {{"error", "unauthorized"}};
+  return reply(http::Status::unauthorized, body);
 }
 
 http::Response OrderApi::admin(const http::Request& request) {

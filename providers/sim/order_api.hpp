@@ -16,6 +16,8 @@
 //   POST /admin/{raas|orders} {"latency_ms": {"p50": A, "p99": B}}   every API answer waits a log-normal time with
 //     that median and 99th percentile (B >= A; {"p50": 0} or null: none)
 //   GET  /admin/{raas|orders}/issued  {"REF": orders created, ...}
+//   POST /admin/{raas|orders|billing}/auth  what the API demands (authority.hpp); a request without it: 401 with
+//     the dialect's error body, nothing made
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <deque>
@@ -25,6 +27,7 @@
 #include <random>
 
 #include "gateway/net/message.hpp"
+#include "providers/sim/authority.hpp"
 
 namespace rgw::sim {
 
@@ -32,7 +35,7 @@ enum class Dialect { raas, orders, credits };
 
 class OrderApi {
  public:
-  explicit OrderApi(Dialect dialect);
+  OrderApi(Dialect dialect, Authority& authority);
   // nullopt: not this API's path. Runs on the simulator's one thread.
   boost::asio::awaitable<std::optional<http::Reply>> handle(const http::Request& request);
 
@@ -43,7 +46,10 @@ class OrderApi {
   nlohmann::json& make(const std::string& ref, const nlohmann::json& body, bool pending);
   nlohmann::json settled(nlohmann::json order) const;
 
+  http::Response unauthorized() const;
+
   const Dialect dialect_;
+  Authority& authority_;
   const std::string name_, prefix_, collection_, ref_field_;
   std::string mode_ = "ok";
   int times_ = 0;

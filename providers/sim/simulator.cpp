@@ -67,6 +67,7 @@ struct Simulator::impl {
   // Not a coroutine lambda: a member, so nothing it uses dies before it finishes.
   boost::asio::awaitable<http::Reply> handle(http::Request& request) {
     ++requests;
+    if (auto answer = authority.handle(request)) co_return std::move(*answer);
     if (auto answer = co_await raas.handle(request)) co_return std::move(*answer);
     if (auto answer = co_await orders.handle(request)) co_return std::move(*answer);
     if (auto answer = co_await billing.handle(request)) co_return std::move(*answer);
@@ -120,9 +121,10 @@ struct Simulator::impl {
   std::atomic<fx_mode> fx{fx_mode::ok};
   std::atomic<long> fx_requests{0};
   std::atomic<long> requests{0};  // every request, the admin ones included
-  OrderApi raas{Dialect::raas};
-  OrderApi orders{Dialect::orders};
-  OrderApi billing{Dialect::credits};
+  Authority authority;
+  OrderApi raas{Dialect::raas, authority};
+  OrderApi orders{Dialect::orders, authority};
+  OrderApi billing{Dialect::credits, authority};
   boost::asio::io_context io{1};
   std::unique_ptr<http::Server> server;
   std::thread thread;

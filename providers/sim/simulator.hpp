@@ -7,7 +7,8 @@
 //   GET  /fx/json/latest.json  the newest ECB day as a JSON feed stamped with the current time
 //   POST /admin/fx {"mode": "ok" | "down" | "malformed"}   down: 503; malformed: a truncated document
 //   GET  /admin/stats        {"fx_requests": N, "requests": N, "connections": N accepted}
-// and two provider order APIs (RaaS-style and rewards-order style) with faults on demand (order_api.hpp).
+// and two provider order APIs (RaaS-style and rewards-order style) with faults on demand (order_api.hpp), each
+// demanding the credentials it is told to, with an OAuth2 token endpoint (authority.hpp).
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <optional>
