@@ -100,6 +100,21 @@ void Provider::record(const Result& result, std::chrono::steady_clock::duration 
   }
 }
 
+std::optional<std::string> Provider::unavailable(const fx::Money& face) const {
+  std::lock_guard lock(mutex_);
+  if (breaker_.state(steady::now()) == CircuitBreaker::State::open) return "circuit open after repeated failures";
+  if (balance_ && balance_->currency() == face.currency() && balance_->amount() < face.amount())
+    return "out of funds (balance " + balance_->amount_string() + " " + std::string(balance_->currency().code()) + ")";
+  return std::nullopt;
+}
+
+std::string Provider::availability_key() const {
+  std::lock_guard lock(mutex_);
+  std::string key = breaker_.state(steady::now()) == CircuitBreaker::State::open ? "open" : "up";
+  if (balance_) key += ' ' + balance_->amount_string() + ' ' + std::string(balance_->currency().code());
+  return key;
+}
+
 Health Provider::health() const {
   std::lock_guard lock(mutex_);
   const auto now = steady::now();

@@ -122,6 +122,11 @@ class Provider {
   static constexpr std::chrono::seconds balance_ttl{10};
 
   Health health() const;
+  // Why this provider would not take an order of `face` now, as this process knows it: its breaker is open, or
+  // its last reported balance (in the face's currency) is below the face value. nullopt: it would.
+  std::optional<std::string> unavailable(const fx::Money& face) const;
+  // What unavailable() depends on, as text: a cache of answers built with it is stale when this changes.
+  std::string availability_key() const;
   // Closes kept-alive connections (HTTP adapters); called when the process stops, before its threads' io_contexts go.
   virtual void drop_idle_connections() {}
 

@@ -63,6 +63,23 @@ bool is_provider_name(std::string_view name) {
          std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
 }
 
+std::optional<std::string> Registry::unavailable(const std::vector<std::string>& providers, const fx::Money& face) const {
+  std::string reasons;
+  for (const auto& name : providers) {
+    const auto* provider = find(name);
+    const auto why = provider ? provider->unavailable(face) : std::optional<std::string>("not configured in this process");
+    if (!why) return std::nullopt;
+    reasons += (reasons.empty() ? "" : "; ") + name + ": " + *why;
+  }
+  return reasons.empty() ? "no route" : reasons;
+}
+
+std::string Registry::availability_key() const {
+  std::string key;
+  for (const auto& p : providers_) key += p->name() + '=' + p->availability_key() + ';';
+  return key;
+}
+
 std::shared_ptr<Registry> Registry::from_json(const json& config) {
   if (!config.is_object() || config.empty()) throw std::invalid_argument("the provider configuration must be a non-empty object of name → {\"kind\", ...}");
   auto registry = std::make_shared<Registry>();

@@ -3,6 +3,7 @@
 // Adding a kind is one adapter file plus one line in the kinds table of registry.cpp.
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -20,6 +21,11 @@ class Registry {
   Provider* find(std::string_view name) const;  // null when not configured
   std::set<std::string> names() const;
   const std::vector<std::unique_ptr<Provider>>& all() const { return providers_; }
+  // Why none of `providers` (a product's routes) would take an order of `face` now ("raas: circuit open …; backup:
+  // out of funds …"); nullopt when one would.
+  std::optional<std::string> unavailable(const std::vector<std::string>& providers, const fx::Money& face) const;
+  // Every provider's availability_key(): what any unavailable() answer depends on.
+  std::string availability_key() const;
 
  private:
   std::vector<std::unique_ptr<Provider>> providers_;

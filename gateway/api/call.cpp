@@ -8,6 +8,21 @@ namespace rgw::api {
 
 pricing::Sources Call::pricing() const { return {db, *services.catalog, *services.rates}; }
 
+std::optional<std::string> Call::unavailable(const catalog::Product& product, const fx::Money& face) const {
+  std::vector<std::string> providers;
+  for (const auto& route : product.routes) providers.push_back(route.provider);
+  return services.providers->unavailable(providers, face);
+}
+
+boost::asio::awaitable<std::optional<http::Response>> unavailable_refusal(const Call& call, const std::string& sku, const fx::Money& face) {
+  const auto snapshot = co_await call.services.catalog->get(call.db, call.program());
+  const auto* product = snapshot->find(sku);
+  if (!product) co_return std::nullopt;
+  auto why = call.unavailable(*product, face);
+  if (!why) co_return std::nullopt;
+  co_return refusal(errc::product_unavailable, "no provider would take this order now: " + *why);
+}
+
 http::Response json_response(http::Status status, const nlohmann::json& body) {
   return http::make_response(status, http::to_text(body), "application/json");
 }

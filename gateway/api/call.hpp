@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fx/money.hpp"
 #include "gateway/accounts/keys.hpp"
 #include "gateway/api/errc.hpp"
 #include "gateway/api/settings.hpp"
@@ -18,6 +19,9 @@
 
 namespace rgw::pricing {
 struct Sources;
+}
+namespace rgw::catalog {
+struct Product;
 }
 namespace rgw::redemptions {
 class AcceptBatcher;
@@ -47,9 +51,16 @@ struct Call {
   bool sees(std::string_view account_id) const { return !principal.account_id || *principal.account_id == account_id; }
   // Where this shard's prices come from.
   pricing::Sources pricing() const;
+  // Why no route of `product` would take an order of `face` now, as this process's providers know it
+  // (providers/registry.hpp); nullopt when one would.
+  std::optional<std::string> unavailable(const catalog::Product& product, const fx::Money& face) const;
 };
 
 http::Response json_response(http::Status status, const nlohmann::json& body);
+
+// 422 product_unavailable when no route of product `sku` would take an order of `face` now (Call::unavailable);
+// nullopt when one would, or there is no such product (the pricing answers that).
+boost::asio::awaitable<std::optional<http::Response>> unavailable_refusal(const Call& call, const std::string& sku, const fx::Money& face);
 
 // The request's Idempotency-Key: exactly one header of 1-255 printable ASCII characters, else a problem in `in`.
 std::string idempotency_key(const http::Request& request, Input& in);

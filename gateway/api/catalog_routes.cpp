@@ -11,11 +11,12 @@ namespace {
 using auth::Role;
 using pricing::Listing;
 
-// The API item in `locale`, priced in points and displayed in `display`; nullopt when the rates cannot price it.
-std::optional<nlohmann::json> render_item(const catalog::Product& p, const programs::Program& program, const std::string& locale,
+// The API item in `locale`, priced in points and displayed in `display`, with whether an order could be placed now;
+// nullopt when the rates cannot price it.
+std::optional<nlohmann::json> render_item(const Call& call, const catalog::Product& p, const programs::Program& program, const std::string& locale,
                                           const fx::Currency& display, const fx::RateTable& rates) {
   const auto listed = pricing::list_prices(p, program, display, rates);
-  if (!listed) return std::nullopt;
+  if (!listed || listed->empty()) return std::nullopt;
   nlohmann::json prices = nlohmann::json::array();
   for (const auto& price : *listed)
     prices.push_back({{"face_value", money_json(price.face)}, {"points", price.points}, {"display_value", money_json(price.display)}});
@@ -30,6 +31,11 @@ std::optional<nlohmann::json> render_item(const catalog::Product& p, const progr
                          {"denominations", doc["denominations"]},
                          {"active", p.active},
                          {"prices", prices}};
+  // Judged for the smallest face value: a provider short of funds for it is short for every other.
+  const auto smallest = std::min_element(listed->begin(), listed->end(), [](const auto& a, const auto& b) { return a.face.amount() < b.face.amount(); });
+  const auto unavailable = call.unavailable(p, smallest->face);
+  item["available"] = !unavailable;
+  item["unavailable_reason"] = or_null(unavailable);
   return item;
 }
 
@@ -75,14 +81,14 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   const auto& set = rates->set();
   const std::string key = view.locale + '|' + std::string(view.display.code()) + '|' + view.country.value_or("") + '|' + set.source + '|' +
                           std::to_string(set.as_of.time_since_epoch().count()) + '|' +
-                          std::to_string(reinterpret_cast<std::uintptr_t>(rates.get()));
+                          std::to_string(reinterpret_cast<std::uintptr_t>(rates.get())) + '|' + call.services.providers->availability_key();
   if (auto cached = snapshot->listing(key)) co_return conditional(call.request, *cached);
 
   nlohmann::json items = nlohmann::json::array();
   for (const auto& p : snapshot->products()) {
     if (!p.active || p.routes.empty()) continue;
     if (view.country && std::find(p.countries.begin(), p.countries.end(), *view.country) == p.countries.end()) continue;
-    if (auto item = render_item(p, program, view.locale, view.display, *rates)) items.push_back(std::move(*item));
+    if (auto item = render_item(call, p, program, view.locale, view.display, *rates)) items.push_back(std::move(*item));
   }
   auto body = http::to_text(nlohmann::json{{"items", items}, {"next_cursor", nullptr}});
   auto listing = std::make_shared<const Listing>(Listing{body, etag_of(body)});
@@ -100,7 +106,7 @@ boost::asio::awaitable<http::Reply> get_product(Call& call) {
   if (in.refused()) co_return in.refusal();
   const auto rates = pricing::fresh_rates(*call.services.rates, snapshot->program());
   if (!rates) co_return refusal(rates.error());
-  auto item = render_item(*product, snapshot->program(), view.locale, view.display, **rates);
+  auto item = render_item(call, *product, snapshot->program(), view.locale, view.display, **rates);
   if (!item) co_return refusal(pricing::errc::no_rate, "the rate source quotes no rate for " + std::string(product->face_currency.code()));
   auto body = http::to_text(*item);
   co_return conditional(call.request, Listing{body, etag_of(body)});

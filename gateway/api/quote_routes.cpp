@@ -35,6 +35,7 @@ boost::asio::awaitable<http::Reply> create_quote(Call& call) {
 
   const auto offer = co_await pricing::price_offer(call.pricing(), call.program_id(), AccountId(account_id), sku, *face);
   if (!offer) co_return refusal(offer.error());
+  if (auto unavailable = co_await unavailable_refusal(call, sku, *face)) co_return std::move(*unavailable);
   const auto quote = co_await pricing::create_quote(call.db, call.program(), offer->terms, offer->catalog->program().quote_ttl_s);
   auto answer = to_json(quote);
   answer["affordable"] = offer->spendable >= quote.terms.price.points;  // by unexpired points, now; the redemption checks again

@@ -66,6 +66,8 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   if (!call.sees(account_id)) co_return refusal(errc::not_found, "no such account");
   auto priced_order = co_await priced(call, account_id, sku, *face, quote_id);
   if (!priced_order) co_return refusal(priced_order.error());
+  // Refused before anything is debited: an order no provider takes now would be debited and reversed later.
+  if (auto unavailable = co_await unavailable_refusal(call, sku, *face)) co_return std::move(*unavailable);
   auto order = std::move(*priced_order);
   order.recipient_json = std::move(recipient_json);
 

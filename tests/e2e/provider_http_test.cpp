@@ -232,6 +232,13 @@ class FlakyHttpsProvider : public HttpsProvider {
     c.providers["raas"]["breaker_failures"] = 3;
     c.providers["raas"]["breaker_open_ms"] = 500;
   }
+  nlohmann::json catalog_item(const std::string& sku) const {
+    const auto listing = client.request("GET", "/v1/catalog", std::nullopt, bearer(tenant.cabinet)).json();
+    for (const auto& item : listing["items"])
+      if (item["sku"] == sku) return item;
+    return nullptr;
+  }
+  std::int64_t balance() const { return client.request("GET", "/v1/accounts/" + tenant.account_id, std::nullopt, bearer(tenant.cabinet)).json()["balance"]; }
 };
 
 TEST_F(FlakyHttpsProvider, ABreakerOpenedBy500sClosesAfterTheProviderRecovers) {
@@ -247,6 +254,31 @@ TEST_F(FlakyHttpsProvider, ABreakerOpenedBy500sClosesAfterTheProviderRecovers) {
   EXPECT_NE(client.request("GET", "/metrics").body.find("rewardgw_provider_breaker_state{provider=\"raas\"} 0"), std::string::npos);
   const auto created = sim_admin("/admin/raas/issued");  // named: items() of a temporary would dangle
   for (const auto& [ref, count] : created.items()) EXPECT_EQ(count, 1) << ref;
+}
+
+TEST_F(FlakyHttpsProvider, AProductWhoseOnlyProviderIsDownIsUnavailableAndRedeemingItDebitsNothing) {
+  EXPECT_EQ(catalog_item("RAAS")["available"], true);
+  EXPECT_TRUE(catalog_item("RAAS")["unavailable_reason"].is_null());
+  sim_admin("/admin/raas", nlohmann::json{{"mode", "error500"}, {"times", -1}});
+  const auto waiting = redeem_sku("down-1", "RAAS");  // its calls fail until the breaker opens
+  const auto down = eventually([&] { return catalog_item("RAAS")["available"] == false; }, true, 30s);
+  ASSERT_TRUE(down) << catalog_item("RAAS").dump();
+  EXPECT_NE(catalog_item("RAAS")["unavailable_reason"].get<std::string>().find("raas: circuit open"), std::string::npos);
+  EXPECT_EQ(catalog_item("RAAS-OR-BACKUP")["available"], true) << "another route still takes it";
+
+  const auto before = balance();
+  const auto refused = redeem("down-2", {{"account_id", tenant.account_id}, {"sku", "RAAS"}, {"face_value", ten_eur}});
+  EXPECT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_EQ(refused.json()["code"], "product_unavailable");
+  EXPECT_EQ(balance(), before) << "nothing debited";
+  const auto quote = client.request("POST", "/v1/quotes", nlohmann::json{{"account_id", tenant.account_id}, {"sku", "RAAS"}, {"face_value", ten_eur}}.dump(),
+                                    bearer(tenant.cabinet));
+  EXPECT_EQ(quote.status, 422u);
+
+  sim_admin("/admin/raas", nlohmann::json{{"mode", "ok"}});  // the provider recovers: the next probe closes the breaker
+  EXPECT_EQ(final_order(waiting)["status"], "issued");
+  EXPECT_EQ(eventually([&] { return catalog_item("RAAS")["available"] == true; }, true, 30s), true);
+  EXPECT_EQ(redeem("down-3", {{"account_id", tenant.account_id}, {"sku", "RAAS"}, {"face_value", ten_eur}}).status, 202u);
 }
 
 }  // namespace
