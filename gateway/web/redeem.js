@@ -109,6 +109,7 @@
     .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-top: 8px; }
     .price { font-size: 1.25em; font-weight: 600; } .error { color: var(--danger); } .secret { font-family: ui-monospace, monospace; font-size: 1.1em; }
     .status { font-weight: 600; } [hidden] { display: none !important; }
+    .card[data-unavailable] { opacity: .6; }
   `;
 
   // The account a member token is bound to: the token's signed text (ours: "v1\nprogram\naccount\nkey\nexpiry").
@@ -314,6 +315,13 @@
         const legend = document.createElement('legend');
         legend.textContent = this.t('choose');
         choices.append(legend);
+        // No provider would take it now (the gateway says why in unavailable_reason, for operators): shown, not offered.
+        const offered = item.available !== false;
+        choices.disabled = !offered;
+        if (!offered) {
+          card.dataset.unavailable = 'true';
+          about.textContent = this.t('error.product_unavailable');
+        }
         for (const price of item.prices) {
           const chip = document.createElement('button');
           chip.type = 'button';
@@ -326,7 +334,7 @@
         }
         card.append(name, about, choices);
         const range = item.denominations && item.denominations.min !== undefined ? item.denominations : null;
-        if (range) card.append(this.amountInput(item, range));
+        if (range && offered) card.append(this.amountInput(item, range));
         grid.append(card);
       }
     }

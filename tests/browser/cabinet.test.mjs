@@ -235,6 +235,30 @@ test('refusals read as human sentences in the member\'s language, and a price th
   assert.equal((await world.orders(account)).length, 2, 'the rate-limited and the FX-unavailable intents were sent again on reload');
 });
 
+test('a product no provider would take now is shown but not offered', async () => {
+  const account = await world.account(50000);
+  const page = await world.page();
+  // The gateway's own availability is tested in the e2e suite (a breaker opened by the simulator); here the page's
+  // handling of it: the catalog answer marks one product unavailable.
+  await page.route('**/v1/catalog?*', async (route) => {
+    const real = await route.fetch();
+    const listing = await real.json();
+    for (const item of listing.items) {
+      if (item.sku !== 'OZON-RU-RUB') continue;
+      item.available = false;
+      item.unavailable_reason = 'raas: circuit open after repeated failures';
+    }
+    await route.fulfill({response: real, json: listing});
+  });
+  await openCabinet(page, account, 'en');
+  const ozon = page.locator(`${widget} .card[data-sku="OZON-RU-RUB"]`);
+  assert.equal(await ozon.getAttribute('data-unavailable'), 'true');
+  assert.match(await ozon.textContent(), /not available at the moment/);
+  assert.ok(await ozon.locator('.chip').first().isDisabled(), 'its denominations cannot be chosen');
+  assert.equal(await ozon.locator('input').count(), 0, 'nor another amount');
+  assert.ok(await page.locator(`${widget} .card[data-sku="AMZ-DE-EUR"] .chip`).first().isEnabled());
+});
+
 test('a dropped event stream resumes with Last-Event-ID and misses no status', async () => {
   const account = await world.account(50000);
   const page = await world.page();
