@@ -13,7 +13,6 @@
 
 #include "gateway/net/client.hpp"
 #include "gateway/net/landing.hpp"
-#include "gateway/net/message.hpp"
 
 namespace rgw::providers {
 namespace {

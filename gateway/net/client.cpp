@@ -1,5 +1,7 @@
 #include "gateway/net/client.hpp"
 
+#include <openssl/evp.h>
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -16,6 +18,16 @@
 #include <poll.h>
 
 namespace rgw::http {
+
+std::string basic_authorization(std::string_view user, std::string_view password) {
+  const std::string pair = std::string(user) + ':' + std::string(password);
+  std::string encoded(4 * ((pair.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), reinterpret_cast<const unsigned char*>(pair.data()),
+                                static_cast<int>(pair.size()));
+  encoded.resize(static_cast<std::size_t>(n));
+  return "Basic " + encoded;
+}
+
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;

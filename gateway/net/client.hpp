@@ -27,6 +27,9 @@ struct ClientConfig {
   DestinationPolicy destinations;      // checked on the resolved addresses, at every connect
 };
 
+// The value of an `Authorization` header for HTTP Basic (RFC 7617): "Basic " + base64(user ":" password).
+std::string basic_authorization(std::string_view user, std::string_view password);
+
 struct ClientReply {
   unsigned status = 0;
   std::map<std::string, std::string> headers;  // lower-case names

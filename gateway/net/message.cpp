@@ -1,22 +1,11 @@
 #include "gateway/net/message.hpp"
 
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 namespace rgw::http {
 
 std::string to_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string basic_authorization(std::string_view user, std::string_view password) {
-  const std::string pair = std::string(user) + ':' + std::string(password);
-  std::string encoded(4 * ((pair.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), reinterpret_cast<const unsigned char*>(pair.data()),
-                                static_cast<int>(pair.size()));
-  encoded.resize(static_cast<std::size_t>(n));
-  return "Basic " + encoded;
 }
 
 Response make_response(Status status, std::string body, std::string_view content_type) {

@@ -42,8 +42,6 @@ struct Problem {
 std::string to_text(const nlohmann::json& value);
 
 Response make_response(Status status, std::string body, std::string_view content_type);
-// The value of an `Authorization` header for HTTP Basic (RFC 7617): "Basic " + base64(user ":" password).
-std::string basic_authorization(std::string_view user, std::string_view password);
 Response problem_response(const Problem& problem);
 
 }  // namespace rgw::http

@@ -1,5 +1,7 @@
 #include "providers/sim/authority.hpp"
 
+#include "gateway/net/client.hpp"
+
 #include <random>
 
 namespace rgw::sim {

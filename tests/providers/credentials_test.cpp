@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "gateway/net/message.hpp"
+#include "gateway/net/client.hpp"
 #include "providers/registry.hpp"
 
 namespace rgw {
