@@ -1,7 +1,6 @@
 #include "providers/credentials.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <boost/system/system_error.hpp>
 #include <cctype>
 #include <cstdlib>
@@ -149,8 +148,6 @@ class OAuth2Credentials final : public Credentials {
     return true;  // the next apply() asks for a token (or uses one fetched meanwhile)
   }
 
-  std::uint64_t token_requests() const override { return token_requests_; }
-
  private:
   struct Token {
     Secret value;
@@ -170,7 +167,6 @@ class OAuth2Credentials final : public Credentials {
         landing->finish();
       }
     } finish{*this, landing};
-    ++token_requests_;
     auto fetched = co_await request_token();
     std::lock_guard lock(mutex_);
     if (auto* token = std::get_if<Token>(&fetched)) {
@@ -232,7 +228,6 @@ class OAuth2Credentials final : public Credentials {
   std::optional<Token> token_;
   std::optional<std::string> problem_;  // why the last token request failed
   std::shared_ptr<net::Landing> refreshing_;
-  std::atomic<std::uint64_t> token_requests_{0};
 };
 
 }  // namespace

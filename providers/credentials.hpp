@@ -29,8 +29,6 @@ class Credentials {
   // secret re-read from its file or variable). True when the next apply() carries something else, so that
   // one more attempt may succeed.
   virtual bool refused(const Headers& headers) = 0;
-  // Token requests made since start (OAuth2; 0 for the others).
-  virtual std::uint64_t token_requests() const { return 0; }
 };
 
 }  // namespace rgw::providers
