@@ -3,7 +3,6 @@
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
-#include "gateway/core/digest.hpp"
 #include "gateway/web/assets.hpp"
 
 namespace rgw::api {
@@ -20,15 +19,9 @@ const pg::Query demo_member{
     "               ORDER BY created_at LIMIT 1) k ON true"
     " WHERE ($1::text IS NULL OR a.id = $1) ORDER BY a.created_at DESC LIMIT 1"};
 
-const std::string& widget_etag() {
-  static const std::string etag = "\"" + crypto::sha256_hex(web::redeem_widget()).substr(0, 32) + "\"";
-  return etag;
-}
-
 boost::asio::awaitable<http::Reply> redeem_widget(Call& call) {
-  http::Response response{http::Status::not_modified, 11};
-  if (call.request[field::if_none_match] != widget_etag()) response = http::make_response(http::Status::ok, std::string(web::redeem_widget()), "text/javascript; charset=utf-8");
-  response.set(field::etag, widget_etag());
+  static const std::string etag = etag_of(web::redeem_widget());
+  auto response = conditional(call.request, web::redeem_widget(), etag, "text/javascript; charset=utf-8");
   response.set(field::cache_control, "public, max-age=300");  // a new release reaches browsers within minutes
   response.set("X-Content-Type-Options", "nosniff");
   co_return response;
@@ -52,8 +45,9 @@ std::string html_escaped(std::string_view text) {
 std::string filled(std::string page, const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [name, value] : values) {
     const auto placeholder = "{{" + name + "}}";
-    for (auto at = page.find(placeholder); at != std::string::npos; at = page.find(placeholder, at + value.size()))
-      page.replace(at, placeholder.size(), html_escaped(value));
+    const auto escaped = html_escaped(value);
+    for (auto at = page.find(placeholder); at != std::string::npos; at = page.find(placeholder, at + escaped.size()))
+      page.replace(at, placeholder.size(), escaped);
   }
   return page;
 }

@@ -2,6 +2,7 @@
 
 #include "gateway/api/input.hpp"
 #include "gateway/api/services.hpp"
+#include "gateway/core/digest.hpp"
 #include "gateway/pricing/offer.hpp"
 
 namespace rgw::api {
@@ -21,6 +22,15 @@ boost::asio::awaitable<std::optional<http::Response>> unavailable_refusal(const 
   auto why = call.unavailable(*product, face);
   if (!why) co_return std::nullopt;
   co_return refusal(errc::product_unavailable, "no provider would take this order now: " + *why);
+}
+
+std::string etag_of(std::string_view body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }
+
+http::Response conditional(const http::Request& request, std::string_view body, const std::string& etag, std::string_view content_type) {
+  http::Response response{http::Status::not_modified, 11};
+  if (request[http::beast::http::field::if_none_match] != etag) response = http::make_response(http::Status::ok, std::string(body), content_type);
+  response.set(http::beast::http::field::etag, etag);
+  return response;
 }
 
 http::Response json_response(http::Status status, const nlohmann::json& body) {

@@ -57,6 +57,10 @@ struct Call {
 };
 
 http::Response json_response(http::Status status, const nlohmann::json& body);
+// A strong ETag for a body: the first 128 bits of its SHA-256, quoted.
+std::string etag_of(std::string_view body);
+// `body` with its ETag, or 304 (ETag only) when the client's If-None-Match names this version.
+http::Response conditional(const http::Request& request, std::string_view body, const std::string& etag, std::string_view content_type);
 
 // 422 product_unavailable when no route of product `sku` would take an order of `face` now (Call::unavailable);
 // nullopt when one would, or there is no such product (the pricing answers that).

@@ -2,7 +2,6 @@
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
-#include "gateway/core/digest.hpp"
 #include "gateway/pricing/offer.hpp"
 
 namespace rgw::api {
@@ -39,18 +38,9 @@ std::optional<nlohmann::json> render_item(const Call& call, const catalog::Produ
   return item;
 }
 
-std::string etag_of(const std::string& body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }
-
 // The response for a listing, or 304 when the client has this version.
-http::Response conditional(const http::Request& request, const Listing& listing) {
-  if (request[http::beast::http::field::if_none_match] == listing.etag) {
-    http::Response res{http::Status::not_modified, 11};
-    res.set(http::beast::http::field::etag, listing.etag);
-    return res;
-  }
-  auto res = http::make_response(http::Status::ok, listing.body, "application/json");
-  res.set(http::beast::http::field::etag, listing.etag);
-  return res;
+http::Response listing_response(const http::Request& request, const Listing& listing) {
+  return conditional(request, listing.body, listing.etag, "application/json");
 }
 
 struct View {
@@ -82,7 +72,7 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   const std::string key = view.locale + '|' + std::string(view.display.code()) + '|' + view.country.value_or("") + '|' + set.source + '|' +
                           std::to_string(set.as_of.time_since_epoch().count()) + '|' +
                           std::to_string(reinterpret_cast<std::uintptr_t>(rates.get())) + '|' + call.services.providers->availability_key();
-  if (auto cached = snapshot->listing(key)) co_return conditional(call.request, *cached);
+  if (auto cached = snapshot->listing(key)) co_return listing_response(call.request, *cached);
 
   nlohmann::json items = nlohmann::json::array();
   for (const auto& p : snapshot->products()) {
@@ -94,7 +84,7 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   auto listing = std::make_shared<const Listing>(Listing{body, etag_of(body)});
   snapshot->keep_listing(key, listing);
   call.services.catalog->count_render();
-  co_return conditional(call.request, *listing);
+  co_return listing_response(call.request, *listing);
 }
 
 boost::asio::awaitable<http::Reply> get_product(Call& call) {
@@ -109,7 +99,7 @@ boost::asio::awaitable<http::Reply> get_product(Call& call) {
   auto item = render_item(call, *product, snapshot->program(), view.locale, view.display, **rates);
   if (!item) co_return refusal(pricing::errc::no_rate, "the rate source quotes no rate for " + std::string(product->face_currency.code()));
   auto body = http::to_text(*item);
-  co_return conditional(call.request, Listing{body, etag_of(body)});
+  co_return listing_response(call.request, Listing{body, etag_of(body)});
 }
 
 boost::asio::awaitable<http::Reply> put_product(Call& call) {

@@ -360,5 +360,18 @@ TEST_F(Cabinet, EventStreamsPerProcessAreBounded) {
   EXPECT_EQ(client.request("GET", target, std::nullopt, bearer(tenant.finance)).status, 403u) << "finance does not follow orders";
 }
 
+TEST_F(Cabinet, TheWidgetScriptIsServedWithoutAKeyAndCachedByItsEtag) {
+  const auto script = client.request("GET", "/widget/v1/redeem.js");
+  ASSERT_EQ(script.status, 200u);
+  EXPECT_EQ(script.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(script.body.find("customElements.define('rewardgw-redeem'"), std::string::npos);
+  EXPECT_EQ(script.header("cache-control"), "public, max-age=300");
+  const auto again = client.request("GET", "/widget/v1/redeem.js", std::nullopt, {{"If-None-Match", script.header("etag")}});
+  EXPECT_EQ(again.status, 304u);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.header("etag"), script.header("etag"));
+  EXPECT_EQ(client.request("GET", "/demo/cabinet").status, 404u) << "no demo without REWARDGW_DEMO=1";
+}
+
 }  // namespace
 }  // namespace rgw::test
