@@ -59,6 +59,10 @@ asio::awaitable<Result> Provider::issue(const Permit&, const IssueRequest& reque
 
 asio::awaitable<Result> Provider::status(const Permit&, const IssueRequest& request) { return guarded(status_at_provider(request)); }
 
+asio::awaitable<OrderList> Provider::orders_between(std::chrono::sys_seconds, std::chrono::sys_seconds) {
+  co_return "a provider of kind '" + std::string(kind()) + "' cannot list its orders";
+}
+
 asio::awaitable<std::optional<fx::Money>> Provider::balance() {
   {
     std::lock_guard lock(mutex_);

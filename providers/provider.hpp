@@ -12,6 +12,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "fx/money.hpp"
 #include "providers/core/breaker.hpp"
@@ -46,12 +48,19 @@ struct Reward {
   std::optional<std::string> expires_on;
 };
 
+// What the provider says an order cost us, in the currency it charged (its funding account's).
+struct Cost {
+  fx::Money charged;                      // taken from our funds: its fee included, its discount taken off
+  std::optional<fx::Money> fee, discount;  // where the API reports them
+};
+
 struct Result {
   Outcome outcome = Outcome::unknown;
   std::optional<Reward> reward;  // with `issued`
   std::string provider_ref;      // the provider's order id, when it said one
   std::string detail;            // why, for anything but `issued`; never a secret
   std::optional<std::chrono::milliseconds> retry_after;  // the provider asked to wait this long (429)
+  std::optional<Cost> cost;      // with `issued`, when the provider reports it
 
   // Anything but `issued`: why, and the provider's order id when it said one.
   static Result answer(Outcome outcome, std::string detail, std::string provider_ref = {}) {
@@ -64,6 +73,18 @@ struct Result {
 };
 // From status(): `retryable` means the provider has no order under the key and nothing in progress, so issuing
 // again with the same key cannot make a second one; `unknown` means the question itself failed.
+
+// One order as the provider's own order list shows it (pull reconciliation).
+struct ListedOrder {
+  std::string provider_ref;
+  std::string reference;  // the idempotency key we sent, when the order carries one
+  fx::Money face;
+  std::optional<Cost> cost;
+  std::chrono::sys_seconds created_at;
+  Outcome outcome = Outcome::unknown;  // what its status means: issued, pending or rejected
+};
+// Every order the provider made in a period, or why they could not be listed.
+using OrderList = std::variant<std::vector<ListedOrder>, std::string>;
 
 struct Limits {
   std::chrono::milliseconds timeout{10'000};  // per call; an issue() past it is `unknown`
@@ -127,6 +148,9 @@ class Provider {
   std::optional<std::string> unavailable(const fx::Money& face) const;
   // What unavailable() depends on, as text: a cache of answers built with it is stale when this changes.
   std::string availability_key() const;
+  // The orders the provider made in [from, to), every page of its list. Not guarded by the breaker or the call
+  // deadline: a reconciliation job, not a dispatch, and each page has the client's own timeout.
+  virtual boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to);
   // Closes kept-alive connections (HTTP adapters); called when the process stops, before its threads' io_contexts go.
   virtual void drop_idle_connections() {}
 

@@ -6,9 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "providers/adapters/orders.hpp"
-#include "providers/adapters/raas.hpp"
+#include "providers/adapters/reloadly.hpp"
 #include "providers/adapters/service_credit.hpp"
+#include "providers/adapters/tango.hpp"
+#include "providers/adapters/tremendous.hpp"
 #include "providers/options.hpp"
 #include "providers/sandbox/sandbox.hpp"
 
@@ -49,8 +50,9 @@ using Factory = std::function<std::unique_ptr<Provider>(const std::string&, cons
 const std::map<std::string, Factory>& kinds() {
   static const std::map<std::string, Factory> table{
       {"sandbox", make_sandbox},
-      {"raas", make_raas},
-      {"orders", make_orders},
+      {"tango", make_tango},
+      {"tremendous", make_tremendous},
+      {"reloadly", make_reloadly},
       {"service_credit", make_service_credit},
   };
   return table;

@@ -92,7 +92,15 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   co_return http::make_response(http::Status::accepted, work.response_body, "application/json");
 }
 
-nlohmann::json to_json(const redemptions::Redemption& r) {
+// What a provider charged is the program's business: a member (the cabinet) is shown null.
+bool shows_cost(const Call& call) { return call.principal.role != auth::Role::member; }
+
+nlohmann::json to_json(const redemptions::Redemption& r, bool with_cost) {
+  nlohmann::json cost = nullptr;
+  if (r.cost && with_cost) {
+    const auto optional_money = [](const std::optional<fx::Money>& m) { return m ? money_json(*m) : nlohmann::json(nullptr); };
+    cost = {{"charged", money_json(r.cost->charged)}, {"fee", optional_money(r.cost->fee)}, {"discount", optional_money(r.cost->discount)}};
+  }
   nlohmann::json failure = nullptr;
   if (r.failure_code) failure = {{"code", *r.failure_code}, {"detail", or_null(r.failure_detail)}};
   nlohmann::json waiting = nullptr;
@@ -106,6 +114,7 @@ nlohmann::json to_json(const redemptions::Redemption& r) {
           {"fx", {{"rate", r.applied_rate}, {"mid_rate", r.mid_rate}, {"as_of", r.rates_as_of}, {"source", r.rates_source}}},
           {"provider", or_null(r.provider)},
           {"provider_ref", or_null(r.provider_ref)},
+          {"cost", cost},
           {"attempts", r.attempts},
           {"reward", r.reward_masked ? nlohmann::json::parse(*r.reward_masked) : nlohmann::json(nullptr)},
           {"failure", failure},
@@ -118,7 +127,7 @@ nlohmann::json to_json(const redemptions::Redemption& r) {
 boost::asio::awaitable<http::Reply> get_redemption(Call& call) {
   const auto r = co_await redemptions::find(call.db, call.program_id(), RedemptionId(call.params[0]));
   if (!r || !call.sees(r->account_id)) co_return refusal(errc::not_found, "no such redemption");
-  co_return json_response(http::Status::ok, to_json(*r));
+  co_return json_response(http::Status::ok, to_json(*r, shows_cost(call)));
 }
 
 boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
@@ -137,7 +146,7 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
   if (in.refused()) co_return in.refusal();
   const auto page = co_await redemptions::list(call.db, call.program_id(), filter);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : page.items) items.push_back(to_json(r));
+  for (const auto& r : page.items) items.push_back(to_json(r, shows_cost(call)));
   co_return json_response(http::Status::ok, {{"items", items}, {"next_cursor", next_cursor(page.next_before)}});
 }
 
@@ -157,8 +166,8 @@ boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
 
 // One event of the stream. An earlier status than the order's own shows its status and time, without what came
 // after it (reward, failure, waiting).
-std::string status_event(const redemptions::StatusEvent& event, const redemptions::Redemption& order) {
-  auto view = to_json(order);
+std::string status_event(const redemptions::StatusEvent& event, const redemptions::Redemption& order, bool with_cost) {
+  auto view = to_json(order, with_cost);
   if (event.status != order.status) {
     view["status"] = event.status;
     view["updated_at"] = event.at;
@@ -187,6 +196,7 @@ struct Stream {
   std::optional<std::int64_t> resume;
   std::chrono::milliseconds heartbeat;
   std::shared_ptr<redemptions::StatusFeed::Follower> follower;
+  bool with_cost = false;
 };
 
 // Writes every status of the order after `resume` (or the one in force, for a new stream) as it happens; ends
@@ -209,7 +219,7 @@ boost::asio::awaitable<void> stream_statuses(Stream stream, http::BodySink& sink
       const auto order = co_await redemptions::find(db, stream.program, stream.id);
       if (!order) co_return;
       for (const auto& event : events) {
-        if (!co_await sink.write(status_event(event, *order))) co_return;
+        if (!co_await sink.write(status_event(event, *order, stream.with_cost))) co_return;
         sent = event.seq;
         if (is_final(event.status)) co_return;
       }
@@ -239,7 +249,8 @@ boost::asio::awaitable<http::Reply> follow_redemption(Call& call) {
   head.set(http::beast::http::field::content_type, "text/event-stream");
   head.set(http::beast::http::field::cache_control, "no-store");
   head.set("X-Accel-Buffering", "no");  // nginx and the like: pass each event on at once
-  Stream stream{call.db.shared_from_this(), call.program_id(), id, last_event_id(call.request), call.settings.event_heartbeat, std::move(follower)};
+  Stream stream{call.db.shared_from_this(), call.program_id(), id, last_event_id(call.request), call.settings.event_heartbeat, std::move(follower),
+                shows_cost(call)};
   co_return http::Reply{std::move(head), [stream = std::move(stream)](http::BodySink& sink) { return stream_statuses(stream, sink); }};
 }
 

@@ -212,6 +212,7 @@ asio::awaitable<void> Dispatcher::settle(const Claim& claim, const Order& order,
       }
       m.reward = redemptions::store_reward(*sealer_, order.id, *result.reward);
       m.provider_ref = result.provider_ref;
+      m.cost = result.cost;
       break;
     case Next::ask_status:
       m.due_in = wait;

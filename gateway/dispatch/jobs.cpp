@@ -104,6 +104,7 @@ boost::asio::awaitable<bool> finish(pg::Pool& db, const Claim& c, Status from, c
   outcome.failed_provider = m.failed_provider;
   if (!m.provider_ref.empty()) outcome.provider_ref = m.provider_ref;
   outcome.reward = m.reward;
+  outcome.cost = m.cost;
   if (failed) {
     outcome.failure_code = m.failure_code;
     outcome.failure_detail = m.reason;

@@ -67,6 +67,7 @@ struct Move {
   std::optional<std::string> failed_provider;    // a known failure there: never route this order to it again
   std::optional<redemptions::StoredReward> reward;  // issued
   std::string provider_ref;
+  std::optional<providers::Cost> cost;           // issued, as the provider reported it
   std::string failure_code;                      // failed
 };
 

@@ -48,7 +48,8 @@ const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dis
   "SELECT seq, id, status, account_id, sku, face_amount::text AS face_amount, face_currency, points, applied_rate::text AS applied_rate," \
   "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, provider_ref, attempts, failure_code,"  \
   "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at,"           \
-  "       reward_masked::text AS reward_masked, j.reason AS wait_reason, rgw_ts(j.due_at) AS next_attempt_at"                         \
+  "       reward_masked::text AS reward_masked, j.reason AS wait_reason, rgw_ts(j.due_at) AS next_attempt_at,"                        \
+  "       cost_amount::text AS cost_amount, cost_currency, cost_fee::text AS cost_fee, cost_discount::text AS cost_discount"            \
   " FROM redemptions LEFT JOIN dispatch_jobs j ON j.redemption_id = redemptions.id "
 
 const pg::Query select_redemption{"redemptions_select", RGW_REDEMPTION_COLUMNS "WHERE id = $1 AND program_id = $2"};
@@ -68,6 +69,17 @@ const pg::Query select_sealed_reward{"redemptions_sealed_reward",
 
 const pg::Query insert_reveal_audit{"redemptions_reveal_audit",
                                     "INSERT INTO reveal_audit (program_id, redemption_id, api_key_id, request_id, client_request_id) VALUES ($1, $2, $3, $4, $5)"};
+
+// The stored cost; the columns were written from parsed money, so they read back.
+std::optional<providers::Cost> cost_from(const pg::Row& r) {
+  const auto amount = r.optional_string("cost_amount"), currency = r.optional_string("cost_currency");
+  if (!amount || !currency) return std::nullopt;
+  auto in_currency = [&](const std::optional<std::string>& a) -> std::optional<fx::Money> {
+    if (!a) return std::nullopt;
+    return fx::Money::parse(*a, *currency).value();
+  };
+  return providers::Cost{fx::Money::parse(*amount, *currency).value(), in_currency(r.optional_string("cost_fee")), in_currency(r.optional_string("cost_discount"))};
+}
 
 Redemption redemption_from(const pg::Row& r) {
   return Redemption{std::string(r.text("id")),
@@ -90,7 +102,8 @@ Redemption redemption_from(const pg::Row& r) {
                        r.optional_string("issued_at"),
                        r.optional_string("reward_masked"),
                        r.optional_string("wait_reason"),
-                       r.optional_string("next_attempt_at")};
+                       r.optional_string("next_attempt_at"),
+                       cost_from(r)};
 }
 
 }  // namespace

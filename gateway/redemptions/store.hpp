@@ -12,6 +12,7 @@
 #include "gateway/idempotency/idempotency.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/pricing/quotes.hpp"
+#include "providers/provider.hpp"
 
 namespace rgw::redemptions {
 
@@ -71,6 +72,7 @@ struct Redemption {
   std::optional<std::string> issued_at;
   std::optional<std::string> reward_masked;  // JSON, once issued
   std::optional<std::string> wait_reason, next_attempt_at;  // why a non-final order waits, and until when
+  std::optional<providers::Cost> cost;                      // what the provider charged, once it said
 };
 
 boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const ProgramId& program, const RedemptionId& id);

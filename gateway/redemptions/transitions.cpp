@@ -19,7 +19,9 @@ const pg::Query move_order{
     "       failed_providers = CASE WHEN $5::text IS NULL THEN failed_providers ELSE array_append(failed_providers, $5::text) END,"
     "       provider_ref = coalesce($6, provider_ref), reward_sealed = coalesce($7, reward_sealed),"
     "       reward_key_id = coalesce($8, reward_key_id), reward_masked = coalesce($9::jsonb, reward_masked),"
-    "       issued_at = CASE WHEN $4 = 'issued' THEN now() ELSE issued_at END, failure_code = $10, failure_detail = $11"
+    "       issued_at = CASE WHEN $4 = 'issued' THEN now() ELSE issued_at END, failure_code = $10, failure_detail = $11,"
+    "       cost_amount = coalesce($12::numeric, cost_amount), cost_currency = coalesce($13, cost_currency),"
+    "       cost_fee = coalesce($14::numeric, cost_fee), cost_discount = coalesce($15::numeric, cost_discount)"
     " WHERE id = $1 AND status = $3 AND " RGW_LEASE_HELD
     " RETURNING program_id, account_id, sku, face_amount::text AS face_amount, face_currency, points, provider, attempts,"
     "           rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at"};
@@ -47,14 +49,20 @@ pg::Statement begin_call_statement(const Lease& lease, Status from, Status to, c
 
 pg::Statement move_statement(const Lease& lease, Status from, Status to, const Outcome& o) {
   require_move(from, to);
-  std::optional<std::string> sealed, key_id, masked;
+  std::optional<std::string> sealed, key_id, masked, cost, cost_currency, fee, discount;
+  if (o.cost) {
+    cost = o.cost->charged.amount_string();
+    cost_currency = std::string(o.cost->charged.currency().code());
+    if (o.cost->fee) fee = o.cost->fee->amount_string();
+    if (o.cost->discount) discount = o.cost->discount->amount_string();
+  }
   if (o.reward) {
     sealed = o.reward->sealed.blob;
     key_id = o.reward->sealed.key_id;
     masked = o.reward->masked_json;
   }
   return pg::statement(move_order, lease.redemption_id, lease.token, status_name(from), status_name(to), o.failed_provider, o.provider_ref,
-                       sealed, key_id, masked, o.failure_code, o.failure_detail);
+                       sealed, key_id, masked, o.failure_code, o.failure_detail, cost, cost_currency, fee, discount);
 }
 
 pg::Statement hold_statement(const Lease& lease) {

@@ -34,6 +34,7 @@ struct Outcome {
   std::optional<std::string> failed_provider;  // a known failure there: never route this order to it again
   std::optional<std::string> provider_ref;     // the provider's order id, once it said one
   std::optional<StoredReward> reward;          // issued
+  std::optional<providers::Cost> cost;         // issued, when the provider said what it charged
   std::optional<std::string> failure_code, failure_detail;  // failed
 };
 // Returns the order's row for the webhook event (program, account, sku, face, points, provider, attempts,

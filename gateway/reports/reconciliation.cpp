@@ -13,9 +13,9 @@ using nlohmann::json;
 // Per statement line ($3 line numbers, $4 provider refs, $5 order ids): the order at provider $2 it names, if any.
 const pg::Query match_lines{
     "reconcile_match_lines",
-    "SELECT s.line, o.id, o.face_amount::text AS face_amount, o.face_currency, o.status"
+    "SELECT s.line, o.id, o.face_amount::text AS face_amount, o.face_currency, o.status, o.cost_amount::text AS cost_amount, o.cost_currency"
     " FROM unnest($3::int[], $4::text[], $5::text[]) AS s(line, provider_ref, order_id) LEFT JOIN LATERAL ("
-    "     SELECT r.id, r.face_amount, r.face_currency, r.status FROM redemptions r"
+    "     SELECT r.id, r.face_amount, r.face_currency, r.status, r.cost_amount, r.cost_currency FROM redemptions r"
     "     WHERE r.program_id = $1 AND r.provider = $2"
     "       AND ((s.provider_ref <> '' AND r.provider_ref = s.provider_ref) OR r.id = s.order_id OR r.provider_key = s.order_id)"
     "     ORDER BY r.seq LIMIT 1) o ON true"
@@ -51,6 +51,13 @@ const pg::Query list_reconciliation_rows{
 #undef RGW_RECONCILIATION_COLUMNS
 
 
+
+// What the provider charged for the matched order, as it told us when it issued it.
+std::optional<fx::Money> charged_here(const pg::Row& row) {
+  const auto amount = row.optional_string("cost_amount"), currency = row.optional_string("cost_currency");
+  if (!amount || !currency) return std::nullopt;
+  return fx::Money::parse(*amount, *currency).value();
+}
 
 json period_json(const std::optional<std::string>& from, const std::optional<std::string>& to) {
   if (!from || !to) return nullptr;
@@ -101,6 +108,8 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
         mismatch("currency", here.currency().code(), line.amount.currency().code());
       } else if (here.amount() != line.amount.amount()) {
         mismatch("amount", money_json(here), there_amount);
+      } else if (const auto cost = charged_here(row); line.charged && cost && *cost != *line.charged) {
+        mismatch("charged", money_json(*cost), money_json(*line.charged));  // compared where both sides know it
       } else {
         ++matched;
       }

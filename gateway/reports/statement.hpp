@@ -11,14 +11,17 @@
 
 namespace rgw::reports {
 
-// The header row a statement must start with (docs/finance.md).
+// The header row a statement must start with (docs/finance.md); with the two optional columns after it, each
+// line may also say what the provider charged for the order.
 inline constexpr const char* statement_header = "provider_ref,order_id,amount,currency,issued_at";
+inline constexpr const char* charged_columns = "charged_amount,charged_currency";
 
 struct StatementLine {
   int line = 0;
   std::string provider_ref, order_id;  // at least one of them
   fx::Money amount;
   std::chrono::sys_seconds issued_at;
+  std::optional<fx::Money> charged;  // what the provider charged, when the statement says
 };
 
 struct BadRow {

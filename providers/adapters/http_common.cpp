@@ -3,6 +3,10 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/system/system_error.hpp>
+#include <cctype>
+#include <date/date.h>
+
+#include "gateway/core/format.hpp"
 
 namespace rgw::providers::adapters {
 namespace {
@@ -39,14 +43,25 @@ boost::asio::awaitable<Exchange> exchange(Connection& connection, std::string_vi
   }
 }
 
-Result unknown(std::string detail) { return Result{Outcome::unknown, std::nullopt, "", std::move(detail), std::nullopt}; }
+Result unknown(std::string detail) { return Result::answer(Outcome::unknown, std::move(detail)); }
 
 Result retryable(std::string detail, std::optional<std::chrono::milliseconds> wait) {
-  return Result{Outcome::retryable, std::nullopt, "", std::move(detail), wait};
+  auto r = Result::answer(Outcome::retryable, std::move(detail));
+  r.retry_after = wait;
+  return r;
 }
 
-Result rejected(std::string detail, std::string provider_ref) {
-  return Result{Outcome::rejected, std::nullopt, std::move(provider_ref), std::move(detail), std::nullopt};
+Result rejected(std::string detail, std::string provider_ref) { return Result::answer(Outcome::rejected, std::move(detail), std::move(provider_ref)); }
+
+Result pending(std::string detail, std::string provider_ref) { return Result::answer(Outcome::pending, std::move(detail), std::move(provider_ref)); }
+
+Result issued(Reward reward, std::string provider_ref, std::optional<Cost> cost) {
+  Result r;
+  r.outcome = Outcome::issued;
+  r.reward = std::move(reward);
+  r.provider_ref = std::move(provider_ref);
+  r.cost = std::move(cost);
+  return r;
 }
 
 std::optional<std::chrono::milliseconds> retry_after(const http::ClientReply& reply) {
@@ -66,48 +81,91 @@ std::optional<std::string> text_field(const nlohmann::json& object, const char* 
   return it->get<std::string>();
 }
 
-std::optional<Result> unless_created(const http::ClientReply& reply) {
-  if (reply.status == 200 || reply.status == 201) return std::nullopt;
-  if (reply.status == 429) return retryable("rate limited (429)", retry_after(reply));
-  if (reply.status == 400 || reply.status == 404 || reply.status == 422)
-    return rejected("refused: HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));
-  return unknown("HTTP " + std::to_string(reply.status) + " after the request was sent");
+std::optional<fx::Money> money(const nlohmann::json& amount, const nlohmann::json& currency) {
+  if (!currency.is_string() || !(amount.is_number() || amount.is_string())) return std::nullopt;
+  const auto text = amount.is_string() ? amount.get<std::string>() : amount.dump();
+  auto parsed = fx::Money::parse(text, currency.get<std::string>());
+  if (!parsed) return std::nullopt;
+  return *parsed;
 }
 
-boost::asio::awaitable<Result> place_order(Connection& connection, const http::Url& url, std::string body, const char* object_key,
-                                           Result (*read)(const nlohmann::json&)) {
+std::optional<fx::Money> add(const std::optional<fx::Money>& a, const std::optional<fx::Money>& b) {
+  if (!a || !b) return a ? a : b;
+  if (a->currency() != b->currency()) return std::nullopt;
+  // Both are at the currency's minor units, so their units add.
+  const auto sum = fx::Decimal::from_units(a->amount().units() + b->amount().units(), a->amount().scale());
+  if (!sum) return std::nullopt;
+  return fx::Money::round(*sum, a->currency()).value();
+}
+
+nlohmann::json number(const fx::Money& money) { return nlohmann::json::parse(money.amount_string()); }
+
+std::optional<std::chrono::sys_seconds> timestamp(const nlohmann::json& text) {
+  if (!text.is_string()) return std::nullopt;
+  auto value = text.get<std::string>();
+  if (value.size() == 19 && value[10] == ' ') value = value.substr(0, 10) + 'T' + value.substr(11) + 'Z';  // zone-less: UTC
+  const auto at = parse_rfc3339(value);
+  if (!at) return std::nullopt;
+  return std::chrono::floor<std::chrono::seconds>(*at);
+}
+
+std::string iso8601(std::chrono::sys_seconds at) { return date::format("%FT%TZ", at); }
+
+std::string query_encoded(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+boost::asio::awaitable<JsonAnswer> get_json(Connection& connection, const http::Url& url) {
+  auto answer = co_await exchange(connection, "GET", url);
+  if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("query failed: " + failed->detail);
+  const auto& reply = std::get<http::ClientReply>(answer);
+  if (reply.status < 200 || reply.status > 299) co_return unknown("query: HTTP " + std::to_string(reply.status));
+  auto doc = nlohmann::json::parse(reply.body, nullptr, false);
+  if (doc.is_discarded()) co_return unknown("query: an answer that is not JSON");
+  co_return doc;
+}
+
+boost::asio::awaitable<JsonAnswer> first_listed(Connection& connection, const http::Url& url, const char* collection) {
+  auto answer = co_await get_json(connection, url);
+  if (std::holds_alternative<Result>(answer)) co_return answer;
+  const auto list = std::get<nlohmann::json>(answer).value(collection, nlohmann::json());
+  if (!list.is_array()) co_return unknown(std::string("status query: no '") + collection + "' list in the answer");
+  if (list.empty()) co_return retryable("nothing under this reference at the provider");
+  co_return list[0];
+}
+
+std::string error_text(const nlohmann::json& error, const char* message_key, const char* code_key) {
+  auto text = text_field(error, message_key).value_or("");
+  if (auto code = text_field(error, code_key)) text += " (" + *code + ")";
+  return text;
+}
+
+boost::asio::awaitable<JsonAnswer> post_order(Connection& connection, const http::Url& url, std::string body,
+                                              std::string (*message)(const nlohmann::json& error)) {
   auto answer = co_await exchange(connection, "POST", url, std::move(body));
   if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
   const auto& reply = std::get<http::ClientReply>(answer);
-  if (auto refused = unless_created(reply)) co_return std::move(*refused);
   const auto doc = nlohmann::json::parse(reply.body, nullptr, false);
-  const auto* created = &doc;
-  if (object_key) created = doc.is_object() && doc.contains(object_key) ? &doc[object_key] : nullptr;
-  if (!created || !created->is_object()) co_return unknown("an answer that is not the expected JSON");
-  co_return read(*created);
-}
-
-boost::asio::awaitable<Result> look_up(Connection& connection, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&)) {
-  auto answer = co_await exchange(connection, "GET", url);
-  if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("status query failed: " + failed->detail);
-  const auto& reply = std::get<http::ClientReply>(answer);
-  if (reply.status != 200) co_return unknown("status query: HTTP " + std::to_string(reply.status));
-  const auto found = nlohmann::json::parse(reply.body, nullptr, false);
-  if (!found.is_object() || !found.contains(collection) || !found[collection].is_array()) co_return unknown("status query: not the expected JSON");
-  if (found[collection].empty()) co_return retryable("nothing under this key at the provider");
-  co_return read(found[collection][0]);
-}
-
-boost::asio::awaitable<std::optional<fx::Money>> read_balance(Connection& connection, const http::Url& url, const char* object_key, const char* amount,
-                                                              const char* currency) {
-  auto answer = co_await exchange(connection, "GET", url);
-  const auto* reply = std::get_if<http::ClientReply>(&answer);
-  if (!reply || reply->status != 200) co_return std::nullopt;
-  const auto doc = nlohmann::json::parse(reply->body, nullptr, false);
-  const auto source = object_key && doc.is_object() ? doc.value(object_key, nlohmann::json::object()) : doc;
-  auto money = fx::Money::parse(text_field(source, amount).value_or(""), text_field(source, currency).value_or(""));
-  if (!money) co_return std::nullopt;
-  co_return *money;
+  const auto says = [&] { return doc.is_discarded() ? reply.body.substr(0, 200) : message(doc).substr(0, 200); };
+  if (reply.status == 200 || reply.status == 201) {
+    if (!doc.is_object()) co_return unknown("an answer that is not the expected JSON");
+    co_return doc;
+  }
+  if (reply.status == 429) co_return retryable("rate limited (429)", retry_after(reply));
+  if (reply.status == 402) co_return retryable("insufficient funds at the provider (402): " + says());
+  if (reply.status == 400 || reply.status == 404 || reply.status == 422) co_return rejected("refused: HTTP " + std::to_string(reply.status) + ": " + says());
+  co_return unknown("HTTP " + std::to_string(reply.status) + " after the request was sent: " + says());
 }
 
 http::Url HttpTarget::at(const std::string& path) const {

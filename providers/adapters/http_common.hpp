@@ -30,27 +30,43 @@ boost::asio::awaitable<Exchange> exchange(Connection& connection, std::string_vi
 Result unknown(std::string detail);
 Result retryable(std::string detail, std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
 Result rejected(std::string detail, std::string provider_ref = {});
+Result pending(std::string detail, std::string provider_ref);
+Result issued(Reward reward, std::string provider_ref, std::optional<Cost> cost);
 std::optional<std::chrono::milliseconds> retry_after(const http::ClientReply& reply);
 std::optional<std::string> text_field(const nlohmann::json& object, const char* key);
-// A balance read from `url` as money in two text fields of `object_key`'s object (or of the answer itself when
-// object_key is null); nullopt for any failure.
-boost::asio::awaitable<std::optional<fx::Money>> read_balance(Connection& connection, const http::Url& url, const char* object_key, const char* amount,
-                                                              const char* currency);
 
-// What an answer to an order POST means when it is no success: 429 retryable (with its Retry-After), 400/404/422
-// rejected, any other status but 200/201 unknown (the order may exist: a 5xx, or a 409 for a key used with
-// another payload). nullopt for 200/201: read the body.
-std::optional<Result> unless_created(const http::ClientReply& reply);
+// Money from a JSON amount — a number, as most of these APIs send it, or a decimal string — and a currency code.
+// A number is read from its shortest round-trip text, which is the decimal the provider wrote ("10.1", never
+// 10.0999…); an amount with more decimals than the currency has is nullopt, never rounded.
+std::optional<fx::Money> money(const nlohmann::json& amount, const nlohmann::json& currency);
+// a + b, either of which may be missing (then the other); nullopt when both are, or their currencies differ.
+std::optional<fx::Money> add(const std::optional<fx::Money>& a, const std::optional<fx::Money>& b);
+// A face value as the JSON number these APIs expect, printing exactly as its decimal.
+nlohmann::json number(const fx::Money& money);
+// A provider's timestamp: ISO 8601 with a zone ("2026-12-01T10:00:00.123Z", "…+03:00") or, zone-less, UTC
+// ("2026-12-01 10:00:00"); nullopt when it is neither.
+std::optional<std::chrono::sys_seconds> timestamp(const nlohmann::json& text);
+// ISO 8601 in UTC to the second, as query parameters take it.
+std::string iso8601(std::chrono::sys_seconds at);
+// `text` percent-encoded for a query string (RFC 3986 unreserved characters kept).
+std::string query_encoded(std::string_view text);
 
-// POSTs an order (or credit) to `url` and reads the created object — the answer itself, or its `object_key`
-// member when that is not null — as `read` says; a failed exchange, a status that is no success (unless_created)
-// or an answer without that object is the Result instead.
-boost::asio::awaitable<Result> place_order(Connection& connection, const http::Url& url, std::string body, const char* object_key,
-                                           Result (*read)(const nlohmann::json&));
+// A JSON answer to GET `url` (any 2xx), or what failing to get one means for a status question: `unknown`.
+using JsonAnswer = std::variant<nlohmann::json, Result>;
+boost::asio::awaitable<JsonAnswer> get_json(Connection& connection, const http::Url& url);
 
-// Looks the key up at `url`, whose answer is {"<collection>": [item]}: the first item as `read` says; retryable
-// when there is none (nothing under the key, so issuing again with it is safe); unknown when the question failed.
-boost::asio::awaitable<Result> look_up(Connection& connection, const http::Url& url, const char* collection, Result (*read)(const nlohmann::json&));
+// The first item of the `collection` array that GET `url` answers (a look-up by our reference): `retryable` when
+// the list is empty (nothing under the key, so issuing again with it is safe), `unknown` when the question failed.
+boost::asio::awaitable<JsonAnswer> first_listed(Connection& connection, const http::Url& url, const char* collection);
+// An error body's text: its `message_key` field, with its `code_key` field in parentheses when there is one.
+std::string error_text(const nlohmann::json& error, const char* message_key, const char* code_key);
+
+// POSTs an order and returns the provider's JSON answer when it made (or replayed) one — 200 or 201 — or the
+// Result a refusal means: 429 retryable (with its Retry-After), 402 retryable (funds; nothing made), 400/404/422
+// rejected with the provider's own words (`message` reads them from its error body), anything else unknown (the
+// order may exist: a 5xx, or a 409 for a key used with another payload).
+boost::asio::awaitable<JsonAnswer> post_order(Connection& connection, const http::Url& url, std::string body,
+                                              std::string (*message)(const nlohmann::json& error));
 
 // base_url (required), ca_file, auth (credentials.hpp); timeouts from the provider's limits.
 struct HttpTarget {

@@ -8,13 +8,15 @@ namespace {
 using nlohmann::json;
 using namespace adapters;
 
+std::string error_message(const json& error) { return text_field(error, "error").value_or(""); }
+
 Result from_credit(const json& credit) {
   const auto state = text_field(credit, "state").value_or("");
   const auto id = text_field(credit, "id");
   if (state == "rejected") return rejected("billing rejected the credit", id.value_or(""));
-  if (state == "pending") return Result{Outcome::pending, std::nullopt, id.value_or(""), "credit pending in billing", std::nullopt};
+  if (state == "pending") return pending("credit pending in billing", id.value_or(""));
   if (state != "applied" || !id) return unknown("unknown credit state '" + state.substr(0, 40) + "'");
-  return Result{Outcome::issued, Reward{Secret(*id), std::nullopt, std::nullopt, std::nullopt, std::nullopt}, *id, "", std::nullopt};
+  return issued(Reward{Secret(*id), std::nullopt, std::nullopt, std::nullopt, std::nullopt}, *id, std::nullopt);  // internal: no cost
 }
 
 class ServiceCreditProvider final : public HttpProvider {
@@ -30,11 +32,17 @@ class ServiceCreditProvider final : public HttpProvider {
                        {"plan", r.provider_sku},
                        {"amount", r.face.amount_string()},
                        {"currency", std::string(r.face.currency().code())}};
-    co_return co_await place_order(connection_, target_.at("/credits"), body.dump(), "credit", from_credit);
+    auto answer = co_await post_order(connection_, target_.at("/credits"), body.dump(), error_message);
+    if (auto* result = std::get_if<Result>(&answer)) co_return std::move(*result);
+    const auto credit = std::get<json>(answer).value("credit", json());
+    if (!credit.is_object()) co_return unknown("an answer without the credit");
+    co_return from_credit(credit);
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    co_return co_await look_up(connection_, target_.at("/credits?idempotency_key=" + r.idempotency_key), "credits", from_credit);  // keys are URL-safe
+    auto found = co_await first_listed(connection_, target_.at("/credits?idempotency_key=" + query_encoded(r.idempotency_key)), "credits");
+    if (auto* failed = std::get_if<Result>(&found)) co_return std::move(*failed);
+    co_return from_credit(std::get<json>(found));
   }
 
   // Internal billing has no funding balance.

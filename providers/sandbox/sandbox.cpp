@@ -100,6 +100,10 @@ Result issued_result(const std::string& key, const nlohmann::json& record) {
   reward.expires_on = date;
   auto issued = Result::answer(Outcome::issued, "", "sbx-" + key);
   issued.reward = std::move(reward);
+  // The sandbox charges the face value, no fee: "12.50 EUR" as recorded.
+  const auto face = record.at("face").get<std::string>();
+  if (auto charged = fx::Money::parse(face.substr(0, face.find(' ')), face.substr(face.find(' ') + 1)))
+    issued.cost = Cost{*charged, std::nullopt, std::nullopt};
   return issued;
 }
 

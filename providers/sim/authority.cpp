@@ -1,6 +1,7 @@
 #include "providers/sim/authority.hpp"
 
 #include "gateway/net/client.hpp"
+#include "providers/sim/form.hpp"
 
 #include <random>
 
@@ -10,30 +11,6 @@ namespace {
 using nlohmann::json;
 
 http::Response answer(http::Status status, const json& body) { return http::make_response(status, body.dump(), "application/json"); }
-
-int hex_value(char c) { return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::toupper(static_cast<unsigned char>(c)) - 'A' + 10; }
-
-// application/x-www-form-urlencoded → fields.
-std::map<std::string, std::string> form_fields(std::string_view body) {
-  std::map<std::string, std::string> out;
-  auto decode = [](std::string_view s) {
-    std::string d;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') d += ' ';
-      else if (s[i] == '%' && i + 2 < s.size()) d += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])), i += 2;
-      else d += s[i];
-    }
-    return d;
-  };
-  while (!body.empty()) {
-    const auto amp = body.find('&');
-    const auto pair = body.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (eq != std::string_view::npos) out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 #pragma once
 // The simulator's side of authentication: what each provider API demands (nothing until told), and an OAuth2
 // token endpoint whose tokens expire and can be revoked early.
-//   POST /admin/{raas|orders|billing}/auth  one of {"basic": {"username", "password"}}, {"bearer": "TOKEN"},
+//   POST /admin/{tango|tremendous|reloadly|billing}/auth  one of {"basic": {"username", "password"}}, {"bearer": "TOKEN"},
 //        {"api_key": {"header", "key"}}, {"oauth2": {"client_id", "client_secret", "audience"?}}, {} (none)
 //   POST /oauth/token        client credentials, as a form (RFC 6749) or JSON: {"access_token", "token_type",
 //                            "expires_in"}; wrong client → 401 {"error": "invalid_client"}

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include "providers/sim/form.hpp"
+
 namespace rgw::sim {
 
 namespace asio = boost::asio;
@@ -13,21 +15,6 @@ using nlohmann::json;
 using verb = boost::beast::http::verb;
 
 namespace {
-
-http::Response reply(http::Status status, const json& body) { return http::make_response(status, body.dump(), "application/json"); }
-
-std::string query_value(std::string_view target, std::string_view name) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return "";
-  auto rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    if (pair.substr(0, pair.find('=')) == name && pair.find('=') != std::string_view::npos) return std::string(pair.substr(pair.find('=') + 1));
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-  }
-  return "";
-}
 
 asio::awaitable<void> wait(std::chrono::steady_clock::duration d) {
   asio::steady_timer timer(co_await asio::this_coro::executor, d);
@@ -42,170 +29,120 @@ asio::awaitable<void> trickle(std::string body, http::BodySink& sink) {
   }
 }
 
-long cents(const std::string& amount) {
-  const auto dot = amount.find('.');
-  const long whole = std::stol(amount.substr(0, dot));
-  const long frac = dot == std::string::npos ? 0 : std::stol((amount.substr(dot + 1) + "00").substr(0, 2));
-  return whole * 100 + frac;
-}
+// bps basis points of `cents`, rounded half up to the cent.
+long share(long cents, long bps) { return (cents * bps + 5'000) / 10'000; }
 
 }  // namespace
 
-OrderApi::OrderApi(Dialect dialect, Authority& authority)
-    : dialect_(dialect),
-      authority_(authority),
-      name_(dialect == Dialect::raas ? "raas" : dialect == Dialect::orders ? "orders" : "billing"),
-      prefix_(dialect == Dialect::raas ? "/raas/" : dialect == Dialect::orders ? "/orders-api/" : "/billing/"),
-      collection_(dialect == Dialect::credits ? "credits" : "orders"),
-      ref_field_(dialect == Dialect::raas ? "externalRefID" : dialect == Dialect::orders ? "external_id" : "idempotency_key") {}
+OrderApi::OrderApi(std::unique_ptr<Dialect> dialect, Authority& authority) : dialect_(std::move(dialect)), authority_(authority) {}
 
 asio::awaitable<std::optional<http::Reply>> OrderApi::handle(const http::Request& request) {
   const std::string_view target(request.target().data(), request.target().size());
-  if (target == "/admin/" + name_ + "/auth" && request.method() == verb::post)
-    co_return authority_.configure(name_, json::parse(request.body(), nullptr, false));
-  if (target.starts_with("/admin/" + name_)) co_return admin(request);
-  if (!target.starts_with(prefix_)) co_return std::nullopt;
-  if (!authority_.allows(name_, request)) co_return unauthorized();
+  const auto admin_path = "/admin/" + dialect_->name();
+  if (target == admin_path + "/auth" && request.method() == verb::post)
+    co_return authority_.configure(dialect_->name(), json::parse(request.body(), nullptr, false));
+  if (target == admin_path || target.starts_with(admin_path + "/")) co_return admin(request);
+  const auto prefix = dialect_->prefix();
+  if (!target.starts_with(prefix)) co_return std::nullopt;
+  if (!authority_.allows(dialect_->name(), request)) co_return dialect_->error(http::Status::unauthorized, "Full authentication is required to access this resource");
   if (latency_ms_) {
     const auto delay = std::chrono::microseconds(static_cast<long>((*latency_ms_)(random_) * 1000));
     co_await wait(delay);
   }
-  if (target == prefix_ + collection_ && request.method() == verb::post) co_return co_await create(request);
-  co_return co_await serve(request);
+  const auto path = target.substr(0, target.find('?'));
+  if (path == dialect_->orders_path() && request.method() == verb::post) co_return co_await create(request);
+  if (request.method() == verb::get)
+    if (auto answer = dialect_->get(path.substr(prefix.size()), query_of(target), Book{orders_, balance_cents_, page_size_})) co_return std::move(*answer);
+  co_return dialect_->error(http::Status::not_found, "no such endpoint");
 }
 
-asio::awaitable<http::Response> OrderApi::serve(const http::Request& request) {
-  const std::string_view target(request.target().data(), request.target().size());
-  const auto orders_path = prefix_ + collection_;
-  if (target.starts_with(orders_path + "?") && request.method() == verb::get) {
-    json found = json::array();
-    if (auto it = orders_.find(query_value(target, ref_field_)); it != orders_.end()) found.push_back(settled(it->second));
-    co_return reply(http::Status::ok, {{collection_, found}});
-  }
-  if (target.starts_with(prefix_ + "accounts/") || target == prefix_ + "funding") {
-    char balance[32];
-    std::snprintf(balance, sizeof balance, "%ld.%02ld", balance_cents_ / 100, balance_cents_ % 100);
-    if (dialect_ == Dialect::raas) co_return reply(http::Status::ok, {{"currentBalance", balance}, {"currencyCode", "EUR"}});
-    co_return reply(http::Status::ok, {{"funding_source", {{"available", balance}, {"currency_code", "EUR"}}}});
-  }
-  co_return reply(http::Status::not_found, {{"errors", {{{"message", "no such endpoint"}}}}});
-}
-
-// An order as lookups (and replays) see it: complete — only the creating POST's answer may show it pending.
-json OrderApi::settled(json order) const {
-  if (dialect_ == Dialect::raas) {
-    order["status"] = "COMPLETE";
-  } else if (dialect_ == Dialect::credits) {
-    order["state"] = "applied";
-  } else {
-    order["status"] = "EXECUTED";
-    order["rewards"][0]["delivery"]["status"] = "SUCCEEDED";
-  }
-  return order;
-}
-
-json& OrderApi::make(const std::string& ref, const json& body, bool pending) {
-  auto& order = orders_[ref];
-  payloads_[ref] = body;
-  ++created_[ref];
-  const auto n = std::to_string(created_.size());
-  const auto code = name_ + "-" + n + "-" + ref.substr(ref.size() > 6 ? ref.size() - 6 : 0);
-  if (dialect_ == Dialect::raas) {
-    balance_cents_ -= cents(body.at("amount").get<std::string>());
-    order = {{"referenceOrderID", "RA-" + n},
-             {"externalRefID", ref},
-             {"status", pending ? "PENDING" : "COMPLETE"},
-             {"reward", {{"credentials", {{"code", code}, {"pin", "0" + n}, {"url", "https://raas.example/claim/" + n}}}}}};
-  } else if (dialect_ == Dialect::credits) {
-    order = {{"id", "CR-" + n}, {"idempotency_key", ref}, {"state", pending ? "pending" : "applied"}};
-  } else {
-    balance_cents_ -= cents(body.at("reward").at("value").at("denomination").get<std::string>());
-    order = {{"id", "OR-" + n},
-             {"external_id", ref},
-             {"status", pending ? "PENDING_APPROVAL" : "EXECUTED"},
-             {"rewards", {{{"id", code}, {"delivery", {{"status", pending ? "PENDING" : "SUCCEEDED"}, {"link", "https://orders.example/r/" + n}}}}}}};
-  }
+SimOrder& OrderApi::make(const Dialect::Wanted& wanted, const json& body) {
+  auto& order = orders_[wanted.ref];
+  ++created_[wanted.ref];
+  order = SimOrder{++made_, wanted.ref, wanted.sku, wanted.currency, wanted.face, share(wanted.face, fee_bps_), share(wanted.face, discount_bps_),
+                   std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()), body};
+  balance_cents_ -= order.charged();
   return order;
 }
 
 asio::awaitable<http::Reply> OrderApi::create(const http::Request& request) {
   const auto body = json::parse(request.body(), nullptr, false);
-  const bool shaped = body.is_object() && body.contains(ref_field_) && body[ref_field_].is_string() &&
-                      (dialect_ == Dialect::orders ? body.contains("reward") && body["reward"].is_object() && body["reward"].contains("value")
-                                                   : body.contains("amount") && body["amount"].is_string());
-  if (!shaped) co_return reply(http::Status::bad_request, {{"errors", {{{"message", ref_field_ + " and an amount are required"}}}}});
+  const auto wanted = body.is_object() ? dialect_->wanted(body) : std::nullopt;
+  if (!wanted) co_return dialect_->error(http::Status::bad_request, "the order's reference, product and amount are required");
   const auto now = std::chrono::steady_clock::now();
   while (!recent_posts_.empty() && recent_posts_.front() < now - std::chrono::seconds(1)) recent_posts_.pop_front();
   if (rate_per_s_ > 0 && static_cast<int>(recent_posts_.size()) >= rate_per_s_) {
-    auto r = reply(http::Status::too_many_requests, {{"errors", {{{"message", "rate limit exceeded"}}}}});
+    auto r = dialect_->error(http::Status::too_many_requests, "rate limit exceeded");
     r.set(boost::beast::http::field::retry_after, "1");
     co_return r;
   }
   recent_posts_.push_back(now);
-  const std::string ref = body[ref_field_];
-  const auto wrap = [this](const json& order) {
-    if (dialect_ == Dialect::orders) return json{{"order", order}};
-    if (dialect_ == Dialect::credits) return json{{"credit", order}};
-    return order;
-  };
-  // A replay of the reference answers the original order, whatever mode is set; with another payload the
-  // orders dialect refuses it.
-  if (auto it = orders_.find(ref); it != orders_.end()) {
-    if (dialect_ == Dialect::orders && payloads_[ref] != body)
-      co_return reply(http::Status::conflict, {{"errors", {{"message", "external_id was used with a different payload"}}}});
-    co_return reply(http::Status::ok, wrap(settled(it->second)));
-  }
+  // A replay of the reference is answered from the original order, whatever mode is set.
+  if (auto it = orders_.find(wanted->ref); it != orders_.end()) co_return dialect_->created(it->second, Shown::settled, true);
 
   std::string mode = "ok";
   if (times_ != 0) {
     mode = mode_;
     if (times_ > 0) --times_;
   }
-  if (mode == "refuse") co_return reply(http::Status::bad_request, {{"errors", {{{"message", "utid is not orderable"}}}}});
-  if (mode == "error500") co_return reply(http::Status::internal_server_error, {{"errors", {{{"message", "internal error"}}}}});
+  if (mode == "refuse") co_return dialect_->error(http::Status::bad_request, "the product is not orderable");
+  if (mode == "no_funds") co_return dialect_->error(http::Status::payment_required, "insufficient funds in the account");
+  if (mode == "error500") co_return dialect_->error(http::Status::internal_server_error, "internal error");
   if (mode == "rate429") {
-    auto r = reply(http::Status::too_many_requests, {{"errors", {{{"message", "slow down"}}}}});
+    auto r = dialect_->error(http::Status::too_many_requests, "slow down");
     r.set(boost::beast::http::field::retry_after, "1");
     co_return r;
   }
   if (mode == "timeout") {
     co_await wait(std::chrono::seconds(30));
-    co_return reply(http::Status::gateway_timeout, json::object());
+    co_return json_response(http::Status::gateway_timeout, json::object());
   }
-  const auto& made = make(ref, body, mode == "pending");
-  if (mode == "error503") co_return reply(http::Status::service_unavailable, {{"errors", {{{"message", "try later"}}}}});
+  const auto& made = make(*wanted, body);
+  if (mode == "error503") co_return dialect_->error(http::Status::service_unavailable, "try later");
   if (mode == "lost") {
     co_await wait(std::chrono::seconds(30));
-    co_return reply(http::Status::gateway_timeout, json::object());
+    co_return json_response(http::Status::gateway_timeout, json::object());
   }
+  const auto shown = mode == "pending" ? Shown::pending : mode == "unknown_status" ? Shown::strange : Shown::settled;
+  auto answer = dialect_->created(made, shown, false);
   if (mode == "slow_body") {
-    auto text = wrap(made).dump();
-    co_return http::Reply(reply(http::Status::created, json::object()), [text](http::BodySink& sink) { return trickle(text, sink); });
+    auto text = answer.body();
+    co_return http::Reply(json_response(answer.result(), json::object()), [text](http::BodySink& sink) { return trickle(text, sink); });
   }
-  if (mode == "malformed") co_return http::make_response(http::Status::created, wrap(made).dump().substr(0, 25), "application/json");
-  if (mode == "unknown_status") {
-    auto shown = made;
-    shown[dialect_ == Dialect::credits ? "state" : "status"] = "IN_REVIEW";
-    co_return reply(http::Status::created, wrap(shown));
+  if (mode == "malformed") {
+    answer.body().resize(std::min<std::size_t>(answer.body().size(), 25));
+    answer.prepare_payload();
   }
-  co_return reply(http::Status::created, wrap(made));
-}
-
-// 401 as each dialect's public API words it.
-http::Response OrderApi::unauthorized() const {
-  json body;
-  if (dialect_ == Dialect::raas) body = {{"httpCode", 401}, {"httpPhrase", "Unauthorized"}, {"message", "Full authentication is required to access this resource"}};
-  else if (dialect_ == Dialect::orders) body = {{"errors", {{"message", "Unauthorized"}, {"payload", json::object()}}}};
-  else body = {{"error", "unauthorized"}};
-  return reply(http::Status::unauthorized, body);
+  co_return answer;
 }
 
 http::Response OrderApi::admin(const http::Request& request) {
   const std::string_view target(request.target().data(), request.target().size());
-  if (target == "/admin/" + name_ + "/issued") return reply(http::Status::ok, json(created_));
+  const auto base = "/admin/" + dialect_->name();
+  if (target == base + "/issued") return json_response(http::Status::ok, json(created_));
+  if (target == base + "/charged") {
+    json charged = json::object();
+    for (const auto& [ref, order] : orders_) charged[ref] = cents_text(order.charged());
+    return json_response(http::Status::ok, charged);
+  }
   const auto body = json::parse(request.body(), nullptr, false);
-  if (request.method() != verb::post || !body.is_object()) return reply(http::Status::bad_request, {{"error", "POST a JSON object"}});
+  if (request.method() != verb::post || !body.is_object()) return json_response(http::Status::bad_request, {{"error", "POST a JSON object"}});
+  if (target == base + "/orders") {
+    const auto amount = body.value("amount", "");
+    const auto dot = amount.find('.');
+    if (!body.value("ref", json()).is_string() || amount.empty()) return json_response(http::Status::bad_request, {{"error", "ref and amount are required"}});
+    const long cents = std::stol(amount.substr(0, dot)) * 100 + (dot == std::string::npos ? 0 : std::stol((amount.substr(dot + 1) + "00").substr(0, 2)));
+    const auto& made = make({body["ref"], body.value("sku", "SIM"), body.value("currency", "EUR"), cents}, body);
+    return json_response(http::Status::created, {{"ref", made.ref}, {"n", made.n}});
+  }
+  if (target == base + "/forget") {
+    const auto erased = orders_.erase(body.value("ref", ""));
+    return json_response(erased ? http::Status::ok : http::Status::not_found, {{"forgotten", erased}});
+  }
   if (body.contains("rate_per_s")) rate_per_s_ = body["rate_per_s"].get<int>();
+  if (body.contains("fee_bps")) fee_bps_ = body["fee_bps"].get<long>();
+  if (body.contains("discount_bps")) discount_bps_ = body["discount_bps"].get<long>();
+  if (body.contains("page_size")) page_size_ = std::max<std::size_t>(body["page_size"].get<std::size_t>(), 1);
   if (body.contains("latency_ms")) {
     const auto& l = body["latency_ms"];
     const double p50 = l.is_object() ? l.value("p50", 0.0) : 0.0;
@@ -216,14 +153,14 @@ http::Response OrderApi::admin(const http::Request& request) {
   }
   if (body.contains("mode")) {
     // A misspelt mode must not quietly act as "ok": a test injecting it would prove nothing.
-    static const std::set<std::string> modes{"ok",   "refuse",    "error500",       "error503", "rate429",  "timeout",
-                                             "lost", "malformed", "unknown_status", "pending",  "slow_body"};
+    static const std::set<std::string> modes{"ok",   "refuse",    "error500",       "error503", "rate429",   "timeout",
+                                             "lost", "malformed", "unknown_status", "pending",  "slow_body", "no_funds"};
     if (!body["mode"].is_string() || !modes.contains(body["mode"].get<std::string>()))
-      return reply(http::Status::bad_request, {{"error", "unknown mode"}, {"modes", modes}});
+      return json_response(http::Status::bad_request, {{"error", "unknown mode"}, {"modes", modes}});
     mode_ = body["mode"].get<std::string>();
     times_ = body.value("times", 1);
   }
-  return reply(http::Status::ok, {{"mode", mode_}, {"times", times_}, {"rate_per_s", rate_per_s_}});
+  return json_response(http::Status::ok, {{"mode", mode_}, {"times", times_}, {"rate_per_s", rate_per_s_}, {"fee_bps", fee_bps_}, {"discount_bps", discount_bps_}});
 }
 
 }  // namespace rgw::sim

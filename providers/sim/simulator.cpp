@@ -1,5 +1,6 @@
 #include "providers/sim/simulator.hpp"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <date/date.h>
@@ -68,9 +69,8 @@ struct Simulator::impl {
   boost::asio::awaitable<http::Reply> handle(http::Request& request) {
     ++requests;
     if (auto answer = authority.handle(request)) co_return std::move(*answer);
-    if (auto answer = co_await raas.handle(request)) co_return std::move(*answer);
-    if (auto answer = co_await orders.handle(request)) co_return std::move(*answer);
-    if (auto answer = co_await billing.handle(request)) co_return std::move(*answer);
+    for (auto& api : apis)
+      if (auto answer = co_await api.handle(request)) co_return std::move(*answer);
     co_return respond(request);
   }
 
@@ -122,9 +122,8 @@ struct Simulator::impl {
   std::atomic<long> fx_requests{0};
   std::atomic<long> requests{0};  // every request, the admin ones included
   Authority authority;
-  OrderApi raas{Dialect::raas, authority};
-  OrderApi orders{Dialect::orders, authority};
-  OrderApi billing{Dialect::credits, authority};
+  std::array<OrderApi, 4> apis{OrderApi(make_dialect("tango"), authority), OrderApi(make_dialect("tremendous"), authority),
+                               OrderApi(make_dialect("reloadly"), authority), OrderApi(make_dialect("billing"), authority)};
   boost::asio::io_context io{1};
   std::unique_ptr<http::Server> server;
   std::thread thread;

@@ -99,11 +99,12 @@ test('a redemption ends issued on screen without a reload, streamed by a gateway
   const simOrders = await Promise.all(refs.map((ref) => world.simOrder(ref)));
   const issued = simOrders.find((o) => o.referenceOrderID === order.provider_ref);
   assert.ok(issued, 'the simulator holds the order');
-  assert.equal(await code.getAttribute('data-code'), issued.reward.credentials.code);
-  assert.match(await code.textContent(), new RegExp(issued.reward.credentials.code));
+  const claimCode = issued.reward.credentialList.find((c) => c.credentialType === 'claimCode').value;
+  assert.equal(await code.getAttribute('data-code'), claimCode);
+  assert.match(await code.textContent(), new RegExp(claimCode));
   await page.locator(`${widget} #rgw-copy`).click();
   await page.locator(`${widget} #rgw-copy`).filter({hasText: 'Copied'}).waitFor();
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), issued.reward.credentials.code, 'Copy puts the code on the clipboard');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), claimCode, 'Copy puts the code on the clipboard');
   await page.screenshot({path: join(artifacts, '04-revealed.png'), fullPage: true});
   assert.equal(await balance(account), 50000 - quotedPoints);
 });
@@ -246,7 +247,7 @@ test('a product no provider would take now is shown but not offered', async () =
     for (const item of listing.items) {
       if (item.sku !== 'OZON-RU-RUB') continue;
       item.available = false;
-      item.unavailable_reason = 'raas: circuit open after repeated failures';
+      item.unavailable_reason = 'tango: circuit open after repeated failures';
     }
     await route.fulfill({response: real, json: listing});
   });

@@ -1,4 +1,4 @@
-// What the browser tests stand on: a database of their own, the provider simulator (rates and the raas API over
+// What the browser tests stand on: a database of their own, the provider simulator (rates and the Tango API over
 // plain HTTP on loopback), two gateway processes — one serving the demo cabinet without dispatching, one
 // dispatching — a seeded program, and Debian's Chromium driven by playwright-core. Nothing here skips: if a
 // piece cannot start, the test fails saying which.
@@ -75,12 +75,12 @@ export const products = {
   'AMZ-DE-EUR': {
     type: 'egift_card', brand: 'Amazon', name: names('Amazon.de gift card', 'Подарочная карта Amazon.de', 'Kad hadiah Amazon.de'),
     countries: ['DE'], face_currency: 'EUR', denominations: {fixed: ['10.00', '25.00']},
-    routes: [{provider: 'raas', provider_sku: 'U-AMZ-DE'}],
+    routes: [{provider: 'tango', provider_sku: 'U561593'}],
   },
   'OZON-RU-RUB': {
     type: 'egift_card', brand: 'Ozon', name: names('Ozon gift certificate', 'Подарочный сертификат Ozon', 'Sijil hadiah Ozon'),
     countries: ['RU'], face_currency: 'RUB', denominations: {min: '500.00', max: '15000.00', step: '100.00'},
-    routes: [{provider: 'raas', provider_sku: 'U-OZON'}],
+    routes: [{provider: 'tango', provider_sku: 'U-OZON'}],
   },
 };
 
@@ -97,14 +97,14 @@ export class World {
     url.pathname = `/${this.dbName}`;
     this.databaseUrl = url.toString();
 
-    // The simulator: rates re-dated to today and the raas API, a little slow so each status shows on screen.
+    // The simulator: rates re-dated to today and the Tango API, a little slow so each status shows on screen.
     this.simPort = await freePort();
     this.sim = `http://127.0.0.1:${this.simPort}`;
     this.children.push(startProcess('sim', env('RGW_SIM_BINARY'), ['--data', join(sourceDir, 'tests/data'), '--listen', `127.0.0.1:${this.simPort}`, '--redate-today'], {}, this.dir));
     await waitFor('the simulator', async () => (await fetch(`${this.sim}/admin/stats`)).ok);
-    await fetch(`${this.sim}/admin/raas`, {method: 'POST', body: JSON.stringify({latency_ms: {p50: 400, p99: 400}})});
+    await fetch(`${this.sim}/admin/tango`, {method: 'POST', body: JSON.stringify({latency_ms: {p50: 400, p99: 400}})});
 
-    writeFileSync(join(this.dir, 'providers.json'), JSON.stringify({raas: {kind: 'raas', base_url: `${this.sim}/raas`, timeout_ms: 5000}}));
+    writeFileSync(join(this.dir, 'providers.json'), JSON.stringify({tango: {kind: 'tango', base_url: `${this.sim}/raas/v2`, account: 'rewardgw-eur', customer: 'rewardgw', timeout_ms: 5000}}));
     this.bootstrap = `bootstrap-${randomUUID()}`;
     const common = {
       REWARDGW_DATABASE_URL: this.databaseUrl,
@@ -186,12 +186,14 @@ export class World {
     return out.toString().trim().split('\n');
   }
 
-  // What the simulator's raas API holds for the order it created under `ref` (its own lookup API).
+  // What the simulator's Tango API holds for the order it created under `ref`: its list finds it, the order itself
+  // carries the reward (as Tango's API does).
   async simOrder(ref) {
-    return (await (await fetch(`${this.sim}/raas/orders?externalRefID=${encodeURIComponent(ref)}`)).json()).orders[0];
+    const listed = (await (await fetch(`${this.sim}/raas/v2/orders?externalRefID=${encodeURIComponent(ref)}`)).json()).orders[0];
+    return (await fetch(`${this.sim}/raas/v2/orders/${listed.referenceOrderID}`)).json();
   }
   async simRefs() {
-    return Object.keys(await (await fetch(`${this.sim}/admin/raas/issued`)).json());
+    return Object.keys(await (await fetch(`${this.sim}/admin/tango/issued`)).json());
   }
 
   async page({width = 1280, height = 900, permissions = []} = {}) {

@@ -201,7 +201,7 @@ TEST_F(Catalog, QuotesLockAPriceAndApplyTheTierDiscount) {
 
 TEST_F(Catalog, TheBulkLoaderLoadsTheDemoCatalogOrNothing) {
   auto config = app::config_from_environment(test_environment(world->db.url.c_str()));
-  config.settings.providers = {"sandbox", "raas", "orders", "billing"};  // the providers scripts/run configures
+  config.settings.providers = {"sandbox", "tango", "tremendous", "reloadly", "billing"};  // the providers scripts/run configures
   const auto bad = std::filesystem::temp_directory_path() / ("rgw-catalog-" + unique_suffix() + ".json");
   auto broken = amazon_de;
   broken["face_currency"] = "EURO";

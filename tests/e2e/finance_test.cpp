@@ -130,9 +130,12 @@ TEST_F(Finance, TotalsEqualTheOrdersToTheMinorUnitAtTheirLockedRates) {
   EXPECT_EQ(csv.status, 200u);
   EXPECT_EQ(csv.header("content-type"), "text/csv; charset=utf-8");
   EXPECT_EQ(csv.header("transfer-encoding"), "chunked") << "streamed";
-  EXPECT_TRUE(csv.body.starts_with("date,provider,face_currency,count,face_total,points_total,base_total,base_currency\r\n")) << csv.body;
+  EXPECT_TRUE(csv.body.starts_with("date,provider,face_currency,count,face_total,points_total,base_total,base_currency,spread_income,charged_total,"
+                                   "charged_currency\r\n"))
+      << csv.body;
   EXPECT_NE(csv.body.find("\r\ntotal,,USD,3,45.00,"), std::string::npos) << csv.body;
-  EXPECT_NE(csv.body.find("\r\ntotal,,,5,," + std::to_string(points) + "," + totals["base_total"]["amount"].get<std::string>() + ",EUR\r\n"),
+  EXPECT_NE(csv.body.find("\r\ntotal,,,5,," + std::to_string(points) + "," + totals["base_total"]["amount"].get<std::string>() + ",EUR," +
+                          totals["spread_income"]["amount"].get<std::string>() + ",,\r\n"),
             std::string::npos)
       << csv.body;
 

@@ -42,23 +42,28 @@ class ProviderAuth : public RedemptionFixture {
   void SetUp() override {
     RedemptionFixture::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
-    for (const auto& [sku, provider] : {std::pair{"RAAS", "raas"}, {"ORDERS", "orders"}, {"CREDIT", "billing"}}) {
+    for (const auto& [sku, provider, provider_sku] :
+         {std::tuple{"TANGO", "tango", "U561593"}, {"TREMENDOUS", "tremendous", "OKMHM2X2OHYV"}, {"RELOADLY", "reloadly", "120"}, {"CREDIT", "billing", "PREMIUM-1M"}}) {
       auto product = voucher;
-      product["routes"] = {{{"provider", provider}, {"provider_sku", "SKU-" + std::string(sku)}}};
+      product["routes"] = {{{"provider", provider}, {"provider_sku", provider_sku}}};
       const auto put = client.request("PUT", std::string("/v1/catalog/") + sku, product.dump(), bearer(tenant.admin));
       ASSERT_EQ(put.status, 201u) << put.body;
     }
     credit(1'000'000);
   }
 
-  // The providers as the dispatching gateway sees them: each simulator API with `auth` (null: none).
-  nlohmann::json providers(const nlohmann::json& raas_auth, const nlohmann::json& orders_auth = nullptr, const nlohmann::json& billing_auth = nullptr) const {
-    auto entry = [&](const char* kind, const char* path, const nlohmann::json& auth) {
-      nlohmann::json e = {{"kind", kind}, {"base_url", provider_sim.url(path)}, {"timeout_ms", 2000}, {"breaker_open_ms", 300}};
+  // The providers as the dispatching gateway sees them: each simulator API with its `auth` (null: none).
+  nlohmann::json providers(const nlohmann::json& tango_auth, const nlohmann::json& tremendous_auth = nullptr, const nlohmann::json& billing_auth = nullptr,
+                           const nlohmann::json& reloadly_auth = nullptr) const {
+    auto entry = [&](nlohmann::json e, const nlohmann::json& auth) {
+      e.update({{"timeout_ms", 2000}, {"breaker_open_ms", 300}});
       if (!auth.is_null()) e["auth"] = auth;
       return e;
     };
-    return {{"raas", entry("raas", "/raas", raas_auth)}, {"orders", entry("orders", "/orders-api", orders_auth)}, {"billing", entry("service_credit", "/billing", billing_auth)}};
+    return {{"tango", entry({{"kind", "tango"}, {"base_url", provider_sim.url("/raas/v2")}, {"account", "rewardgw-eur"}, {"customer", "rewardgw"}}, tango_auth)},
+            {"tremendous", entry({{"kind", "tremendous"}, {"base_url", provider_sim.url("/api/v2")}, {"funding_currency", "EUR"}}, tremendous_auth)},
+            {"reloadly", entry({{"kind", "reloadly"}, {"base_url", provider_sim.url("/reloadly")}}, reloadly_auth)},
+            {"billing", entry({{"kind", "service_credit"}, {"base_url", provider_sim.url("/billing")}}, billing_auth)}};
   }
   std::unique_ptr<Gateway> dispatching(const nlohmann::json& providers_config) const {
     return world->gateway("/fx/ecb/daily.xml", std::chrono::seconds(600), [providers_config](app::Config& c) { c.providers = providers_config; });
@@ -89,78 +94,78 @@ class ProviderAuth : public RedemptionFixture {
 
 TEST_F(ProviderAuth, BasicBearerAndApiKeyHeadersComeFromTheirFiles) {
   SecretFile password("tango-password-1"), token("tremendous-key-1"), key("billing-key-1");
-  sim("/admin/raas/auth", nlohmann::json{{"basic", {{"username", "rewardgw"}, {"password", "tango-password-1"}}}});
-  sim("/admin/orders/auth", nlohmann::json{{"bearer", "tremendous-key-1"}});
+  sim("/admin/tango/auth", nlohmann::json{{"basic", {{"username", "rewardgw"}, {"password", "tango-password-1"}}}});
+  sim("/admin/tremendous/auth", nlohmann::json{{"bearer", "tremendous-key-1"}});
   sim("/admin/billing/auth", nlohmann::json{{"api_key", {{"header", "X-Api-Key"}, {"key", "billing-key-1"}}}});
-  redeem_many("RAAS", 2);
-  redeem_many("ORDERS", 2);
+  redeem_many("TANGO", 2);
+  redeem_many("TREMENDOUS", 2);
   redeem_many("CREDIT", 2);
   auto dispatcher = dispatching(providers({{"kind", "basic"}, {"username", "rewardgw"}, {"password_file", password.path}},
                                           {{"kind", "bearer"}, {"token_file", token.path}},
                                           {{"kind", "api_key"}, {"header", "X-Api-Key"}, {"key_file", key.path}}));
   EXPECT_EQ(eventually([&] { return issued(); }, 6, 30s), 6);
-  expect_each_reference_once("raas", 2);
-  expect_each_reference_once("orders", 2);
+  expect_each_reference_once("tango", 2);
+  expect_each_reference_once("tremendous", 2);
   expect_each_reference_once("billing", 2);
 }
 
 TEST_F(ProviderAuth, WrongCredentialsKeepOrdersWaitingUntilTheSecretFileIsFixed) {
   SecretFile password("not-the-password");
-  sim("/admin/raas/auth", nlohmann::json{{"basic", {{"username", "rewardgw"}, {"password", "tango-password-2"}}}});
-  redeem_many("RAAS", 3);
+  sim("/admin/tango/auth", nlohmann::json{{"basic", {{"username", "rewardgw"}, {"password", "tango-password-2"}}}});
+  redeem_many("TANGO", 3);
   auto dispatcher = dispatching(providers({{"kind", "basic"}, {"username", "rewardgw"}, {"password_file", password.path}}));
   const Client ops = dispatcher->client();
-  auto raas_view = [&] {
+  auto tango_view = [&] {
     const auto listed = ops.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops)).json();
     for (const auto& p : listed["items"])
-      if (p["name"] == "raas") return p;
+      if (p["name"] == "tango") return p;
     return nlohmann::json();
   };
-  const auto refused = eventually([&] { return raas_view()["state"] == "open"; }, true, 30s);
-  EXPECT_TRUE(refused) << raas_view().dump();
-  EXPECT_NE(raas_view()["last_error"].value("detail", "").find("unauthorized"), std::string::npos) << raas_view().dump();
+  const auto refused = eventually([&] { return tango_view()["state"] == "open"; }, true, 30s);
+  EXPECT_TRUE(refused) << tango_view().dump();
+  EXPECT_NE(tango_view()["last_error"].value("detail", "").find("unauthorized"), std::string::npos) << tango_view().dump();
   const auto books = query(order_statuses, tenant.program_id).front();
   EXPECT_EQ(books.int64("failed"), 0) << "a refused credential fails no order: they wait";
   EXPECT_EQ(books.int64("issued"), 0);
-  EXPECT_EQ(sim("/admin/raas/issued").size(), 0u);
+  EXPECT_EQ(sim("/admin/tango/issued").size(), 0u);
 
   password.write("tango-password-2");  // the operator fixes the file; the next 401 makes the gateway read it again
   EXPECT_EQ(eventually([&] { return issued(); }, 3, 60s), 3);
-  expect_each_reference_once("raas", 3);
+  expect_each_reference_once("tango", 3);
 }
 
 TEST_F(ProviderAuth, OAuth2TakesOneTokenForABurstAndOneRefreshAfterARevocation) {
   SecretFile secret("reloadly-secret");
-  sim("/admin/raas/auth", nlohmann::json{{"oauth2", {{"client_id", "rewardgw-client"}, {"client_secret", "reloadly-secret"}, {"audience", "https://giftcards.example"}}}});
-  redeem_many("RAAS", 50);
+  sim("/admin/reloadly/auth", nlohmann::json{{"oauth2", {{"client_id", "rewardgw-client"}, {"client_secret", "reloadly-secret"}, {"audience", "https://giftcards.example"}}}});
+  redeem_many("RELOADLY", 50);
   const nlohmann::json oauth2 = {{"kind", "oauth2"}, {"token_url", provider_sim.url("/oauth/token")}, {"client_id", "rewardgw-client"},
                                  {"client_secret_file", secret.path}, {"audience", "https://giftcards.example"}, {"token_format", "json"}};
-  auto dispatcher = dispatching(providers(oauth2));
+  auto dispatcher = dispatching(providers(nullptr, nullptr, nullptr, oauth2));
   EXPECT_EQ(eventually([&] { return issued(); }, 50, 60s), 50);
   EXPECT_EQ(sim("/admin/oauth/stats")["token_requests"], 1) << "50 orders dispatched at once with an empty cache: one token request";
 
   sim("/admin/oauth/revoke", nlohmann::json::object());
-  redeem_many("RAAS", 10);
+  redeem_many("RELOADLY", 10);
   EXPECT_EQ(eventually([&] { return issued(); }, 60, 60s), 60);
   EXPECT_EQ(sim("/admin/oauth/stats")["token_requests"], 2) << "a revoked token: one refresh for all the calls it failed";
-  expect_each_reference_once("raas", 60);
+  expect_each_reference_once("reloadly", 60);
 }
 
 TEST_F(ProviderAuth, NoSecretReachesTheLogMetricsProviderViewOrErrors) {
   SecretFile password("s3cret-basic-password"), token("s3cret-bearer-token"), client_secret("s3cret-oauth-client");
   const std::string api_key = "s3cret-api-key-in-env";
-  sim("/admin/raas/auth", nlohmann::json{{"oauth2", {{"client_id", "leak-test"}, {"client_secret", "another-secret-entirely"}}}});  // refuses ours
-  sim("/admin/orders/auth", nlohmann::json{{"bearer", "the-right-token"}});                                                      // refuses ours
+  sim("/admin/reloadly/auth", nlohmann::json{{"oauth2", {{"client_id", "leak-test"}, {"client_secret", "another-secret-entirely"}}}});  // refuses ours
+  sim("/admin/tremendous/auth", nlohmann::json{{"bearer", "the-right-token"}});                                                      // refuses ours
   sim("/admin/billing/auth", nlohmann::json{{"api_key", {{"header", "X-Api-Key"}, {"key", api_key}}}});
   const auto dir = std::filesystem::temp_directory_path() / ("rgw-leak-" + unique_suffix());
   std::filesystem::create_directories(dir);
-  nlohmann::json config = providers({{"kind", "oauth2"}, {"token_url", provider_sim.url("/oauth/token")}, {"client_id", "leak-test"},
-                                     {"client_secret_file", client_secret.path}},
-                                    {{"kind", "bearer"}, {"token_file", token.path}}, {{"kind", "api_key"}, {"key_env", "RGW_TEST_BILLING_KEY"}});
-  config["backup"] = {{"kind", "raas"}, {"base_url", provider_sim.url("/raas")}, {"auth", {{"kind", "basic"}, {"username", "u"}, {"password_file", password.path}}}};
+  nlohmann::json config = providers({{"kind", "basic"}, {"username", "u"}, {"password_file", password.path}}, {{"kind", "bearer"}, {"token_file", token.path}},
+                                    {{"kind", "api_key"}, {"key_env", "RGW_TEST_BILLING_KEY"}},
+                                    {{"kind", "oauth2"}, {"token_url", provider_sim.url("/oauth/token")}, {"client_id", "leak-test"},
+                                     {"client_secret_file", client_secret.path}});
   std::ofstream(dir / "providers.json") << config.dump();
-  redeem_many("RAAS", 2);
-  redeem_many("ORDERS", 2);
+  redeem_many("RELOADLY", 2);
+  redeem_many("TREMENDOUS", 2);
   redeem_many("CREDIT", 2);
   {
     GatewayProcess gateway({{"REWARDGW_DATABASE_URL", world->db.url},

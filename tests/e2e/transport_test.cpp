@@ -146,8 +146,9 @@ TEST_F(Transport, AStreamedAnswerIsChunkedForHttp11AndCloseDelimitedForHttp10) {
   const auto head = sent.substr(0, body_at);
   EXPECT_TRUE(head.starts_with("HTTP/1.1 200")) << head;
   EXPECT_EQ(head.find("chunked"), std::string::npos) << "an HTTP/1.0 client cannot read chunks: " << head;
-  EXPECT_EQ(sent.substr(body_at + 4), "date,provider,face_currency,count,face_total,points_total,base_total,base_currency\r\n"
-                                      "total,,,0,,0,0.00,EUR\r\n");
+  EXPECT_EQ(sent.substr(body_at + 4),
+            "date,provider,face_currency,count,face_total,points_total,base_total,base_currency,spread_income,charged_total,charged_currency\r\n"
+            "total,,,0,,0,0.00,EUR,0.00,,\r\n");
 
   auto current = connect_to(io, gateway.port());
   asio::write(current, asio::buffer(report + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + tenant.finance + "\r\n\r\n"));

@@ -10,7 +10,7 @@ using namespace rgw;
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
   const auto document = nlohmann::json::parse(fuzz_text(data, size), nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return 0;
-  static const std::set<std::string> providers{"sandbox", "raas"};
+  static const std::set<std::string> providers{"sandbox", "tango"};
   try {
     const auto product = catalog::product_from_json("SKU-1", document, &providers);
     const auto canonical = catalog::to_json(product);

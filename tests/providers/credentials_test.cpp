@@ -15,7 +15,7 @@ namespace {
 // The message of the configuration error for `auth` on an HTTP provider, or "" when it is accepted.
 std::string refusal(const nlohmann::json& auth) {
   try {
-    providers::Registry::from_json({{"p", {{"kind", "raas"}, {"base_url", "http://127.0.0.1:9/raas"}, {"auth", auth}}}});
+    providers::Registry::from_json({{"p", {{"kind", "tango"}, {"base_url", "http://127.0.0.1:9/raas/v2"}, {"account", "a"}, {"customer", "c"}, {"auth", auth}}}});
     return "";
   } catch (const std::invalid_argument& e) {
     return e.what();

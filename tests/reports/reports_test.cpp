@@ -48,7 +48,7 @@ TEST(DayStarts, AnInstantBelongsToItsLocalDay) {
 }
 
 TEST(Csv, FieldsAreQuotedOnlyWhenTheyMustBe) {
-  EXPECT_EQ(csv_line({"2026-11-01", "raas", "10.00"}), "2026-11-01,raas,10.00\r\n");
+  EXPECT_EQ(csv_line({"2026-11-01", "tango", "10.00"}), "2026-11-01,tango,10.00\r\n");
   EXPECT_EQ(csv_line({"a,b", "say \"hi\"", "two\nlines", ""}), "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n");
 }
 
