@@ -151,6 +151,7 @@ class Provider {
   // The orders the provider made in [from, to), every page of its list. Not guarded by the breaker or the call
   // deadline: a reconciliation job, not a dispatch, and each page has the client's own timeout.
   virtual boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to);
+  virtual bool lists_orders() const { return false; }  // whether orders_between can answer
   // Closes kept-alive connections (HTTP adapters); called when the process stops, before its threads' io_contexts go.
   virtual void drop_idle_connections() {}
 

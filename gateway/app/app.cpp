@@ -77,6 +77,7 @@ struct App::impl {
   asio::cancellation_signal stop_dispatch;
   asio::cancellation_signal stop_webhooks;
   asio::cancellation_signal stop_points;
+  asio::cancellation_signal stop_pulls;
   std::vector<std::thread> threads;
 };
 
@@ -149,6 +150,11 @@ void App::start() {
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
   if (s.config.points.interval.count() > 0)
     asio::co_spawn(loop, points::run(db, s.metrics, s.config.points), asio::bind_cancellation_slot(s.stop_points.slot(), asio::detached));
+  if (s.config.pulls.interval.count() > 0) {
+    auto pulls = s.config.pulls;
+    pulls.worker = s.config.dispatch.worker;
+    asio::co_spawn(loop, reports::run_pulls(db, s.providers, s.metrics, pulls), asio::bind_cancellation_slot(s.stop_pulls.slot(), asio::detached));
+  }
   if (s.dispatcher) {
     asio::co_spawn(loop, s.dispatcher->run(), asio::bind_cancellation_slot(s.stop_dispatch.slot(), asio::detached));
     auto sender = s.config.webhooks;
@@ -178,6 +184,7 @@ void App::stop() {
     s.stop_dispatch.emit(asio::cancellation_type::terminal);
     s.stop_webhooks.emit(asio::cancellation_type::terminal);
     s.stop_points.emit(asio::cancellation_type::terminal);
+    s.stop_pulls.emit(asio::cancellation_type::terminal);
   });
   s.guards.clear();
   const auto drain = std::chrono::steady_clock::now() + 2s;

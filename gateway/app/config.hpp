@@ -14,6 +14,7 @@
 #include "gateway/net/server.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/points/expiry.hpp"
+#include "gateway/reports/pulls.hpp"
 #include "gateway/pricing/refresher.hpp"
 #include "gateway/webhooks/outbox.hpp"
 
@@ -32,6 +33,7 @@ struct Config {
   dispatch::DispatchConfig dispatch;          // concurrency 0: this process dispatches nothing
   webhooks::SenderConfig webhooks;
   points::ExpiryConfig points;                // interval 0: this process runs no points jobs
+  reports::PullConfig pulls;                  // interval 0: this process pulls no reconciliations
   std::chrono::seconds key_cache_ttl{5};
   double key_lookups_per_s = 50;  // database look-ups of uncached keys, per client address (burst: twice that)
   std::chrono::seconds shutdown_grace{10};

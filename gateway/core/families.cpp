@@ -10,6 +10,7 @@ std::shared_ptr<Registry> gateway_registry() {
   r->describe_counter(dispatch_attempts, "Provider calls by provider, call (issue, status) and outcome.");
   r->describe_histogram(provider_duration, "Provider call latency by provider and call.");
   r->describe_counter(webhook_deliveries, "Webhook delivery attempts by result (delivered: a 2xx; failed: anything else).");
+  r->describe_counter(reconciliation_pulls, "Pulled reconciliations of a provider's previous-day order list by this process, by provider and outcome (done, failed).");
   r->describe_counter(reconciliation_findings, "Findings of provider statement reconciliations, by provider and kind (missing_here, missing_there, mismatched, bad_rows).");
   r->describe_counter(points_expired_lots, "Point lots written down as expired by this process's expiry job.");
   r->describe_counter(connections_refused, "Connections closed at accept because REWARDGW_MAX_CONNECTIONS were open.");

@@ -96,6 +96,8 @@ class ReloadlyProvider final : public HttpProvider {
     co_return money(doc->value("balance", json()), doc->value("currencyCode", json()));
   }
 
+  bool lists_orders() const override { return true; }
+
   boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to) override {
     const auto day_time = [](std::chrono::sys_seconds at) { return query_encoded(date::format("%F %T", at)); };
     std::vector<ListedOrder> all;

@@ -100,6 +100,8 @@ class TangoProvider final : public HttpProvider {
     co_return money(account->value("currentBalance", json()), account->value("currencyCode", json()));
   }
 
+  bool lists_orders() const override { return true; }
+
   boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to) override {
     std::vector<ListedOrder> all;
     std::size_t seen = 0;

@@ -88,6 +88,8 @@ class TremendousProvider final : public HttpProvider {
     co_return std::nullopt;
   }
 
+  bool lists_orders() const override { return true; }
+
   boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to) override {
     std::vector<ListedOrder> all;
     for (std::size_t offset = 0;;) {

@@ -4,6 +4,8 @@
 // certificate is not trusted is refused.
 #include <gtest/gtest.h>
 
+#include "gateway/reports/days.hpp"
+#include "gateway/reports/pulls.hpp"
 #include "providers/registry.hpp"
 #include "providers/sim/simulator.hpp"
 #include "tests/e2e/redemption_fixture.hpp"
@@ -242,6 +244,42 @@ TEST_F(HttpsProvider, WhatEachOrderCostIsRecordedAndThePayoutReportAddsItUp) {
   EXPECT_EQ(reported_cents, simulator_cents) << report.dump();
   EXPECT_EQ(spread, spread_cents(dollar_orders)) << report.dump();
   EXPECT_NE(spread, "0.00") << "the program's FX markup earned something on dollars";
+}
+
+// Pulled reconciliation: the provider's own order list for a local day, read a page of two at a time, finds the
+// order it made for someone else (missing here) and ours that it lost (missing there); a day is reconciled once.
+TEST_F(HttpsProvider, APulledReconciliationFindsWhatOnlyOneSideHas) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(redeem_sku("pull-" + std::to_string(i), "TANGO"));
+  for (const auto& id : ids) EXPECT_EQ(final_order(id)["status"], "issued");
+  const pg::Query key_of{"t_pull_key", "SELECT provider_key FROM redemptions WHERE id = $1"};
+  const std::string lost(query(key_of, ids[1]).front().text("provider_key"));
+  sim_admin("/admin/tango", nlohmann::json{{"page_size", 2}});
+  sim_admin("/admin/tango/orders", nlohmann::json{{"ref", "made-for-someone-else"}, {"sku", "U561593"}, {"amount", "25.00"}});
+  sim_admin("/admin/tango/forget", nlohmann::json{{"ref", lost}});
+
+  const auto registry = providers::Registry::from_json(
+      {{"tango", {{"kind", "tango"}, {"base_url", provider_sim.url("/raas/v2")}, {"account", "rewardgw-eur"}, {"customer", "rewardgw"}, {"ca_file", cert.cert}}}});
+  boost::asio::io_context io;
+  auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{world->db.url});
+  const reports::PullConfig config{std::chrono::minutes(1), std::chrono::minutes(10), "test-worker"};
+  auto pull = [&]() -> boost::asio::awaitable<std::optional<nlohmann::json>> {
+    const auto program = co_await programs::find(*pool, tenant.program_id);
+    const auto today = reports::local_day(program.timezone, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    co_return co_await reports::pull_day(*pool, program, *registry->find("tango"), today, config);
+  };
+  const auto result = run(io, pull());
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ((*result)["matched"], 2) << result->dump();
+  ASSERT_EQ((*result)["missing_here"].size(), 1u) << result->dump();
+  EXPECT_EQ((*result)["missing_here"][0]["order_id"], "made-for-someone-else");
+  EXPECT_EQ((*result)["missing_here"][0]["amount"]["amount"], "25.00");
+  ASSERT_EQ((*result)["missing_there"].size(), 1u) << result->dump();
+  EXPECT_EQ((*result)["missing_there"][0]["order_id"], ids[1]);
+  EXPECT_EQ(client.request("GET", "/v1/reconciliations/" + (*result)["id"].get<std::string>(), std::nullopt, bearer(tenant.finance)).status, 200u)
+      << "stored like an uploaded one";
+  EXPECT_FALSE(run(io, pull()).has_value()) << "the day is done: no process pulls it again";
+  registry->find("tango")->drop_idle_connections();
 }
 
 // Replays as each API answers them: Tremendous answers the same external_id (even with another payload) with the
