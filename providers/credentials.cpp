@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/system/system_error.hpp>
-#include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <variant>
@@ -18,16 +17,6 @@ namespace {
 
 using nlohmann::json;
 using clock = std::chrono::steady_clock;
-
-std::string form_encoded(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-    else out += {'%', hex[c >> 4], hex[c & 15]};
-  }
-  return out;
-}
 
 // One secret of the "auth" object: "<field>_file" or "<field>_env", exactly one; never the value inline.
 class SecretRef {
@@ -190,9 +179,9 @@ class OAuth2Credentials final : public Credentials {
       body = request.dump();
       headers["Content-Type"] = "application/json";
     } else {
-      body = "grant_type=client_credentials&client_id=" + form_encoded(client_id_) + "&client_secret=" + form_encoded(secret->reveal());
-      if (audience_) body += "&audience=" + form_encoded(*audience_);
-      if (scope_) body += "&scope=" + form_encoded(*scope_);
+      body = "grant_type=client_credentials&client_id=" + http::percent_encoded(client_id_) + "&client_secret=" + http::percent_encoded(secret->reveal());
+      if (audience_) body += "&audience=" + http::percent_encoded(*audience_);
+      if (scope_) body += "&scope=" + http::percent_encoded(*scope_);
       headers["Content-Type"] = "application/x-www-form-urlencoded";
     }
     http::ClientReply reply;

@@ -5,7 +5,6 @@
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
-#include "gateway/core/families.hpp"
 #include "gateway/accounts/programs.hpp"
 #include "gateway/api/views.hpp"
 #include "gateway/reports/account_statement.hpp"
@@ -141,8 +140,7 @@ boost::asio::awaitable<http::Reply> create_reconciliation(Call& call) {
     request.period = reports::Period{starts.front(), starts.back()};
   }
   const auto result = co_await reports::reconcile(call.db, request, *statement);
-  for (const char* kind : reports::finding_kinds)
-    call.services.metrics->counter(metrics::reconciliation_findings, {{"provider", provider}, {"kind", kind}}).add(result.at(kind).size());
+  reports::count_findings(*call.services.metrics, provider, result);
   co_return json_response(http::Status::created, result);
 }
 

@@ -1,12 +1,12 @@
 #include "gateway/api/input.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <set>
 #include <vector>
 
 #include "fx/utf8.hpp"
+#include "gateway/net/url.hpp"
 
 namespace rgw::api {
 namespace {
@@ -15,27 +15,6 @@ namespace {
 struct ParseStop {
   std::string detail;
 };
-
-// nullopt on a bad escape: "%zz", "%" at the end.
-std::optional<std::string> percent_decode(std::string_view in) {
-  std::string out;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out += ' ';
-    } else if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
-      int v = 0;
-      std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);  // two hex digits: cannot fail (a sign is not one)
-      out += static_cast<char>(v);
-      i += 2;
-    } else if (in[i] == '%') {
-      return std::nullopt;
-    } else {
-      out += in[i];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -167,8 +146,8 @@ std::optional<std::string> Input::query(std::string_view name) {
     const auto pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     const auto eq = pair.find('=');
-    const auto key = percent_decode(pair.substr(0, eq));
-    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : percent_decode(pair.substr(eq + 1));
+    const auto key = http::percent_decoded(pair.substr(0, eq));
+    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : http::percent_decoded(pair.substr(eq + 1));
     if (!key || !value) return refuse(errc::invalid_request, "bad percent-encoding in the query"), std::nullopt;
     if (*key != name) continue;
     // Whatever it is compared with or stored as, it is text: bytes that are not would fail deep in the database.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 
 namespace rgw::http {
@@ -158,6 +159,36 @@ std::optional<Network> Network::parse(std::string_view text) {
     if (digits.empty() || perr != std::errc() || end != digits.data() + digits.size() || prefix > bits) return std::nullopt;
   }
   return Network{base, prefix};
+}
+
+std::string percent_encoded(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
+    else out += {'%', hex[c >> 4], hex[c & 15]};
+  }
+  return out;
+}
+
+std::optional<std::string> percent_decoded(std::string_view in) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out += ' ';
+    } else if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+      int v = 0;
+      std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);  // two hex digits: cannot fail (a sign is not one)
+      out += static_cast<char>(v);
+      i += 2;
+    } else if (in[i] == '%') {
+      return std::nullopt;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
 }
 
 namespace {

@@ -28,6 +28,12 @@ struct Url {
   std::string text() const;
 };
 
+// `text` percent-encoded for a query value or a form field: RFC 3986's unreserved characters kept, every other
+// byte as %XX.
+std::string percent_encoded(std::string_view text);
+// A query value or form field decoded ('+' is a space); nullopt on a bad escape ("%zz", a '%' at the end).
+std::optional<std::string> percent_decoded(std::string_view text);
+
 // An IP network in CIDR notation ("10.0.0.0/8", "::1/128"; a bare address is the network of that one address).
 struct Network {
   boost::asio::ip::address base;

@@ -87,8 +87,7 @@ asio::awaitable<void> run_pulls(std::shared_ptr<pg::Pool> db, std::shared_ptr<co
             const auto done = co_await pull_day(*db, program, *provider, yesterday, config);
             if (!done) continue;
             metrics->counter(metrics::reconciliation_pulls, {{"provider", provider->name()}, {"outcome", "done"}}).add();
-            for (const auto* kind : finding_kinds)
-              metrics->counter(metrics::reconciliation_findings, {{"provider", provider->name()}, {"kind", kind}}).add(done->at(kind).size());
+            count_findings(*metrics, provider->name(), *done);
             log::write(log::level::info, "pulled reconciliation done",
                        {{"program_id", program.id}, {"provider", provider->name()}, {"reconciliation_id", done->at("id").get<std::string>()}});
           } catch (const std::runtime_error& e) {

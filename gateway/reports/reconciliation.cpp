@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "gateway/core/families.hpp"
 #include "gateway/core/format.hpp"
 #include "gateway/core/ids.hpp"
 
@@ -143,6 +144,11 @@ boost::asio::awaitable<json> reconcile(pg::Pool& db, const ReconcileRequest& req
   out.update(findings);
   out["created_at"] = created.front().text("created_at");
   co_return out;
+}
+
+void count_findings(metrics::Registry& registry, const std::string& provider, const json& reconciliation) {
+  for (const char* kind : finding_kinds)
+    registry.counter(metrics::reconciliation_findings, {{"provider", provider}, {"kind", kind}}).add(reconciliation.at(kind).size());
 }
 
 boost::asio::awaitable<std::optional<json>> find_reconciliation(pg::Pool& db, const std::string& program_id, const std::string& id) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/metrics.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/reports/statement.hpp"
 
@@ -32,6 +33,8 @@ boost::asio::awaitable<bool> has_orders_at(pg::Pool& db, const std::string& prog
 
 // Matches, stores and returns the reconciliation as the API shows it.
 boost::asio::awaitable<nlohmann::json> reconcile(pg::Pool& db, const ReconcileRequest& request, const Statement& statement);
+// Adds a reconciliation's findings (as reconcile() returned it) to rewardgw_reconciliation_findings_total.
+void count_findings(metrics::Registry& registry, const std::string& provider, const nlohmann::json& reconciliation);
 
 // A stored reconciliation with its findings; nullopt when the program has none with that id.
 boost::asio::awaitable<std::optional<nlohmann::json>> find_reconciliation(pg::Pool& db, const std::string& program_id, const std::string& id);

@@ -3,7 +3,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/system/system_error.hpp>
-#include <cctype>
 #include <date/date.h>
 
 #include "gateway/core/format.hpp"
@@ -109,23 +108,6 @@ std::optional<std::chrono::sys_seconds> timestamp(const nlohmann::json& text) {
   return std::chrono::floor<std::chrono::seconds>(*at);
 }
 
-std::string iso8601(std::chrono::sys_seconds at) { return date::format("%FT%TZ", at); }
-
-std::string query_encoded(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 boost::asio::awaitable<JsonAnswer> get_json(Connection& connection, const http::Url& url) {
   auto answer = co_await exchange(connection, "GET", url);
   if (auto* failed = std::get_if<Result>(&answer)) co_return unknown("query failed: " + failed->detail);
@@ -152,7 +134,7 @@ std::string error_text(const nlohmann::json& error, const char* message_key, con
 }
 
 boost::asio::awaitable<JsonAnswer> post_order(Connection& connection, const http::Url& url, std::string body,
-                                              std::string (*message)(const nlohmann::json& error)) {
+                                              std::string (*message)(const nlohmann::json& error), const char* object_key) {
   auto answer = co_await exchange(connection, "POST", url, std::move(body));
   if (auto* failed = std::get_if<Result>(&answer)) co_return std::move(*failed);
   const auto& reply = std::get<http::ClientReply>(answer);
@@ -160,7 +142,10 @@ boost::asio::awaitable<JsonAnswer> post_order(Connection& connection, const http
   const auto says = [&] { return doc.is_discarded() ? reply.body.substr(0, 200) : message(doc).substr(0, 200); };
   if (reply.status == 200 || reply.status == 201) {
     if (!doc.is_object()) co_return unknown("an answer that is not the expected JSON");
-    co_return doc;
+    if (!object_key) co_return doc;
+    auto made = doc.value(object_key, nlohmann::json());
+    if (!made.is_object()) co_return unknown(std::string("an answer without the ") + object_key);
+    co_return made;
   }
   if (reply.status == 429) co_return retryable("rate limited (429)", retry_after(reply));
   if (reply.status == 402) co_return retryable("insufficient funds at the provider (402): " + says());

@@ -46,10 +46,6 @@ nlohmann::json number(const fx::Money& money);
 // A provider's timestamp: ISO 8601 with a zone ("2026-12-01T10:00:00.123Z", "…+03:00") or, zone-less, UTC
 // ("2026-12-01 10:00:00"); nullopt when it is neither.
 std::optional<std::chrono::sys_seconds> timestamp(const nlohmann::json& text);
-// ISO 8601 in UTC to the second, as query parameters take it.
-std::string iso8601(std::chrono::sys_seconds at);
-// `text` percent-encoded for a query string (RFC 3986 unreserved characters kept).
-std::string query_encoded(std::string_view text);
 
 // A JSON answer to GET `url` (any 2xx), or what failing to get one means for a status question: `unknown`.
 using JsonAnswer = std::variant<nlohmann::json, Result>;
@@ -61,12 +57,13 @@ boost::asio::awaitable<JsonAnswer> first_listed(Connection& connection, const ht
 // An error body's text: its `message_key` field, with its `code_key` field in parentheses when there is one.
 std::string error_text(const nlohmann::json& error, const char* message_key, const char* code_key);
 
-// POSTs an order and returns the provider's JSON answer when it made (or replayed) one — 200 or 201 — or the
+// POSTs an order and returns the provider's JSON answer when it made (or replayed) one — 200 or 201; with
+// `object_key`, the object under that key of the answer (`unknown` when there is none) — or the
 // Result a refusal means: 429 retryable (with its Retry-After), 402 retryable (funds; nothing made), 400/404/422
 // rejected with the provider's own words (`message` reads them from its error body), anything else unknown (the
 // order may exist: a 5xx, or a 409 for a key used with another payload).
 boost::asio::awaitable<JsonAnswer> post_order(Connection& connection, const http::Url& url, std::string body,
-                                              std::string (*message)(const nlohmann::json& error));
+                                              std::string (*message)(const nlohmann::json& error), const char* object_key = nullptr);
 
 // base_url (required), ca_file, auth (credentials.hpp); timeouts from the provider's limits.
 struct HttpTarget {

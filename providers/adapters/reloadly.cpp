@@ -52,7 +52,7 @@ class ReloadlyProvider final : public HttpProvider {
       default: co_return unknown("unknown transaction status '" + status.substr(0, 40) + "'");
     }
     if (ref.empty()) co_return unknown("a SUCCESSFUL transaction without transactionId");
-    auto cards = co_await get_json(connection_, target_.at("/orders/transactions/" + query_encoded(ref) + "/cards"));
+    auto cards = co_await get_json(connection_, target_.at("/orders/transactions/" + http::percent_encoded(ref) + "/cards"));
     if (auto* failed = std::get_if<Result>(&cards)) co_return std::move(*failed);
     const auto& list = std::get<json>(cards);
     if (!list.is_array() || list.empty() || !list[0].is_object()) co_return unknown("a SUCCESSFUL transaction without cards");
@@ -83,7 +83,7 @@ class ReloadlyProvider final : public HttpProvider {
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    const auto url = target_.at("/reports/transactions?customIdentifier=" + query_encoded(r.idempotency_key) + "&page=1&size=1");
+    const auto url = target_.at("/reports/transactions?customIdentifier=" + http::percent_encoded(r.idempotency_key) + "&page=1&size=1");
     auto found = co_await first_listed(connection_, url, "content");
     if (auto* failed = std::get_if<Result>(&found)) co_return std::move(*failed);
     co_return co_await settle(std::get<json>(found));
@@ -99,7 +99,7 @@ class ReloadlyProvider final : public HttpProvider {
   bool lists_orders() const override { return true; }
 
   boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to) override {
-    const auto day_time = [](std::chrono::sys_seconds at) { return query_encoded(date::format("%F %T", at)); };
+    const auto day_time = [](std::chrono::sys_seconds at) { return http::percent_encoded(date::format("%F %T", at)); };
     std::vector<ListedOrder> all;
     for (int page = 1;; ++page) {
       const auto url = target_.at("/reports/transactions?startDate=" + day_time(from) + "&endDate=" + day_time(to) + "&size=100&page=" + std::to_string(page));

@@ -32,15 +32,13 @@ class ServiceCreditProvider final : public HttpProvider {
                        {"plan", r.provider_sku},
                        {"amount", r.face.amount_string()},
                        {"currency", std::string(r.face.currency().code())}};
-    auto answer = co_await post_order(connection_, target_.at("/credits"), body.dump(), error_message);
+    auto answer = co_await post_order(connection_, target_.at("/credits"), body.dump(), error_message, "credit");
     if (auto* result = std::get_if<Result>(&answer)) co_return std::move(*result);
-    const auto credit = std::get<json>(answer).value("credit", json());
-    if (!credit.is_object()) co_return unknown("an answer without the credit");
-    co_return from_credit(credit);
+    co_return from_credit(std::get<json>(answer));
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    auto found = co_await first_listed(connection_, target_.at("/credits?idempotency_key=" + query_encoded(r.idempotency_key)), "credits");
+    auto found = co_await first_listed(connection_, target_.at("/credits?idempotency_key=" + http::percent_encoded(r.idempotency_key)), "credits");
     if (auto* failed = std::get_if<Result>(&found)) co_return std::move(*failed);
     co_return from_credit(std::get<json>(found));
   }

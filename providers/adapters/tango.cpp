@@ -1,5 +1,6 @@
 #include "providers/adapters/tango.hpp"
 
+#include "gateway/core/format.hpp"
 #include "providers/adapters/http_common.hpp"
 
 namespace rgw::providers {
@@ -84,17 +85,17 @@ class TangoProvider final : public HttpProvider {
 
   // The list finds the order by our reference; only the order itself carries the reward.
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    auto listed = co_await first_listed(connection_, target_.at("/orders?externalRefID=" + query_encoded(r.idempotency_key)), "orders");
+    auto listed = co_await first_listed(connection_, target_.at("/orders?externalRefID=" + http::percent_encoded(r.idempotency_key)), "orders");
     if (auto* failed = std::get_if<Result>(&listed)) co_return std::move(*failed);
     const auto ref = text_field(std::get<json>(listed), "referenceOrderID");
     if (!ref) co_return unknown("status query: a listed order without referenceOrderID");
-    auto order = co_await get_json(connection_, target_.at("/orders/" + query_encoded(*ref)));
+    auto order = co_await get_json(connection_, target_.at("/orders/" + http::percent_encoded(*ref)));
     if (auto* failed = std::get_if<Result>(&order)) co_return std::move(*failed);
     co_return from_order(std::get<json>(order));
   }
 
   boost::asio::awaitable<std::optional<fx::Money>> balance_at_provider() override {
-    auto answer = co_await get_json(connection_, target_.at("/accounts/" + query_encoded(account_)));
+    auto answer = co_await get_json(connection_, target_.at("/accounts/" + http::percent_encoded(account_)));
     const auto* account = std::get_if<json>(&answer);
     if (!account || !account->is_object()) co_return std::nullopt;
     co_return money(account->value("currentBalance", json()), account->value("currencyCode", json()));
@@ -106,8 +107,8 @@ class TangoProvider final : public HttpProvider {
     std::vector<ListedOrder> all;
     std::size_t seen = 0;
     for (int page = 0;; ++page) {
-      const auto url = target_.at("/orders?accountIdentifier=" + query_encoded(account_) + "&startDate=" + query_encoded(iso8601(from)) +
-                                  "&endDate=" + query_encoded(iso8601(to)) + "&elementsPerBlock=100&page=" + std::to_string(page));
+      const auto url = target_.at("/orders?accountIdentifier=" + http::percent_encoded(account_) + "&startDate=" + http::percent_encoded(rgw::rfc3339(from)) +
+                                  "&endDate=" + http::percent_encoded(rgw::rfc3339(to)) + "&elementsPerBlock=100&page=" + std::to_string(page));
       auto answer = co_await get_json(connection_, url);
       if (auto* failed = std::get_if<Result>(&answer)) co_return failed->detail;
       const auto& doc = std::get<json>(answer);

@@ -1,5 +1,6 @@
 #include "providers/adapters/tremendous.hpp"
 
+#include "gateway/core/format.hpp"
 #include "providers/adapters/http_common.hpp"
 
 namespace rgw::providers {
@@ -60,15 +61,13 @@ class TremendousProvider final : public HttpProvider {
                    {"delivery", {{"method", "LINK"}}}};
     if (r.recipient_email) reward["recipient"] = {{"email", *r.recipient_email}, {"name", r.recipient_name.value_or(*r.recipient_email)}};
     const json body = {{"external_id", r.idempotency_key}, {"payment", {{"funding_source_id", funding_source_}}}, {"reward", reward}};
-    auto answer = co_await post_order(connection_, target_.at("/orders"), body.dump(), error_message);
+    auto answer = co_await post_order(connection_, target_.at("/orders"), body.dump(), error_message, "order");
     if (auto* result = std::get_if<Result>(&answer)) co_return std::move(*result);
-    const auto order = std::get<json>(answer).value("order", json());
-    if (!order.is_object()) co_return unknown("an answer without the order");
-    co_return from_order(order);
+    co_return from_order(std::get<json>(answer));
   }
 
   boost::asio::awaitable<Result> status_at_provider(const IssueRequest& r) override {
-    auto found = co_await first_listed(connection_, target_.at("/orders?external_id=" + query_encoded(r.idempotency_key)), "orders");
+    auto found = co_await first_listed(connection_, target_.at("/orders?external_id=" + http::percent_encoded(r.idempotency_key)), "orders");
     if (auto* failed = std::get_if<Result>(&found)) co_return std::move(*failed);
     co_return from_order(std::get<json>(found));
   }
@@ -93,8 +92,8 @@ class TremendousProvider final : public HttpProvider {
   boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to) override {
     std::vector<ListedOrder> all;
     for (std::size_t offset = 0;;) {
-      const auto url = target_.at("/orders?" + query_encoded("created_at[gte]") + "=" + query_encoded(iso8601(from)) + "&" + query_encoded("created_at[lte]") +
-                                  "=" + query_encoded(iso8601(to)) + "&limit=100&offset=" + std::to_string(offset));
+      const auto url = target_.at("/orders?" + http::percent_encoded("created_at[gte]") + "=" + http::percent_encoded(rgw::rfc3339(from)) + "&" + http::percent_encoded("created_at[lte]") +
+                                  "=" + http::percent_encoded(rgw::rfc3339(to)) + "&limit=100&offset=" + std::to_string(offset));
       auto answer = co_await get_json(connection_, url);
       if (auto* failed = std::get_if<Result>(&answer)) co_return failed->detail;
       const auto& doc = std::get<json>(answer);

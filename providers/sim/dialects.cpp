@@ -20,10 +20,6 @@ std::string cents_text(long cents) {
 
 json cents_number(long cents) { return json::parse(cents_text(cents)); }
 
-std::string iso8601(std::chrono::sys_seconds at) { return date::format("%FT%TZ", at); }
-
-namespace {
-
 std::optional<long> cents_of(const json& amount) {
   if (!amount.is_number() && !amount.is_string()) return std::nullopt;
   const auto text = amount.is_string() ? amount.get<std::string>() : amount.dump();
@@ -37,6 +33,8 @@ std::optional<long> cents_of(const json& amount) {
     return std::nullopt;
   }
 }
+
+namespace {
 
 std::optional<std::chrono::sys_seconds> parse_time(std::string text) {
   if (text.size() == 19 && text[10] == ' ') text = text.substr(0, 10) + 'T' + text.substr(11) + 'Z';  // Reloadly's zone-less UTC
@@ -112,7 +110,7 @@ class Tango final : public Dialect {
                 {"utid", o.sku},
                 {"rewardName", "Simulated gift card"},
                 {"status", status},
-                {"createdAt", iso8601(o.created_at)},
+                {"createdAt", rfc3339(o.created_at)},
                 {"denomination", {{"value", cents_number(o.face)}, {"currencyCode", o.currency}}},
                 {"amountCharged",
                  {{"value", cents_number(o.face)}, {"currencyCode", o.currency}, {"exchangeRate", 1}, {"fee", cents_number(o.fee)}, {"total", cents_number(o.charged())}}}};
@@ -134,7 +132,7 @@ class Tango final : public Dialect {
 
   http::Response error(http::Status status, const std::string& message) const override {
     const auto code = static_cast<int>(status);
-    return json_response(status, {{"timestamp", iso8601(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))},
+    return json_response(status, {{"timestamp", rfc3339(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))},
                                   {"requestId", "sim-" + std::to_string(code)},
                                   {"httpCode", code},
                                   {"httpPhrase", std::string(boost::beast::http::obsolete_reason(status))},
@@ -210,7 +208,7 @@ class Tremendous final : public Dialect {
     const char* status = shown == Shown::settled ? "EXECUTED" : shown == Shown::pending ? "PENDING APPROVAL" : "IN_REVIEW";
     return {{"id", id_of(o)},
             {"external_id", o.ref},
-            {"created_at", iso8601(o.created_at)},
+            {"created_at", rfc3339(o.created_at)},
             {"status", status},
             {"channel", "API"},
             {"payment", {{"subtotal", cents_number(o.face - o.discount)}, {"total", cents_number(o.charged())}, {"fees", cents_number(o.fee)}, {"discount", cents_number(o.discount)}}},

@@ -62,10 +62,11 @@ class Dialect {
 
 std::unique_ptr<Dialect> make_dialect(const std::string& name);
 
-// Helpers the dialects share: a JSON answer, cents as a decimal number or text, a timestamp in ISO 8601.
+// Helpers the dialects and the engine share: a JSON answer; cents as a decimal number or text, and read back from
+// either (nullopt for anything that is not an amount with at most two decimals).
 http::Response json_response(http::Status status, const nlohmann::json& body);
 nlohmann::json cents_number(long cents);
 std::string cents_text(long cents);
-std::string iso8601(std::chrono::sys_seconds at);
+std::optional<long> cents_of(const nlohmann::json& amount);
 
 }  // namespace rgw::sim

@@ -1,24 +1,8 @@
 #include "providers/sim/form.hpp"
 
-#include <cctype>
+#include "gateway/net/url.hpp"
 
 namespace rgw::sim {
-namespace {
-
-int hex_value(char c) { return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::toupper(static_cast<unsigned char>(c)) - 'A' + 10; }
-
-std::string decoded(std::string_view s) {
-  std::string d;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') d += ' ';
-    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) && std::isxdigit(static_cast<unsigned char>(s[i + 2])))
-      d += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])), i += 2;
-    else d += s[i];
-  }
-  return d;
-}
-
-}  // namespace
 
 std::map<std::string, std::string> form_fields(std::string_view text) {
   std::map<std::string, std::string> out;
@@ -26,6 +10,8 @@ std::map<std::string, std::string> form_fields(std::string_view text) {
     const auto amp = text.find('&');
     const auto pair = text.substr(0, amp);
     const auto eq = pair.find('=');
+    // The simulator is lenient: a bad escape is kept as it came.
+    const auto decoded = [](std::string_view part) { return http::percent_decoded(part).value_or(std::string(part)); };
     if (eq != std::string_view::npos) out[decoded(pair.substr(0, eq))] = decoded(pair.substr(eq + 1));
     text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
   }

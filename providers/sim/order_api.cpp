@@ -128,11 +128,9 @@ http::Response OrderApi::admin(const http::Request& request) {
   const auto body = json::parse(request.body(), nullptr, false);
   if (request.method() != verb::post || !body.is_object()) return json_response(http::Status::bad_request, {{"error", "POST a JSON object"}});
   if (target == base + "/orders") {
-    const auto amount = body.value("amount", "");
-    const auto dot = amount.find('.');
-    if (!body.value("ref", json()).is_string() || amount.empty()) return json_response(http::Status::bad_request, {{"error", "ref and amount are required"}});
-    const long cents = std::stol(amount.substr(0, dot)) * 100 + (dot == std::string::npos ? 0 : std::stol((amount.substr(dot + 1) + "00").substr(0, 2)));
-    const auto& made = make({body["ref"], body.value("sku", "SIM"), body.value("currency", "EUR"), cents}, body);
+    const auto cents = cents_of(body.value("amount", json()));
+    if (!body.value("ref", json()).is_string() || !cents) return json_response(http::Status::bad_request, {{"error", "ref and amount are required"}});
+    const auto& made = make({body["ref"], body.value("sku", "SIM"), body.value("currency", "EUR"), *cents}, body);
     return json_response(http::Status::created, {{"ref", made.ref}, {"n", made.n}});
   }
   if (target == base + "/forget") {

@@ -213,12 +213,10 @@ TEST_F(HttpsProvider, WhatEachOrderCostIsRecordedAndThePayoutReportAddsItUp) {
       << first.dump();
   EXPECT_EQ(dollar_orders[0]["cost"]["charged"], dollar_orders[0]["face_value"]) << "the sandbox charges the face value";
 
+  const auto cents = [](const std::string& amount) { return std::stol(amount.substr(0, amount.find('.'))) * 100 + std::stol(amount.substr(amount.find('.') + 1)); };
   long simulator_cents = 0;
   const auto charges = sim_admin("/admin/tremendous/charged");  // named: items() of a temporary would dangle
-  for (const auto& [ref, charged] : charges.items()) {
-    const std::string text = charged;
-    simulator_cents += std::stol(text.substr(0, text.find('.'))) * 100 + std::stol(text.substr(text.find('.') + 1));
-  }
+  for (const auto& [ref, charged] : charges.items()) simulator_cents += cents(charged);
   EXPECT_EQ(simulator_cents, 1015 + 2538 + 1015) << "25.00: 25.00 − 0.25 + 0.63 (0.625 rounded up by the simulator)";
 
   const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
@@ -235,8 +233,7 @@ TEST_F(HttpsProvider, WhatEachOrderCostIsRecordedAndThePayoutReportAddsItUp) {
   for (const auto& row : report["items"]) {
     if (row["provider"] == "tremendous") {
       ASSERT_TRUE(row["charged_total"].is_object()) << row.dump();
-      const std::string text = row["charged_total"]["amount"];
-      reported_cents += std::stol(text.substr(0, text.find('.'))) * 100 + std::stol(text.substr(text.find('.') + 1));
+      reported_cents += cents(row["charged_total"]["amount"]);
       EXPECT_EQ(row["spread_income"]["amount"], "0.00") << "a face value in the base currency carries no spread";
     }
     if (row["provider"] == "sandbox" && row["face_currency"] == "USD") spread = row["spread_income"]["amount"];
