@@ -1,17 +1,20 @@
 // rewardgw: the reward fulfilment gateway. Configuration comes from REWARDGW_* variables (docs/configuration.md).
 //   rewardgw                                   serve the API
 //   rewardgw load-catalog PROGRAM_ID FILE      load products in bulk (gateway/app/load_catalog.hpp)
+//   rewardgw import-catalog --provider NAME    a provider's catalog as a load-catalog file (gateway/app/import_catalog.hpp)
 //   rewardgw report payouts --program ID ...   the payout report on stdout (gateway/app/report.hpp)
 #include <csignal>
 #include <cstdio>
 #include <span>
 #include <string_view>
 #include <cstdlib>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <pthread.h>
 #include <sys/resource.h>
 
 #include "gateway/app/app.hpp"
+#include "gateway/app/import_catalog.hpp"
 #include "gateway/app/load_catalog.hpp"
 #include "gateway/app/report.hpp"
 #include "gateway/core/log.hpp"
@@ -44,9 +47,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (argc == 4 && std::string_view(argv[1]) == "load-catalog") return app::load_catalog(config, argv[2], argv[3]);
+  if (argc == 4 && std::string_view(argv[1]) == "import-catalog" && std::string_view(argv[2]) == "--provider") return app::import_catalog(config, argv[3], std::cout, std::cerr);
   if (argc >= 2 && std::string_view(argv[1]) == "report") return app::report(config, std::span<char* const>(argv + 2, argc - 2));
   if (argc != 1) {
-    std::fprintf(stderr, "usage: rewardgw | rewardgw load-catalog PROGRAM_ID FILE | rewardgw report payouts --program ID ...\n");
+    std::fprintf(stderr, "usage: rewardgw | rewardgw load-catalog PROGRAM_ID FILE | rewardgw import-catalog --provider NAME | rewardgw report payouts --program ID ...\n");
     return 2;
   }
   // Block the stop signals before any thread starts, so only sigwait below sees them.

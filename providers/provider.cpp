@@ -63,6 +63,21 @@ asio::awaitable<OrderList> Provider::orders_between(std::chrono::sys_seconds, st
   co_return "a provider of kind '" + std::string(kind()) + "' cannot list its orders";
 }
 
+asio::awaitable<ProductList> Provider::products() {
+  co_return "a provider of kind '" + std::string(kind()) + "' cannot list its products";
+}
+
+asio::awaitable<std::optional<std::string>> Provider::refresh_stock() {
+  auto listed = co_await products();
+  if (auto* failed = std::get_if<std::string>(&listed)) co_return std::move(*failed);
+  std::set<std::string> out;
+  for (const auto& p : std::get<ProviderCatalog>(listed).products)
+    if (!p.in_stock) out.insert(p.provider_sku);
+  std::lock_guard lock(mutex_);
+  out_of_stock_ = std::move(out);
+  co_return std::nullopt;
+}
+
 asio::awaitable<std::optional<fx::Money>> Provider::balance() {
   {
     std::lock_guard lock(mutex_);
@@ -104,9 +119,10 @@ void Provider::record(const Result& result, std::chrono::steady_clock::duration 
   }
 }
 
-std::optional<std::string> Provider::unavailable(const fx::Money& face) const {
+std::optional<std::string> Provider::unavailable(const std::string& provider_sku, const fx::Money& face) const {
   std::lock_guard lock(mutex_);
   if (breaker_.state(steady::now()) == CircuitBreaker::State::open) return "circuit open after repeated failures";
+  if (out_of_stock_.contains(provider_sku)) return "out of stock (product " + provider_sku + ")";
   if (balance_ && balance_->currency() == face.currency() && balance_->amount() < face.amount())
     return "out of funds (balance " + balance_->amount_string() + " " + std::string(balance_->currency().code()) + ")";
   return std::nullopt;
@@ -116,6 +132,7 @@ std::string Provider::availability_key() const {
   std::lock_guard lock(mutex_);
   std::string key = breaker_.state(steady::now()) == CircuitBreaker::State::open ? "open" : "up";
   if (balance_) key += ' ' + balance_->amount_string() + ' ' + std::string(balance_->currency().code());
+  for (const auto& sku : out_of_stock_) key += " -" + sku;
   return key;
 }
 

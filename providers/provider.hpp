@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -86,6 +87,24 @@ struct ListedOrder {
 // Every order the provider made in a period, or why they could not be listed.
 using OrderList = std::variant<std::vector<ListedOrder>, std::string>;
 
+// One product on the provider's own catalog: what `rewardgw import-catalog` maps into ours, and what tells a
+// route's product is out of stock.
+struct ListedProduct {
+  std::string provider_sku;  // what an order names: a route's provider_sku
+  std::string brand, name, description;  // description may be empty
+  bool prepaid_card = false;             // a payment card (Visa, Mastercard) rather than one merchant's gift card
+  std::vector<std::string> countries;    // ISO 3166-1 alpha-2 where it can be used
+  std::vector<fx::Money> fixed_values;                   // the face values it comes in (one currency), or
+  std::optional<std::pair<fx::Money, fx::Money>> range;  // the least and greatest of a face value chosen freely
+  bool in_stock = true;  // false: the provider lists it as inactive or out of stock
+};
+// The provider's catalog — its products, and why any item on it could not be read — or why it could not be read.
+struct ProviderCatalog {
+  std::vector<ListedProduct> products;
+  std::vector<std::string> skipped;
+};
+using ProductList = std::variant<ProviderCatalog, std::string>;
+
 struct Limits {
   std::chrono::milliseconds timeout{10'000};  // per call; an issue() past it is `unknown`
   std::size_t max_in_flight = 64;
@@ -143,15 +162,22 @@ class Provider {
   static constexpr std::chrono::seconds balance_ttl{10};
 
   Health health() const;
-  // Why this provider would not take an order of `face` now, as this process knows it: its breaker is open, or
-  // its last reported balance (in the face's currency) is below the face value. nullopt: it would.
-  std::optional<std::string> unavailable(const fx::Money& face) const;
+  // Why this provider would not take an order for `provider_sku` of `face` now, as this process knows it: its
+  // breaker is open, its last reported balance (in the face's currency) is below the face value, or its last read
+  // catalog lists the product as out of stock. nullopt: it would.
+  std::optional<std::string> unavailable(const std::string& provider_sku, const fx::Money& face) const;
   // What unavailable() depends on, as text: a cache of answers built with it is stale when this changes.
   std::string availability_key() const;
   // The orders the provider made in [from, to), every page of its list. Not guarded by the breaker or the call
   // deadline: a reconciliation job, not a dispatch, and each page has the client's own timeout.
   virtual boost::asio::awaitable<OrderList> orders_between(std::chrono::sys_seconds from, std::chrono::sys_seconds to);
   virtual bool lists_orders() const { return false; }  // whether orders_between can answer
+  // The provider's catalog, every page of it (import-catalog, stock). Like orders_between, not a dispatch.
+  virtual boost::asio::awaitable<ProductList> products();
+  virtual bool lists_products() const { return false; }  // whether products() can answer
+  // Reads products() and keeps which products it reports out of stock, for unavailable(); when it cannot be read,
+  // what was known stays (a catalog outage is not an outage of orders). Returns why it could not, if so.
+  boost::asio::awaitable<std::optional<std::string>> refresh_stock();
   // Closes kept-alive connections (HTTP adapters); called when the process stops, before its threads' io_contexts go.
   virtual void drop_idle_connections() {}
 
@@ -180,6 +206,7 @@ class Provider {
   std::chrono::system_clock::time_point last_error_at_;
   std::deque<Sample> recent_;  // the health window, oldest first, bounded
   std::optional<fx::Money> balance_;
+  std::set<std::string> out_of_stock_;  // provider SKUs its last read catalog reports inactive or out of stock
   std::chrono::steady_clock::time_point balance_asked_{};
 };
 

@@ -1,6 +1,9 @@
 #include "providers/registry.hpp"
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,6 +13,7 @@
 #include "providers/adapters/service_credit.hpp"
 #include "providers/adapters/tango.hpp"
 #include "providers/adapters/tremendous.hpp"
+#include "gateway/core/log.hpp"
 #include "providers/options.hpp"
 #include "providers/sandbox/sandbox.hpp"
 
@@ -65,13 +69,13 @@ bool is_provider_name(std::string_view name) {
          std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
 }
 
-std::optional<std::string> Registry::unavailable(const std::vector<std::string>& providers, const fx::Money& face) const {
+std::optional<std::string> Registry::unavailable(const std::vector<Route>& routes, const fx::Money& face) const {
   std::string reasons;
-  for (const auto& name : providers) {
-    const auto* provider = find(name);
-    const auto why = provider ? provider->unavailable(face) : std::optional<std::string>("not configured in this process");
+  for (const auto& route : routes) {
+    const auto* provider = find(route.provider);
+    const auto why = provider ? provider->unavailable(route.provider_sku, face) : std::optional<std::string>("not configured in this process");
     if (!why) return std::nullopt;
-    reasons += (reasons.empty() ? "" : "; ") + name + ": " + *why;
+    reasons += (reasons.empty() ? "" : "; ") + route.provider + ": " + *why;
   }
   return reasons.empty() ? "no route" : reasons;
 }
@@ -110,5 +114,18 @@ std::set<std::string> Registry::names() const {
 }
 
 json default_provider_config(const std::string& record_dir) { return {{"sandbox", {{"kind", "sandbox"}, {"record_dir", record_dir}}}}; }
+
+boost::asio::awaitable<void> keep_stock_fresh(std::shared_ptr<const Registry> registry, std::chrono::milliseconds interval) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (;;) {
+    for (const auto& provider : registry->all()) {
+      if (!provider->lists_products()) continue;
+      if (const auto failed = co_await provider->refresh_stock())
+        log::write(log::level::warn, "cannot read the provider's catalog; keeping what it said before", {{"provider", provider->name()}, {"detail", *failed}});
+    }
+    timer.expires_after(interval);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+}
 
 }  // namespace rgw::providers

@@ -10,9 +10,9 @@ namespace rgw::api {
 pricing::Sources Call::pricing() const { return {db, *services.catalog, *services.rates}; }
 
 std::optional<std::string> Call::unavailable(const catalog::Product& product, const fx::Money& face) const {
-  std::vector<std::string> providers;
-  for (const auto& route : product.routes) providers.push_back(route.provider);
-  return services.providers->unavailable(providers, face);
+  std::vector<providers::Registry::Route> routes;
+  for (const auto& route : product.routes) routes.push_back({route.provider, route.provider_sku});
+  return services.providers->unavailable(routes, face);
 }
 
 boost::asio::awaitable<std::optional<http::Response>> unavailable_refusal(const Call& call, const std::string& sku, const fx::Money& face) {

@@ -78,6 +78,7 @@ struct App::impl {
   asio::cancellation_signal stop_webhooks;
   asio::cancellation_signal stop_points;
   asio::cancellation_signal stop_pulls;
+  asio::cancellation_signal stop_stock;
   std::vector<std::thread> threads;
 };
 
@@ -150,6 +151,8 @@ void App::start() {
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
   if (s.config.points.interval.count() > 0)
     asio::co_spawn(loop, points::run(db, s.metrics, s.config.points), asio::bind_cancellation_slot(s.stop_points.slot(), asio::detached));
+  if (s.config.stock_interval.count() > 0)
+    asio::co_spawn(loop, providers::keep_stock_fresh(s.providers, s.config.stock_interval), asio::bind_cancellation_slot(s.stop_stock.slot(), asio::detached));
   if (s.config.pulls.interval.count() > 0) {
     auto pulls = s.config.pulls;
     pulls.worker = s.config.dispatch.worker;
@@ -185,6 +188,7 @@ void App::stop() {
     s.stop_webhooks.emit(asio::cancellation_type::terminal);
     s.stop_points.emit(asio::cancellation_type::terminal);
     s.stop_pulls.emit(asio::cancellation_type::terminal);
+    s.stop_stock.emit(asio::cancellation_type::terminal);
   });
   s.guards.clear();
   const auto drain = std::chrono::steady_clock::now() + 2s;

@@ -97,6 +97,22 @@ std::optional<fx::Money> add(const std::optional<fx::Money>& a, const std::optio
   return fx::Money::round(*sum, a->currency()).value();
 }
 
+bool read_face_values(ListedProduct& product, const nlohmann::json& fixed, const nlohmann::json& min, const nlohmann::json& max,
+                      const nlohmann::json& currency) {
+  if (fixed.is_array() && !fixed.empty()) {
+    for (const auto& value : fixed) {
+      auto face = money(value, currency);
+      if (!face) return false;
+      product.fixed_values.push_back(*face);
+    }
+    return true;
+  }
+  auto least = money(min, currency), greatest = money(max, currency);
+  if (!least || !greatest || greatest->amount() < least->amount()) return false;
+  product.range.emplace(*least, *greatest);
+  return true;
+}
+
 nlohmann::json number(const fx::Money& money) { return nlohmann::json::parse(money.amount_string()); }
 
 std::optional<std::chrono::sys_seconds> timestamp(const nlohmann::json& text) {

@@ -41,6 +41,10 @@ std::optional<std::string> text_field(const nlohmann::json& object, const char* 
 std::optional<fx::Money> money(const nlohmann::json& amount, const nlohmann::json& currency);
 // a + b, either of which may be missing (then the other); nullopt when both are, or their currencies differ.
 std::optional<fx::Money> add(const std::optional<fx::Money>& a, const std::optional<fx::Money>& b);
+// Sets a listed product's face values from the provider's JSON: `fixed`, an array of amounts, when it is one, else
+// the range `min`..`max`. False when they cannot be read (then the item is skipped, saying so).
+bool read_face_values(ListedProduct& product, const nlohmann::json& fixed, const nlohmann::json& min, const nlohmann::json& max,
+                      const nlohmann::json& currency);
 // A face value as the JSON number these APIs expect, printing exactly as its decimal.
 nlohmann::json number(const fx::Money& money);
 // A provider's timestamp: ISO 8601 with a zone ("2026-12-01T10:00:00.123Z", "…+03:00") or, zone-less, UTC

@@ -122,6 +122,36 @@ class ReloadlyProvider final : public HttpProvider {
     }
   }
 
+  bool lists_products() const override { return true; }
+
+  // One product per productId, its SKU "<productId>:<country isoName>" as orders name it; out of stock unless ACTIVE.
+  boost::asio::awaitable<ProductList> products() override {
+    ProviderCatalog catalog;
+    for (int page = 1;; ++page) {
+      auto answer = co_await get_json(connection_, target_.at("/products?size=200&page=" + std::to_string(page)));
+      if (auto* failed = std::get_if<Result>(&answer)) co_return failed->detail;
+      const auto& doc = std::get<json>(answer);
+      const auto content = doc.value("content", json());
+      const auto pages = doc.value("totalPages", -1);
+      if (!content.is_array() || pages < 0) co_return "Reloadly's product list is not the expected JSON";
+      for (const auto& product : content) {
+        const auto id = product.value("productId", json());
+        const auto country = text_field(product.value("country", json::object()), "isoName").value_or("");
+        ListedProduct p{id.is_number_unsigned() ? id.dump() + ":" + country : "", text_field(product.value("brand", json::object()), "brandName").value_or(""),
+                        text_field(product, "productName").value_or(""), "", false, {country}, {}, std::nullopt,
+                        text_field(product, "status").value_or("") == "ACTIVE"};
+        const auto fixed = product.value("denominationType", "") == "FIXED" ? product.value("fixedRecipientDenominations", json()) : json();
+        if (p.provider_sku.empty() || country.empty() ||
+            !read_face_values(p, fixed, product.value("minRecipientDenomination", json()), product.value("maxRecipientDenomination", json()),
+                              product.value("recipientCurrencyCode", json())))
+          catalog.skipped.push_back("productId " + id.dump() + ": no readable country, recipientCurrencyCode or denominations");
+        else
+          catalog.products.push_back(std::move(p));
+      }
+      if (content.empty() || page >= pages) co_return catalog;
+    }
+  }
+
   std::string sender_;
 };
 

@@ -7,6 +7,9 @@
 //   GET  {base}/reports/transactions?customIdentifier=&startDate=&endDate=&page=&size=
 //        {"content": [transaction], "totalElements", "totalPages", "number", "size"}  (pages count from 1)
 //   GET  {base}/accounts/balance   {"balance": 1000.0, "currencyCode", "currencyName", "updatedAt"}
+//   GET  {base}/products?page=&size=   {"content": [{"productId", "productName", "status": ACTIVE | INACTIVE, "brand":
+//        {"brandName"}, "country": {"isoName"}, "denominationType": FIXED | RANGE, "recipientCurrencyCode",
+//        "fixedRecipientDenominations" | "minRecipientDenomination", "maxRecipientDenomination"}], "totalPages"}
 // A transaction: {"transactionId", "customIdentifier", "status": SUCCESSFUL | PENDING | PROCESSING | FAILED |
 //   REFUNDED, "amount", "discount", "fee", "smsFee", "currencyCode" (what our account paid, in its currency),
 //   "product": {"productId", "unitPrice", "totalPrice", "currencyCode" (the card's)}, "transactionCreatedTime"}.

@@ -129,6 +129,31 @@ class TangoProvider final : public HttpProvider {
     }
   }
 
+  bool lists_products() const override { return true; }
+
+  // One product per item (a fixed-value item is one face value); an item is out of stock unless its status is active.
+  boost::asio::awaitable<ProductList> products() override {
+    auto answer = co_await get_json(connection_, target_.at("/catalogs?verbose=true"));
+    if (auto* failed = std::get_if<Result>(&answer)) co_return failed->detail;
+    const auto brands = std::get<json>(answer).value("brands", json());
+    if (!brands.is_array()) co_return "Tango's catalog is not the expected JSON";
+    ProviderCatalog catalog;
+    for (const auto& brand : brands) {
+      for (const auto& item : brand.value("items", json::array())) {
+        ListedProduct p{text_field(item, "utid").value_or(""), text_field(brand, "brandName").value_or(""), text_field(item, "rewardName").value_or(""),
+                        text_field(brand, "description").value_or(""), text_field(item, "rewardType").value_or("").find("prepaid") != std::string::npos,
+                        item.value("countries", std::vector<std::string>{}), {}, std::nullopt,
+                        text_field(item, "status").value_or("") == "active" && text_field(brand, "status").value_or("active") == "active"};
+        const auto fixed = item.value("valueType", "") == "FIXED_VALUE" ? json::array({item.value("faceValue", json())}) : json();
+        if (p.provider_sku.empty() || !read_face_values(p, fixed, item.value("minValue", json()), item.value("maxValue", json()), item.value("currencyCode", json())))
+          catalog.skipped.push_back("utid '" + p.provider_sku + "': no readable currencyCode, faceValue or minValue/maxValue");
+        else
+          catalog.products.push_back(std::move(p));
+      }
+    }
+    co_return catalog;
+  }
+
   std::string account_, customer_;
 };
 

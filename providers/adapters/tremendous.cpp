@@ -114,6 +114,43 @@ class TremendousProvider final : public HttpProvider {
     }
   }
 
+  bool lists_products() const override { return true; }
+
+  // Tremendous lists only what it offers now, so whatever it lists is in stock; one product per currency of a card
+  // (its skus give the range per currency). Cash-outs, charities and the like are not cards: skipped.
+  boost::asio::awaitable<ProductList> products() override {
+    auto answer = co_await get_json(connection_, target_.at("/products"));
+    if (auto* failed = std::get_if<Result>(&answer)) co_return failed->detail;
+    const auto products = std::get<json>(answer).value("products", json());
+    if (!products.is_array()) co_return "Tremendous's product list is not the expected JSON";
+    ProviderCatalog catalog;
+    for (const auto& product : products) {
+      const auto id = text_field(product, "id").value_or("");
+      const auto category = text_field(product, "category").value_or("");
+      if (category != "merchant_card" && category != "visa_card" && category != "mastercard") {
+        catalog.skipped.push_back("product '" + id + "': category '" + category + "' is not a card");
+        continue;
+      }
+      std::vector<std::string> countries;
+      for (const auto& c : product.value("countries", json::array()))
+        if (auto abbr = text_field(c, "abbr")) countries.push_back(*abbr);
+      const auto skus = product.value("skus", json::array());
+      for (const auto& currency : product.value("currency_codes", json::array())) {
+        // A sku names its currency where Tremendous says it; one without applies to every currency.
+        json sku;
+        for (const auto& s : skus)
+          if (sku.is_null() || s.value("currency_code", json()) == currency) sku = s;
+        ListedProduct p{id, text_field(product, "name").value_or(""), text_field(product, "name").value_or(""), text_field(product, "description").value_or(""),
+                        category != "merchant_card", countries, {}, std::nullopt, true};
+        if (id.empty() || !sku.is_object() || !read_face_values(p, json(), sku.value("min", json()), sku.value("max", json()), currency))
+          catalog.skipped.push_back("product '" + id + "': no readable skus min/max in " + currency.dump());
+        else
+          catalog.products.push_back(std::move(p));
+      }
+    }
+    co_return catalog;
+  }
+
   std::string funding_source_, funding_currency_;
 };
 

@@ -7,6 +7,8 @@
 //   GET  {base}/orders?external_id=          {"orders": [order], "total_count"}
 //   GET  {base}/orders?created_at[gte]=&created_at[lte]=&offset=&limit=   the same, a page at a time
 //   GET  {base}/funding_sources              {"funding_sources": [{"id", "method", "meta": {"available_cents"}}]}
+//   GET  {base}/products   {"products": [{"id", "name", "description", "category": merchant_card | visa_card | …,
+//        "currency_codes", "skus": [{"min", "max", "currency_code"}], "countries": [{"abbr"}]}]}
 // An order: {"id", "external_id", "created_at", "status": EXECUTED | OPEN | PENDING APPROVAL | … | CANCELED |
 //   FAILED, "payment": {"subtotal", "total", "fees", "discount"}, "rewards": [{"id", "value": {"denomination",
 //   "currency_code"}, "delivery": {"method", "status": SCHEDULED | PENDING | SUCCEEDED | FAILED, "link"}}]}.

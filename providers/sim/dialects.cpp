@@ -158,9 +158,8 @@ class Tango final : public Dialect {
     }
     if (path.starts_with("accounts/"))
       return json_response(http::Status::ok, {{"accountIdentifier", std::string(path.substr(9))}, {"currencyCode", "EUR"}, {"currentBalance", cents_number(book.balance)}, {"status", "ACTIVE"}});
-    if (path == "catalogs")
-      return json_response(http::Status::ok,
-                           {{"catalogName", "Simulated platform"},
+    if (path == "catalogs") {
+      json catalog = {{"catalogName", "Simulated platform"},
                             {"brands",
                              {{{"brandKey", "B916708"},
                                {"brandName", "Amazon.de"},
@@ -175,7 +174,12 @@ class Tango final : public Dialect {
                                {"status", "active"},
                                {"items",
                                 {{{"utid", "U733220"}, {"rewardName", "Zalando €25"}, {"currencyCode", "EUR"}, {"status", "active"}, {"valueType", "FIXED_VALUE"},
-                                  {"rewardType", "gift card"}, {"faceValue", 25}, {"countries", {"DE", "AT"}}}}}}}}});
+                                  {"rewardType", "gift card"}, {"faceValue", 25}, {"countries", {"DE", "AT"}}}}}}}}};
+      for (auto& brand : catalog["brands"])
+        for (auto& item : brand["items"])
+          if (book.out_of_stock.contains(item["utid"].get<std::string>())) item["status"] = "inactive";
+      return json_response(http::Status::ok, catalog);
+    }
     return std::nullopt;
   }
 };
@@ -242,13 +246,18 @@ class Tremendous final : public Dialect {
     }
     if (path == "funding_sources")
       return json_response(http::Status::ok, {{"funding_sources", {{{"id", "balance"}, {"method", "balance"}, {"meta", {{"available_cents", book.balance}, {"pending_cents", 0}}}}}}});
-    if (path == "products")
-      return json_response(http::Status::ok,
-                           {{"products",
+    if (path == "products") {
+      // Tremendous lists only what it offers: a product out of stock is not on the list.
+      json products = 
                              {{{"id", "OKMHM2X2OHYV"}, {"name", "Amazon.de"}, {"category", "merchant_card"}, {"currency_codes", {"EUR"}},
                                {"skus", {{{"min", 5}, {"max", 500}}}}, {"countries", {{{"abbr", "DE"}}}}},
                               {{"id", "KV934TZ93NQM"}, {"name", "Visa Prepaid Card"}, {"category", "visa_card"}, {"currency_codes", {"EUR", "USD"}},
-                               {"skus", {{{"min", 10}, {"max", 1000}}}}, {"countries", {{{"abbr", "DE"}}, {{"abbr", "US"}}}}}}}});
+                               {"skus", {{{"min", 10}, {"max", 1000}}}}, {"countries", {{{"abbr", "DE"}}, {{"abbr", "US"}}}}}};
+      json listed = json::array();
+      for (auto& p : products)
+        if (!book.out_of_stock.contains(p["id"].get<std::string>())) listed.push_back(p);
+      return json_response(http::Status::ok, {{"products", listed}});
+    }
     return std::nullopt;
   }
 };
@@ -319,19 +328,18 @@ class Reloadly final : public Dialect {
     }
     if (path == "accounts/balance")
       return json_response(http::Status::ok, {{"balance", cents_number(book.balance)}, {"currencyCode", "EUR"}, {"currencyName", "Euro"}, {"updatedAt", date::format("%F %T", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))}});
-    if (path == "products")
-      return json_response(http::Status::ok,
-                           {{"content",
+    if (path == "products") {
+      json content = 
                              {{{"productId", 120}, {"productName", "Amazon DE"}, {"global", false}, {"status", "ACTIVE"}, {"denominationType", "FIXED"},
                                {"recipientCurrencyCode", "EUR"}, {"fixedRecipientDenominations", {10, 25, 50}}, {"senderCurrencyCode", "EUR"}, {"senderFee", 0.5},
                                {"discountPercentage", 2.0}, {"brand", {{"brandId", 2}, {"brandName", "Amazon"}}}, {"country", {{"isoName", "DE"}, {"name", "Germany"}}}},
                               {{"productId", 1750}, {"productName", "Steam Wallet EU"}, {"global", true}, {"status", "ACTIVE"}, {"denominationType", "RANGE"},
                                {"recipientCurrencyCode", "EUR"}, {"minRecipientDenomination", 5}, {"maxRecipientDenomination", 200}, {"senderCurrencyCode", "EUR"},
-                               {"senderFee", 0.0}, {"discountPercentage", 1.5}, {"brand", {{"brandId", 9}, {"brandName", "Steam"}}}, {"country", {{"isoName", "DE"}, {"name", "Germany"}}}}}},
-                            {"totalElements", 2},
-                            {"totalPages", 1},
-                            {"number", 1},
-                            {"size", 20}});
+                               {"senderFee", 0.0}, {"discountPercentage", 1.5}, {"brand", {{"brandId", 9}, {"brandName", "Steam"}}}, {"country", {{"isoName", "DE"}, {"name", "Germany"}}}}};
+      for (auto& p : content)
+        if (book.out_of_stock.contains(p["productId"].dump())) p["status"] = "INACTIVE";
+      return json_response(http::Status::ok, {{"content", content}, {"totalElements", content.size()}, {"totalPages", 1}, {"number", 1}, {"size", 200}});
+    }
     return std::nullopt;
   }
 };

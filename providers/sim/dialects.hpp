@@ -10,6 +10,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -37,6 +38,7 @@ struct Book {
   const std::map<std::string, SimOrder>& orders;  // by reference
   long balance = 0;                               // cents of EUR
   std::size_t page_size = 100;                    // at most this many orders a page
+  const std::set<std::string>& out_of_stock;      // catalog ids its catalog shows as out of stock
 };
 
 class Dialect {

@@ -52,7 +52,7 @@ asio::awaitable<std::optional<http::Reply>> OrderApi::handle(const http::Request
   const auto path = target.substr(0, target.find('?'));
   if (path == dialect_->orders_path() && request.method() == verb::post) co_return co_await create(request);
   if (request.method() == verb::get)
-    if (auto answer = dialect_->get(path.substr(prefix.size()), query_of(target), Book{orders_, balance_cents_, page_size_})) co_return std::move(*answer);
+    if (auto answer = dialect_->get(path.substr(prefix.size()), query_of(target), Book{orders_, balance_cents_, page_size_, out_of_stock_})) co_return std::move(*answer);
   co_return dialect_->error(http::Status::not_found, "no such endpoint");
 }
 
@@ -86,6 +86,7 @@ asio::awaitable<http::Reply> OrderApi::create(const http::Request& request) {
     if (times_ > 0) --times_;
   }
   if (mode == "refuse") co_return dialect_->error(http::Status::bad_request, "the product is not orderable");
+  if (out_of_stock_.contains(wanted->sku)) co_return dialect_->error(http::Status::bad_request, "the product is out of stock");
   if (mode == "no_funds") co_return dialect_->error(http::Status::payment_required, "insufficient funds in the account");
   if (mode == "error500") co_return dialect_->error(http::Status::internal_server_error, "internal error");
   if (mode == "rate429") {
@@ -141,6 +142,7 @@ http::Response OrderApi::admin(const http::Request& request) {
   if (body.contains("fee_bps")) fee_bps_ = body["fee_bps"].get<long>();
   if (body.contains("discount_bps")) discount_bps_ = body["discount_bps"].get<long>();
   if (body.contains("page_size")) page_size_ = std::max<std::size_t>(body["page_size"].get<std::size_t>(), 1);
+  if (body.contains("out_of_stock")) out_of_stock_ = body["out_of_stock"].get<std::set<std::string>>();
   if (body.contains("latency_ms")) {
     const auto& l = body["latency_ms"];
     const double p50 = l.is_object() ? l.value("p50", 0.0) : 0.0;

@@ -13,6 +13,8 @@
 //     that median and 99th percentile (B >= A; {"p50": 0} or null: none)
 //   POST /admin/<api> {"fee_bps": F, "discount_bps": D, "page_size": P}   each new order is charged its face
 //     less D basis points plus F basis points (rounded half up to the cent); lists show at most P a page
+//   POST /admin/<api> {"out_of_stock": [ID, ...]}   its catalog shows these products (utid, productId, id) as out of
+//     stock, and orders for them are refused (400, nothing made); [] restocks them all
 //   GET  /admin/<api>/issued   {"REF": orders created, ...}
 //   GET  /admin/<api>/charged  {"REF": "10.20", ...}  what each order was charged
 //   POST /admin/<api>/orders {"ref", "sku", "amount", "currency"?}   an order made by someone else (not the gateway)
@@ -26,6 +28,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
 
 #include "gateway/net/message.hpp"
 #include "providers/sim/authority.hpp"
@@ -51,6 +54,7 @@ class OrderApi {
   int rate_per_s_ = 0;
   long fee_bps_ = 0, discount_bps_ = 0;
   std::size_t page_size_ = 100;
+  std::set<std::string> out_of_stock_;
   std::optional<std::lognormal_distribution<double>> latency_ms_;
   std::mt19937_64 random_{std::random_device{}()};
   std::deque<std::chrono::steady_clock::time_point> recent_posts_;

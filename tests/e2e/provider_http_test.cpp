@@ -4,6 +4,12 @@
 // certificate is not trusted is refused.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gateway/app/import_catalog.hpp"
+#include "gateway/app/load_catalog.hpp"
 #include "gateway/reports/days.hpp"
 #include "gateway/reports/pulls.hpp"
 #include "providers/registry.hpp"
@@ -65,6 +71,13 @@ class HttpsProvider : public RedemptionFixture {
     EXPECT_EQ(r.status, 202u) << r.body;
     return r.json().value("id", "");
   }
+  nlohmann::json catalog_item(const std::string& sku) const {
+    const auto listing = client.request("GET", "/v1/catalog", std::nullopt, bearer(tenant.cabinet)).json();
+    for (const auto& item : listing["items"])
+      if (item["sku"] == sku) return item;
+    return nullptr;
+  }
+  std::int64_t balance() const { return client.request("GET", "/v1/accounts/" + tenant.account_id, std::nullopt, bearer(tenant.cabinet)).json()["balance"]; }
   nlohmann::json final_order(const std::string& id) const {
     nlohmann::json order;
     auto final = [&] {
@@ -369,13 +382,6 @@ class FlakyHttpsProvider : public HttpsProvider {
     c.providers["tango"]["breaker_failures"] = 3;
     c.providers["tango"]["breaker_open_ms"] = 500;
   }
-  nlohmann::json catalog_item(const std::string& sku) const {
-    const auto listing = client.request("GET", "/v1/catalog", std::nullopt, bearer(tenant.cabinet)).json();
-    for (const auto& item : listing["items"])
-      if (item["sku"] == sku) return item;
-    return nullptr;
-  }
-  std::int64_t balance() const { return client.request("GET", "/v1/accounts/" + tenant.account_id, std::nullopt, bearer(tenant.cabinet)).json()["balance"]; }
 };
 
 TEST_F(FlakyHttpsProvider, ABreakerOpenedBy500sClosesAfterTheProviderRecovers) {
@@ -416,6 +422,102 @@ TEST_F(FlakyHttpsProvider, AProductWhoseOnlyProviderIsDownIsUnavailableAndRedeem
   EXPECT_EQ(final_order(waiting)["status"], "issued");
   EXPECT_EQ(eventually([&] { return catalog_item("TANGO")["available"] == true; }, true, 30s), true);
   EXPECT_EQ(redeem("down-3", {{"account_id", tenant.account_id}, {"sku", "TANGO"}, {"face_value", ten_eur}}).status, 202u);
+}
+
+// The providers' catalogs: imported as load-catalog files, and read for what they report out of stock.
+class StockedHttpsProvider : public HttpsProvider {
+ protected:
+  void adjust(app::Config& c) override {
+    HttpsProvider::adjust(c);
+    c.stock_interval = 100ms;
+  }
+  // The configuration a person running `rewardgw import-catalog` would have: the same providers file.
+  app::Config command_config() {
+    auto c = app::config_from_environment(test_environment(world->db.url.c_str()));
+    adjust(c);
+    for (const auto& [name, _] : c.providers.items()) c.settings.providers.insert(name);
+    return c;
+  }
+};
+
+TEST_F(StockedHttpsProvider, ImportCatalogWritesEachProvidersCatalogAsAFileThatLoads) {
+  const auto config = command_config();
+  std::map<std::string, nlohmann::json> files;
+  for (const std::string name : {"tango", "tremendous", "reloadly"}) {
+    std::ostringstream out, err;
+    ASSERT_EQ(app::import_catalog(config, name, out, err), 0) << err.str();
+    files[name] = nlohmann::json::parse(out.str())["products"];
+  }
+  const auto& tango = files["tango"];
+  ASSERT_EQ(tango.size(), 3u) << tango.dump(2);
+  EXPECT_EQ(tango["TANGO-U561593-EUR"]["denominations"], (nlohmann::json{{"min", "5.00"}, {"max", "500.00"}, {"step", "0.01"}}));
+  EXPECT_EQ(tango["TANGO-U561593-EUR"]["routes"], (nlohmann::json{{{"provider", "tango"}, {"provider_sku", "U561593"}, {"priority", 1}}}));
+  EXPECT_EQ(tango["TANGO-U561593-EUR"]["brand"], "Amazon.de");
+  EXPECT_EQ(tango["TANGO-U561593-EUR"]["active"], true);
+  EXPECT_EQ(tango["TANGO-U000001-EUR"]["active"], false) << "inactive at Tango: written inactive";
+  EXPECT_EQ(tango["TANGO-U733220-EUR"]["denominations"]["fixed"], nlohmann::json::array({"25.00"}));
+  EXPECT_EQ(tango["TANGO-U733220-EUR"]["countries"], nlohmann::json::array({"DE", "AT"}));
+  const auto& tremendous = files["tremendous"];
+  ASSERT_EQ(tremendous.size(), 3u) << "one product per currency: " << tremendous.dump(2);
+  EXPECT_EQ(tremendous["TREMENDOUS-OKMHM2X2OHYV-EUR"]["type"], "egift_card");
+  EXPECT_EQ(tremendous["TREMENDOUS-KV934TZ93NQM-USD"]["type"], "prepaid_card");
+  EXPECT_EQ(tremendous["TREMENDOUS-KV934TZ93NQM-USD"]["denominations"]["max"], "1000.00");
+  const auto& reloadly = files["reloadly"];
+  ASSERT_EQ(reloadly.size(), 2u) << reloadly.dump(2);
+  EXPECT_EQ(reloadly["RELOADLY-120-DE-EUR"]["routes"][0]["provider_sku"], "120:DE") << "the SKU an order names, country included";
+  EXPECT_EQ(reloadly["RELOADLY-120-DE-EUR"]["denominations"]["fixed"], nlohmann::json::array({"10.00", "25.00", "50.00"}));
+  EXPECT_EQ(reloadly["RELOADLY-1750-DE-EUR"]["denominations"]["min"], "5.00");
+
+  // Each file loads as it is, and a product from it is redeemed through its provider.
+  for (const auto& [name, products] : files) {
+    const auto file = std::filesystem::temp_directory_path() / ("rgw-import-" + name + "-" + unique_suffix() + ".json");
+    std::ofstream(file) << nlohmann::json{{"products", products}}.dump();
+    EXPECT_EQ(app::load_catalog(config, tenant.program_id, file.string()), 0) << name;
+    std::filesystem::remove(file);
+  }
+  ASSERT_TRUE(eventually([&] { return !catalog_item("RELOADLY-120-DE-EUR").is_null(); }, true));
+  const auto r = redeem("imported-1", {{"account_id", tenant.account_id}, {"sku", "RELOADLY-120-DE-EUR"}, {"face_value", ten_eur}});
+  ASSERT_EQ(r.status, 202u) << r.body;
+  const auto order = final_order(r.json()["id"]);
+  EXPECT_EQ(order["status"], "issued");
+  EXPECT_EQ(order["provider"], "reloadly");
+
+  // What it cannot import it says, with a usage exit code; a catalog it cannot reach is a failure.
+  std::ostringstream out, err;
+  EXPECT_EQ(app::import_catalog(config, "backup", out, err), 2);
+  EXPECT_NE(err.str().find("kind 'sandbox' has no catalog"), std::string::npos) << err.str();
+  EXPECT_EQ(app::import_catalog(config, "nobody", out, err), 2);
+  auto unreachable = config;
+  unreachable.providers["tango"]["base_url"] = "https://127.0.0.1:1/raas/v2";
+  EXPECT_EQ(app::import_catalog(unreachable, "tango", out, err), 1);
+  EXPECT_NE(err.str().find("cannot read tango's catalog"), std::string::npos) << err.str();
+}
+
+TEST_F(StockedHttpsProvider, AProductTheProviderReportsOutOfStockIsUnavailableUntilRestocked) {
+  ASSERT_EQ(catalog_item("TANGO")["available"], true);
+  sim_admin("/admin/tango", nlohmann::json{{"out_of_stock", {"U561593"}}});
+  ASSERT_EQ(eventually([&] { return catalog_item("TANGO")["available"] == false; }, true), true) << catalog_item("TANGO").dump();
+  EXPECT_NE(catalog_item("TANGO")["unavailable_reason"].get<std::string>().find("tango: out of stock (product U561593)"), std::string::npos);
+  EXPECT_EQ(catalog_item("TANGO-OR-BACKUP")["available"], true) << "another route still takes it";
+  const auto before = balance();
+  const auto refused = redeem("stock-1", {{"account_id", tenant.account_id}, {"sku", "TANGO"}, {"face_value", ten_eur}});
+  EXPECT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_EQ(refused.json()["code"], "product_unavailable");
+  EXPECT_EQ(balance(), before) << "nothing debited";
+  const auto elsewhere = final_order(redeem_sku("stock-2", "TANGO-OR-BACKUP"));
+  EXPECT_EQ(elsewhere["provider"], "backup") << "Tango refuses what it has not got; the next route issues it";
+
+  // Reloadly reports it by status; Tremendous by leaving it off its list, which is not a report: still offered.
+  sim_admin("/admin/reloadly", nlohmann::json{{"out_of_stock", {"120"}}});
+  sim_admin("/admin/tremendous", nlohmann::json{{"out_of_stock", {"OKMHM2X2OHYV"}}});
+  EXPECT_EQ(eventually([&] { return catalog_item("RELOADLY")["available"] == false; }, true), true);
+  EXPECT_EQ(catalog_item("TREMENDOUS")["available"], true);
+
+  sim_admin("/admin/tango", nlohmann::json{{"out_of_stock", nlohmann::json::array()}});
+  EXPECT_EQ(eventually([&] { return catalog_item("TANGO")["available"] == true; }, true), true);
+  EXPECT_EQ(final_order(redeem_sku("stock-3", "TANGO"))["status"], "issued");
+  const auto created = sim_admin("/admin/tango/issued");
+  EXPECT_EQ(created.size(), 1u) << "the refused order made nothing: " << created.dump();
 }
 
 }  // namespace

@@ -60,6 +60,7 @@ Gateway::Gateway(const std::function<void(app::Config&)>& adjust)
   // Quick retries and short leases, so fault tests finish in seconds.
   config.dispatch.retry = {std::chrono::milliseconds(20), std::chrono::milliseconds(400), std::chrono::seconds(120)};
   config.dispatch.poll = std::chrono::milliseconds(200);
+  config.stock_interval = std::chrono::milliseconds(0);  // the providers' catalogs are read only where a test asks
   config.dispatch.lease = std::chrono::seconds(5);
   config.webhooks.poll = std::chrono::milliseconds(100);
   config.webhooks.retry_base = std::chrono::milliseconds(50);
