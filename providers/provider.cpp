@@ -22,16 +22,34 @@ Provider::Permit::~Permit() {
   if (!provider_) return;
   std::lock_guard lock(provider_->mutex_);
   --provider_->in_flight_;
+  if (call_ == Call::issue) --provider_->issuing_;
 }
 
-std::optional<Provider::Permit> Provider::admit() {
+std::optional<Provider::Permit> Provider::admit(Call call) {
   std::lock_guard lock(mutex_);
+  if (call == Call::issue && paused_) return std::nullopt;
   if (in_flight_ >= limits_.max_in_flight) return std::nullopt;
   // The rate before the breaker: a breaker's probe slot must not be spent on a call the rate then holds back.
   if (call_rate_ && call_rate_->take()) return std::nullopt;
   if (!breaker_.allow(steady::now())) return std::nullopt;
   ++in_flight_;
-  return Permit(this);
+  if (call == Call::issue) ++issuing_;
+  return Permit(this, call);
+}
+
+void Provider::pause(std::optional<std::string> reason) {
+  std::lock_guard lock(mutex_);
+  paused_ = std::move(reason);
+}
+
+std::optional<std::string> Provider::paused() const {
+  std::lock_guard lock(mutex_);
+  return paused_;
+}
+
+std::size_t Provider::issuing() const {
+  std::lock_guard lock(mutex_);
+  return issuing_;
 }
 
 namespace {
@@ -121,6 +139,7 @@ void Provider::record(const Result& result, std::chrono::steady_clock::duration 
 
 std::optional<std::string> Provider::unavailable(const std::string& provider_sku, const fx::Money& face) const {
   std::lock_guard lock(mutex_);
+  if (paused_) return "paused (" + *paused_ + ")";
   if (breaker_.state(steady::now()) == CircuitBreaker::State::open) return "circuit open after repeated failures";
   if (out_of_stock_.contains(provider_sku)) return "out of stock (product " + provider_sku + ")";
   if (balance_ && balance_->currency() == face.currency() && balance_->amount() < face.amount())
@@ -131,6 +150,7 @@ std::optional<std::string> Provider::unavailable(const std::string& provider_sku
 std::string Provider::availability_key() const {
   std::lock_guard lock(mutex_);
   std::string key = breaker_.state(steady::now()) == CircuitBreaker::State::open ? "open" : "up";
+  if (paused_) key += " paused " + *paused_;
   if (balance_) key += ' ' + balance_->amount_string() + ' ' + std::string(balance_->currency().code());
   for (const auto& sku : out_of_stock_) key += " -" + sku;
   return key;
@@ -139,7 +159,7 @@ std::string Provider::availability_key() const {
 Health Provider::health() const {
   std::lock_guard lock(mutex_);
   const auto now = steady::now();
-  Health h{breaker_.health(now), in_flight_, calls_, last_error_, last_error_at_, health_window, 0, std::nullopt, std::nullopt, std::nullopt, balance_};
+  Health h{breaker_.health(now), in_flight_, calls_, last_error_, last_error_at_, health_window, 0, std::nullopt, std::nullopt, std::nullopt, balance_, paused_};
   std::vector<double> latencies;
   std::size_t ok = 0;
   for (const auto& s : recent_) {

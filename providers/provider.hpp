@@ -114,7 +114,7 @@ struct Limits {
 };
 
 struct Health {
-  std::string_view state;  // healthy | degraded | open
+  std::string_view state;  // the breaker's: healthy | degraded | open
   std::size_t in_flight = 0;
   std::map<std::string, std::uint64_t> calls;  // by outcome name, since start
   std::optional<std::string> last_error;
@@ -125,6 +125,7 @@ struct Health {
   std::optional<double> success_rate;  // nullopt without calls in the window
   std::optional<double> p50_ms, p99_ms;
   std::optional<fx::Money> balance;  // the last answer of balance(), if any (health() never asks the provider)
+  std::optional<std::string> paused;  // why, while paused by ops
 };
 
 class Provider {
@@ -137,20 +138,30 @@ class Provider {
   const std::string& name() const { return name_; }
   virtual std::string_view kind() const = 0;
 
+  enum class Call { issue, status };
   // A reserved place among the provider's concurrent calls; released when destroyed.
   class Permit {
    public:
-    explicit Permit(Provider* p) : provider_(p) {}
-    Permit(Permit&& other) noexcept : provider_(std::exchange(other.provider_, nullptr)) {}
+    Permit(Provider* p, Call call) : provider_(p), call_(call) {}
+    Permit(Permit&& other) noexcept : provider_(std::exchange(other.provider_, nullptr)), call_(other.call_) {}
     Permit& operator=(Permit&&) = delete;
     ~Permit();
 
    private:
     Provider* provider_;
+    Call call_;
   };
-  // A permit when a call may go out now: the concurrency limit has room, the call rate allows one more and the
-  // breaker is closed (or this caller is its one probe). nullopt: wait and come back.
-  std::optional<Permit> admit();
+  // A permit when a `call` may go out now: the concurrency limit has room, the call rate allows one more, the
+  // breaker is closed (or this caller is its one probe) and, for an issue, the provider is not paused.
+  // nullopt: wait and come back.
+  std::optional<Permit> admit(Call call);
+
+  // Paused by ops (every process applies what the database says): no new issue calls; status look-ups of the
+  // orders it already has go on. nullopt resumes it.
+  void pause(std::optional<std::string> reason);
+  std::optional<std::string> paused() const;  // why, while paused
+  // Issue calls admitted and not yet finished in this process: a pause is complete here when none are left.
+  std::size_t issuing() const;
 
   // Never throw for provider trouble: a call past its deadline or failing in a way the adapter did not classify
   // is `unknown` (for issue: it may have created an order).
@@ -201,6 +212,8 @@ class Provider {
   CircuitBreaker breaker_;
   std::optional<net::TokenBucket> call_rate_;  // with max_calls_per_s
   std::size_t in_flight_ = 0;
+  std::size_t issuing_ = 0;
+  std::optional<std::string> paused_;
   std::map<std::string, std::uint64_t> calls_;
   std::optional<std::string> last_error_;
   std::chrono::system_clock::time_point last_error_at_;

@@ -90,6 +90,7 @@ Routes all_routes() {
   add_quote_routes(routes);
   add_redemption_routes(routes);
   add_metrics_routes(routes);
+  add_ops_routes(routes);
   add_finance_routes(routes);
   add_cabinet_routes(routes);
   return routes;

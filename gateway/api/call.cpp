@@ -24,6 +24,13 @@ boost::asio::awaitable<std::optional<http::Response>> unavailable_refusal(const 
   co_return refusal(errc::product_unavailable, "no provider would take this order now: " + *why);
 }
 
+audit::Entry audit_entry(const Call& call, std::string action, std::string target, std::optional<std::string> reason, nlohmann::json detail) {
+  std::optional<std::string> program;
+  if (!call.principal.bootstrap) program = call.principal.program_id;
+  return {std::move(action), program, call.principal.key_id, std::string(auth::role_name(call.principal.role)), std::move(target), std::move(reason),
+          call.request_id, std::move(detail)};
+}
+
 std::string etag_of(std::string_view body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }
 
 http::Response conditional(const http::Request& request, std::string_view body, const std::string& etag, std::string_view content_type) {

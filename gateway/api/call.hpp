@@ -9,6 +9,7 @@
 
 #include "fx/money.hpp"
 #include "gateway/accounts/keys.hpp"
+#include "gateway/audit/audit.hpp"
 #include "gateway/api/errc.hpp"
 #include "gateway/api/settings.hpp"
 #include "gateway/core/ids.hpp"
@@ -55,6 +56,10 @@ struct Call {
   // (providers/registry.hpp); nullopt when one would.
   std::optional<std::string> unavailable(const catalog::Product& product, const fx::Money& face) const;
 };
+
+// The audit row of an action this call takes on `target`: who (key, role, program), why, and our request id.
+audit::Entry audit_entry(const Call& call, std::string action, std::string target, std::optional<std::string> reason,
+                         nlohmann::json detail = nullptr);
 
 http::Response json_response(http::Status status, const nlohmann::json& body);
 // A strong ETag for a body: the first 128 bits of its SHA-256, quoted.

@@ -34,6 +34,8 @@ enum class errc {
   browser_key_refused,  // a long-lived API key in a request with Origin (from a browser)
   origin_not_allowed,   // a member token used from an origin its program does not list
   too_many_streams,     // this process serves its maximum of event streams
+  cannot_cancel,        // cancel of an order a provider may already hold (or a final one)
+  cannot_resolve,       // resolve of an order whose outcome is not unknown
 };
 
 const boost::system::error_category& api_category() noexcept;

@@ -1,6 +1,5 @@
-// GET /metrics (Prometheus text format) and GET /v1/providers (ops): provider health, queues, balances.
+// GET /metrics (Prometheus text format): the registry's series, and provider health, queues and balances read now.
 #include <boost/asio/co_spawn.hpp>
-#include <cmath>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/api/input.hpp"
@@ -43,15 +42,17 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_gauge("rewardgw_event_streams", "Order event streams open in this process.", {{{}, static_cast<double>(call.services.feed->followers())}});
   out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.services.keys->lookups_throttled());
 
-  std::vector<std::pair<Labels, double>> breaker, in_flight, balance;
+  std::vector<std::pair<Labels, double>> breaker, paused, in_flight, balance;
   for (const auto& p : s.providers->all()) {
     const auto h = p->health();
     breaker.push_back({{{"provider", p->name()}}, breaker_level(h.state)});
+    paused.push_back({{{"provider", p->name()}}, h.paused ? 1.0 : 0.0});
     in_flight.push_back({{{"provider", p->name()}}, static_cast<double>(h.in_flight)});
     // A gauge is a float by nature; the exact figure is in GET /v1/providers.
     if (h.balance) balance.push_back({{{"provider", p->name()}, {"currency", std::string(h.balance->currency().code())}}, std::stod(h.balance->amount_string())});
   }
   out += metrics::render_gauge("rewardgw_provider_breaker_state", "Circuit breaker per provider: 0 closed, 1 degraded (recent failures or probing), 2 open.", breaker);
+  out += metrics::render_gauge("rewardgw_provider_paused", "1 while ops have paused the provider (POST /v1/providers/{name}/pause): it gets no new orders.", paused);
   out += metrics::render_gauge("rewardgw_provider_in_flight", "Provider calls in flight in this process.", in_flight);
   out += metrics::render_gauge("rewardgw_provider_balance", "Funding balance per provider as last reported (read before dispatching and by GET /v1/providers, at most every 10 s).", balance);
 
@@ -86,45 +87,11 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   co_return http::make_response(http::Status::ok, std::move(out), "text/plain; version=0.0.4");
 }
 
-const pg::Query queued_by_provider{"providers_queued",
-                                   "SELECT r.provider, count(*) AS n FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id"
-                                   " WHERE r.program_id = $1 AND r.provider IS NOT NULL GROUP BY r.provider"};
-
-// `v` with `decimals` decimals (as a JSON number), or null.
-nlohmann::json rounded(const std::optional<double>& v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return v ? nlohmann::json(std::round(*v * scale) / scale) : nlohmann::json(nullptr);
-}
-
-boost::asio::awaitable<http::Reply> list_providers(Call& call) {
-  std::map<std::string, std::int64_t> queued;
-  const auto rows = co_await call.db.exec(pg::statement(queued_by_provider, call.program()));
-  for (int i = 0; i < rows.size(); ++i) queued[std::string(rows[i].text("provider"))] = rows[i].int64("n");
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& p : call.services.providers->all()) {
-    const auto h = p->health();
-    const auto balance = co_await p->balance();
-    nlohmann::json last_error = nullptr;
-    if (h.last_error) last_error = {{"at", rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(h.last_error_at))}, {"detail", *h.last_error}};
-    items.push_back({{"name", p->name()},
-                     {"kind", p->kind()},
-                     {"state", h.state},
-                     {"success_rate", {{"window_s", h.window.count()}, {"value", rounded(h.success_rate, 4)}, {"calls", h.window_calls}}},
-                     {"latency_ms", {{"p50", rounded(h.p50_ms, 1)}, {"p99", rounded(h.p99_ms, 1)}}},
-                     {"in_flight", h.in_flight},
-                     {"queued", queued[p->name()]},
-                     {"last_error", last_error},
-                     {"balance", balance ? money_json(*balance) : nlohmann::json(nullptr)}});
-  }
-  co_return json_response(http::Status::ok, {{"items", items}});
-}
-
 }  // namespace
 
 void add_metrics_routes(Routes& routes) {
   using boost::beast::http::verb;
   routes.add(verb::get, "/metrics", {metrics_text, Access::public_route()});
-  routes.add(verb::get, "/v1/providers", {list_providers, Access::keys(false, {auth::Role::ops, auth::Role::admin})});
 }
 
 }  // namespace rgw::api

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "gateway/api/input.hpp"
+#include "gateway/dispatch/ops.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
@@ -254,6 +255,65 @@ boost::asio::awaitable<http::Reply> follow_redemption(Call& call) {
   co_return http::Reply{std::move(head), [stream = std::move(stream)](http::BodySink& sink) { return stream_statuses(stream, sink); }};
 }
 
+// An ops action's refusal, or the order as it is now.
+boost::asio::awaitable<http::Reply> after_action(Call& call, dispatch::ops::Refused refused, errc when_final) {
+  using dispatch::ops::Refused;
+  switch (refused) {
+    case Refused::none: break;
+    case Refused::no_such_order: co_return refusal(errc::not_found, "no such redemption");
+    case Refused::final: co_return refusal(when_final, "the order is final already");
+    case Refused::may_exist_at_provider:
+      co_return refusal(errc::cannot_cancel, "a provider may already hold this order (dispatching or unknown); wait for its outcome, or resolve it");
+    case Refused::not_unknown: co_return refusal(errc::cannot_resolve, "the order's outcome is not unknown; only an unknown order is resolved by hand");
+    case Refused::busy: {
+      auto busy = refusal(errc::conflict, "a dispatcher is calling the provider for this order right now; try again in a moment");
+      busy.set(http::beast::http::field::retry_after, "1");
+      co_return busy;
+    }
+  }
+  co_return co_await get_redemption(call);
+}
+
+boost::asio::awaitable<http::Reply> retry_redemption(Call& call) {
+  Input in(call.request);
+  const auto body = call.request.body().empty() ? nlohmann::json::object() : in.body(2);
+  in.only_fields(body, {"reason"});
+  const auto reason = in.optional_string(body, "reason", 500);
+  if (in.refused()) co_return in.refusal();
+  const auto& id = call.params[0];
+  const auto refused = co_await dispatch::ops::retry(call.db, call.program(), id, audit_entry(call, "redemption.retry", id, reason));
+  co_return co_await after_action(call, refused, errc::conflict);
+}
+
+boost::asio::awaitable<http::Reply> cancel_redemption(Call& call) {
+  Input in(call.request);
+  const auto body = in.body(2);
+  in.only_fields(body, {"reason"});
+  const auto reason = in.required_string(body, "reason", 500);
+  if (in.refused()) co_return in.refusal();
+  const auto& id = call.params[0];
+  const auto refused = co_await dispatch::ops::cancel(call.db, call.program(), id, reason, audit_entry(call, "redemption.cancel", id, reason));
+  co_return co_await after_action(call, refused, errc::cannot_cancel);
+}
+
+boost::asio::awaitable<http::Reply> resolve_redemption(Call& call) {
+  Input in(call.request);
+  const auto body = in.body(2);
+  in.only_fields(body, {"outcome", "provider_ref", "reason"});
+  const auto outcome = in.required_string(body, "outcome", 16);
+  auto provider_ref = in.optional_string(body, "provider_ref", 200);
+  const auto reason = in.required_string(body, "reason", 500);
+  if (!in.refused() && outcome != "issued" && outcome != "not_issued") in.refuse(errc::invalid_request, "'outcome' must be issued or not_issued");
+  if (!in.refused() && outcome == "issued" && !provider_ref)
+    in.refuse(errc::invalid_request, "'provider_ref' is required with outcome issued: the provider's id of the order that was found");
+  if (in.refused()) co_return in.refusal();
+  const auto& id = call.params[0];
+  const dispatch::ops::Resolution resolution{outcome == "issued", provider_ref.value_or(""), reason};
+  nlohmann::json detail = {{"outcome", outcome}, {"provider_ref", or_null(provider_ref)}};
+  const auto refused = co_await dispatch::ops::resolve(call.db, call.program(), id, resolution, audit_entry(call, "redemption.resolve", id, reason, detail));
+  co_return co_await after_action(call, refused, errc::cannot_resolve);
+}
+
 }  // namespace
 
 void add_redemption_routes(Routes& routes) {
@@ -266,6 +326,10 @@ void add_redemption_routes(Routes& routes) {
              {follow_redemption, Access::keys(false, {Role::cabinet, Role::ops, Role::admin, Role::member})});
   routes.add(verb::get, "/v1/redemptions/{redemption_id}",
              {get_redemption, Access::keys(false, {Role::cabinet, Role::finance, Role::ops, Role::admin, Role::member})});
+  const auto ops = Access::keys(false, {Role::ops, Role::admin});
+  routes.add(verb::post, "/v1/redemptions/{redemption_id}/retry", {retry_redemption, ops});
+  routes.add(verb::post, "/v1/redemptions/{redemption_id}/cancel", {cancel_redemption, ops});
+  routes.add(verb::post, "/v1/redemptions/{redemption_id}/resolve", {resolve_redemption, ops});
 }
 
 }  // namespace rgw::api

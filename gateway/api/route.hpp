@@ -50,6 +50,7 @@ void add_catalog_routes(Routes& routes);
 void add_quote_routes(Routes& routes);
 void add_redemption_routes(Routes& routes);
 void add_metrics_routes(Routes& routes);
+void add_ops_routes(Routes& routes);
 void add_finance_routes(Routes& routes);
 void add_cabinet_routes(Routes& routes);
 

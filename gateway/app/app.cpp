@@ -16,6 +16,7 @@
 #include "gateway/api/api.hpp"
 #include "gateway/db/schema.hpp"
 #include "gateway/dispatch/dispatcher.hpp"
+#include "gateway/dispatch/pauses.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/pg/listener.hpp"
@@ -48,6 +49,32 @@ asio::awaitable<void> housekeeping(std::shared_ptr<pg::Pool> db) {
     }
     timer.expires_after(10min);
     co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+// No issue call leaves this process before it knows which providers are paused.
+asio::awaitable<void> dispatch_once_pauses_known(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
+                                                  std::shared_ptr<dispatch::Dispatcher> dispatcher) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    try {
+      co_await dispatch::pauses::apply(*db, *providers);
+      break;
+    } catch (const pg::Error& e) {
+      log::write(log::level::warn, "cannot read the provider pauses; dispatching waits", {{"detail", e.what()}});
+    }
+    timer.expires_after(1s);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  co_await dispatcher->run();
+}
+
+// A pause heard of, or possibly missed: apply the table again.
+asio::awaitable<void> reapply_pauses(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers) {
+  try {
+    co_await dispatch::pauses::apply(*db, *providers);
+  } catch (const pg::Error& e) {
+    log::write(log::level::warn, "cannot read the provider pauses", {{"detail", e.what()}});
   }
 }
 
@@ -124,24 +151,28 @@ void App::start() {
                                                            s.config.dispatch);
   auto dispatcher = s.dispatcher;
   auto feed = s.feed;
-  auto on_notify = [keys, rates, catalog, dispatcher, feed, db, &loop](const pg::Notification& n) {
+  auto registry = s.providers;
+  auto on_notify = [keys, rates, catalog, dispatcher, feed, db, registry, &loop](const pg::Notification& n) {
     if (n.channel == auth::KeyStore::revocation_channel) keys->forget(n.payload);
     else if (n.channel == pricing::rates_channel) asio::co_spawn(loop, pricing::reload(db, rates), asio::detached);
     else if (n.channel == pricing::catalog_channel || n.channel == programs::programs_channel) catalog->forget_notified(n.payload);
     else if (n.channel == dispatch::notify_channel && dispatcher) dispatcher->wake();
     else if (n.channel == redemptions::events_channel) feed->changed();
+    else if (n.channel == dispatch::pauses::channel) asio::co_spawn(loop, reapply_pauses(db, registry), asio::detached);
   };
   // Whatever was announced while disconnected may have been missed: forget cached keys and catalogs, reload
   // the rates, look for due jobs and for moves of followed orders.
-  auto on_connected = [keys, rates, catalog, dispatcher, feed, db, &loop] {
+  auto on_connected = [keys, rates, catalog, dispatcher, feed, db, registry, &loop] {
     keys->forget_all();
+    asio::co_spawn(loop, reapply_pauses(db, registry), asio::detached);
     feed->changed();
     catalog->forget_all();
     asio::co_spawn(loop, pricing::reload(db, rates), asio::detached);
     if (dispatcher) dispatcher->wake();
   };
   const std::vector<std::string> channels{auth::KeyStore::revocation_channel, pricing::rates_channel, pricing::catalog_channel,
-                                          programs::programs_channel, dispatch::notify_channel, redemptions::events_channel};
+                                          programs::programs_channel, dispatch::notify_channel, redemptions::events_channel,
+                                          dispatch::pauses::channel};
   asio::co_spawn(loop, pg::listen(s.config.database_url, channels, on_notify, on_connected),
                  asio::bind_cancellation_slot(s.stop_listener.slot(), asio::detached));
   if (s.config.fx)
@@ -159,7 +190,7 @@ void App::start() {
     asio::co_spawn(loop, reports::run_pulls(db, s.providers, s.metrics, pulls), asio::bind_cancellation_slot(s.stop_pulls.slot(), asio::detached));
   }
   if (s.dispatcher) {
-    asio::co_spawn(loop, s.dispatcher->run(), asio::bind_cancellation_slot(s.stop_dispatch.slot(), asio::detached));
+    asio::co_spawn(loop, dispatch_once_pauses_known(db, s.providers, s.dispatcher), asio::bind_cancellation_slot(s.stop_dispatch.slot(), asio::detached));
     auto sender = s.config.webhooks;
     sender.destinations = s.config.settings.webhook_destinations;  // one setting for the API's check and the sender's
     asio::co_spawn(loop, webhooks::deliver(db, s.config.sealer, s.metrics, sender), asio::bind_cancellation_slot(s.stop_webhooks.slot(), asio::detached));

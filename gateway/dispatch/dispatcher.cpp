@@ -118,15 +118,22 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
     co_return co_await fail(claim, order, "deadline", std::move(detail));
   }
 
-  // An order stays with the route it last called unless that route refused it for good.
-  const bool bound = order.provider && std::any_of(routes.begin(), routes.end(), [&](const auto& r) { return r.provider == *order.provider; });
+  // An order stays with the route it last called unless that route refused it for good, or is paused: an order here
+  // is accepted or retrying, so the paused provider holds nothing under its key and the next route may take it.
+  const auto paused = [&](const std::string& name) { return providers_->find(name)->paused().has_value(); };
+  const bool bound = order.provider && !paused(*order.provider) &&
+                     std::any_of(routes.begin(), routes.end(), [&](const auto& r) { return r.provider == *order.provider; });
   providers::Provider* provider = nullptr;
   std::optional<providers::Provider::Permit> permit;
-  std::string provider_sku;
+  std::string provider_sku, paused_routes;
   for (const auto& r : routes) {
     if (bound && r.provider != *order.provider) continue;
     auto* candidate = providers_->find(r.provider);
-    if (auto admitted = candidate->admit()) {
+    if (auto why = candidate->paused()) {
+      paused_routes += (paused_routes.empty() ? "" : ", ") + r.provider + " (" + *why + ")";
+      continue;
+    }
+    if (auto admitted = candidate->admit(providers::Provider::Call::issue)) {
       permit.emplace(std::move(*admitted));
       provider = candidate;
       provider_sku = r.provider_sku;
@@ -136,6 +143,7 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
   if (!provider) {
     std::string reason = "waiting for a route (circuits open, or at their concurrency or call rate limits)";
     if (bound) reason = "waiting for " + *order.provider + " (circuit open, or at its concurrency or call rate limit)";
+    if (!paused_routes.empty()) reason += "; paused: " + paused_routes;
     co_return co_await jobs::postpone(*db_, claim, busy_wait(), reason);
   }
 
@@ -157,7 +165,7 @@ asio::awaitable<void> Dispatcher::resolve(const Claim& claim, const Order& order
     const auto reason = "its outcome at provider '" + order.provider.value_or("") + "' is unknown and that provider is not configured";
     co_return co_await jobs::postpone(*db_, claim, config_.lease, reason);
   }
-  auto permit = provider->admit();
+  auto permit = provider->admit(providers::Provider::Call::status);
   if (!permit) {
     const auto reason = "waiting for " + provider->name() + " to answer status queries";
     co_return co_await jobs::postpone(*db_, claim, busy_wait(), reason);

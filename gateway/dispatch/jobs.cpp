@@ -128,6 +128,7 @@ boost::asio::awaitable<bool> finish(pg::Pool& db, const Claim& c, Status from, c
   } else {
     writes.push_back(pg::statement(reschedule, c.redemption_id, c.token, m.due_in.count(), call ? 1 : 0, m.reason));
   }
+  writes.insert(writes.end(), m.also.begin(), m.also.end());
   co_await tx.commit(std::move(writes));
   co_return true;
 }

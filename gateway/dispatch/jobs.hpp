@@ -69,6 +69,7 @@ struct Move {
   std::string provider_ref;
   std::optional<providers::Cost> cost;           // issued, as the provider reported it
   std::string failure_code;                      // failed
+  std::vector<pg::Statement> also;               // written in the same transaction (an ops action's audit row)
 };
 
 namespace jobs {

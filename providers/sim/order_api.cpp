@@ -51,6 +51,7 @@ asio::awaitable<std::optional<http::Reply>> OrderApi::handle(const http::Request
   }
   const auto path = target.substr(0, target.find('?'));
   if (path == dialect_->orders_path() && request.method() == verb::post) co_return co_await create(request);
+  if (request.method() == verb::get && lookups_fail_) co_return dialect_->error(http::Status::internal_server_error, "look-ups are down");
   if (request.method() == verb::get)
     if (auto answer = dialect_->get(path.substr(prefix.size()), query_of(target), Book{orders_, balance_cents_, page_size_, out_of_stock_})) co_return std::move(*answer);
   co_return dialect_->error(http::Status::not_found, "no such endpoint");
@@ -142,6 +143,7 @@ http::Response OrderApi::admin(const http::Request& request) {
   if (body.contains("fee_bps")) fee_bps_ = body["fee_bps"].get<long>();
   if (body.contains("discount_bps")) discount_bps_ = body["discount_bps"].get<long>();
   if (body.contains("page_size")) page_size_ = std::max<std::size_t>(body["page_size"].get<std::size_t>(), 1);
+  if (body.contains("lookups_fail")) lookups_fail_ = body["lookups_fail"].get<bool>();
   if (body.contains("out_of_stock")) out_of_stock_ = body["out_of_stock"].get<std::set<std::string>>();
   if (body.contains("latency_ms")) {
     const auto& l = body["latency_ms"];

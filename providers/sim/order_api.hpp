@@ -15,6 +15,7 @@
 //     less D basis points plus F basis points (rounded half up to the cent); lists show at most P a page
 //   POST /admin/<api> {"out_of_stock": [ID, ...]}   its catalog shows these products (utid, productId, id) as out of
 //     stock, and orders for them are refused (400, nothing made); [] restocks them all
+//   POST /admin/<api> {"lookups_fail": true}   every GET of the API (look-ups, lists, balance) answers 500 until false
 //   GET  /admin/<api>/issued   {"REF": orders created, ...}
 //   GET  /admin/<api>/charged  {"REF": "10.20", ...}  what each order was charged
 //   POST /admin/<api>/orders {"ref", "sku", "amount", "currency"?}   an order made by someone else (not the gateway)
@@ -55,6 +56,7 @@ class OrderApi {
   long fee_bps_ = 0, discount_bps_ = 0;
   std::size_t page_size_ = 100;
   std::set<std::string> out_of_stock_;
+  bool lookups_fail_ = false;
   std::optional<std::lognormal_distribution<double>> latency_ms_;
   std::mt19937_64 random_{std::random_device{}()};
   std::deque<std::chrono::steady_clock::time_point> recent_posts_;

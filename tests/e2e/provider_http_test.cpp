@@ -302,7 +302,7 @@ TEST_F(HttpsProvider, AReplayedReferenceFindsTheFirstOrderAtTremendousAndReloadl
   boost::asio::io_context io;
   auto calls = [](providers::Provider* p, providers::IssueRequest a, providers::IssueRequest b) -> boost::asio::awaitable<std::vector<providers::Result>> {
     std::vector<providers::Result> results;
-    const auto permit = p->admit().value();
+    const auto permit = p->admit(providers::Provider::Call::issue).value();
     results.push_back(co_await p->issue(permit, a));
     results.push_back(co_await p->issue(permit, b));
     results.push_back(co_await p->status(permit, b));

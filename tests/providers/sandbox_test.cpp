@@ -31,7 +31,7 @@ struct SandboxTest : ::testing::Test {
   }
   // Runs one call to completion; `call` is "issue" or "status".
   Result call(Provider& p, const std::string& what, const std::string& key, const std::string& sku = "SBX-AMZ") {
-    auto permit = p.admit();
+    auto permit = p.admit(Provider::Call::issue);
     EXPECT_TRUE(permit) << "not admitted";
     if (!permit) return {};
     const IssueRequest request{key, sku, fx::Money::parse("10.00", "EUR").value(), std::nullopt, std::nullopt};
@@ -107,9 +107,9 @@ TEST_F(SandboxTest, PendingOrdersAreIssuedOncePendingTimeHasPassed) {
 TEST_F(SandboxTest, ACallRateHoldsCallsBackWithRoomInFlight) {
   auto r = registry({{"max_calls_per_s", 1}, {"calls_burst", 2}});
   auto& p = *r->find("sbx");
-  EXPECT_TRUE(p.admit());
-  EXPECT_TRUE(p.admit()) << "a burst of two";
-  EXPECT_FALSE(p.admit()) << "the third waits for a token (a second)";
+  EXPECT_TRUE(p.admit(Provider::Call::issue));
+  EXPECT_TRUE(p.admit(Provider::Call::issue)) << "a burst of two";
+  EXPECT_FALSE(p.admit(Provider::Call::issue)) << "the third waits for a token (a second)";
   EXPECT_EQ(p.health().in_flight, 0u);
   EXPECT_THROW(registry({{"max_calls_per_s", -1}}), std::invalid_argument);
 }
@@ -118,15 +118,15 @@ TEST_F(SandboxTest, TheBreakerOpensAfterFailuresAndTheLimitBoundsCalls) {
   auto r = registry({{"faults", {{"retryable", 1.0}}}, {"breaker_failures", 3}, {"breaker_open_ms", 60'000}, {"max_in_flight", 1}});
   auto& p = *r->find("sbx");
   {
-    auto held = p.admit();
+    auto held = p.admit(Provider::Call::issue);
     ASSERT_TRUE(held);
-    EXPECT_FALSE(p.admit()) << "one call at a time";
+    EXPECT_FALSE(p.admit(Provider::Call::issue)) << "one call at a time";
     EXPECT_EQ(p.health().in_flight, 1u);
   }
   EXPECT_EQ(p.health().in_flight, 0u);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(call(p, "issue", "k" + std::to_string(i)).outcome, Outcome::retryable);
   EXPECT_EQ(p.health().state, "open");
-  EXPECT_FALSE(p.admit()) << "an open breaker lets nothing through";
+  EXPECT_FALSE(p.admit(Provider::Call::issue)) << "an open breaker lets nothing through";
   EXPECT_EQ(p.health().calls.at("retryable"), 3u);
   EXPECT_EQ(p.health().last_error, "sandbox: try again later");
 }
