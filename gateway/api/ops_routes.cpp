@@ -1,5 +1,5 @@
 // What ops read and do beside the orders (docs/operations.md): GET /v1/providers (health, queues, balances),
-// pausing and resuming a provider for every process, and GET /v1/audit.
+// pausing and resuming a provider for every process, sending webhook events again, and GET /v1/audit.
 #include <cmath>
 #include <map>
 
@@ -7,6 +7,7 @@
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
 #include "gateway/dispatch/pauses.hpp"
+#include "gateway/webhooks/outbox.hpp"
 
 namespace rgw::api {
 namespace {
@@ -95,6 +96,29 @@ boost::asio::awaitable<http::Reply> list_audit(Call& call) {
   co_return json_response(http::Status::ok, {{"items", page.items}, {"next_cursor", next_cursor(page.next_before)}});
 }
 
+// The events of one order, or of a time range, sent again; the audit row in the same transaction.
+boost::asio::awaitable<http::Reply> redeliver_webhooks(Call& call) {
+  Input in(call.request);
+  const auto body = in.body(2);
+  in.only_fields(body, {"redemption_id", "from", "to", "reason"});
+  webhooks::Redelivery which;
+  which.redemption_id = in.optional_string(body, "redemption_id", 64);
+  const auto from = in.optional_timestamp(body, "from");
+  const auto to = in.optional_timestamp(body, "to");
+  const auto reason = in.optional_string(body, "reason", 500);
+  if (!in.refused() && which.redemption_id.has_value() == (from || to))
+    in.refuse(errc::invalid_request, "give either 'redemption_id' or 'from' and 'to'");
+  if (!in.refused() && !which.redemption_id && (!from || !to || *to <= *from)) in.refuse(errc::invalid_request, "'from' and 'to' must both be given, 'from' before 'to'");
+  if (in.refused()) co_return in.refusal();
+  if (from) which.from = rfc3339(*from);
+  if (to) which.to = rfc3339(*to);
+  const auto target = which.redemption_id.value_or(*which.from + "/" + *which.to);
+  auto tx = co_await pg::Transaction::begin(call.db);
+  std::vector<pg::Statement> writes{webhooks::redeliver(call.program(), which), audit::record(audit_entry(call, "webhook.redeliver", target, reason))};
+  const auto done = co_await tx.commit(std::move(writes));
+  co_return json_response(http::Status::accepted, {{"queued", done.front().size()}});
+}
+
 }  // namespace
 
 void add_ops_routes(Routes& routes) {
@@ -103,6 +127,7 @@ void add_ops_routes(Routes& routes) {
   routes.add(verb::get, "/v1/providers", {list_providers, ops});
   routes.add(verb::post, "/v1/providers/{name}/pause", {pause_provider, ops});
   routes.add(verb::post, "/v1/providers/{name}/resume", {resume_provider, ops});
+  routes.add(verb::post, "/v1/webhooks/redeliver", {redeliver_webhooks, ops});
   routes.add(verb::get, "/v1/audit", {list_audit, Access::keys(false, {auth::Role::admin})});
 }
 

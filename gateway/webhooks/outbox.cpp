@@ -39,6 +39,15 @@ const pg::Query claim_events{
     " RETURNING e.id, e.lease_token, e.body, e.tries, p.webhook_url, p.webhook_secret_sealed, p.webhook_key_id, p.id AS program_id,"
     "           CASE WHEN p.webhook_old_until > now() THEN p.webhook_old_secret_sealed END AS old_secret_sealed, p.webhook_old_key_id"};
 
+// An event being sent this moment (leased, its lease not run out) is left to that send.
+const pg::Query redeliver_events{
+    "webhook_redeliver",
+    "UPDATE webhook_events SET delivered_at = NULL, due_at = now(), tries = 0, lease_token = NULL"
+    " WHERE program_id = $1 AND ($2::text IS NULL OR redemption_id = $2)"
+    "   AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz) AND ($4::timestamptz IS NULL OR created_at < $4::timestamptz)"
+    "   AND (lease_token IS NULL OR due_at <= now())"
+    " RETURNING id"};
+
 const pg::Query record_delivery{
     "webhook_record",
     "WITH d AS (INSERT INTO webhook_deliveries (event_id, status, error, latency_ms) VALUES ($1, $3::int, $4, $5::int))"
@@ -101,6 +110,10 @@ pg::Statement enqueue(const std::vector<AccountEvent>& events) {
     rows.push_back({{"id", id}, {"program_id", e.program_id}, {"account_id", e.account_id}, {"event", e.type}, {"body", event_body(id, e.type, e.data)}});
   }
   return pg::statement(insert_account_events, rows.dump());
+}
+
+pg::Statement redeliver(const std::string& program_id, const Redelivery& which) {
+  return pg::statement(redeliver_events, program_id, which.redemption_id, which.from, which.to);
 }
 
 std::string signature(const std::vector<std::string>& secrets, std::int64_t unix_seconds, std::string_view body) {

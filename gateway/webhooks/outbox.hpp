@@ -29,6 +29,15 @@ struct AccountEvent {
 };
 pg::Statement enqueue(const std::vector<AccountEvent>& events);
 
+// Makes the program's events of one order, or created in [from, to), due again — delivered ones included: a
+// receiver that lost them asks again, and each keeps its id, so one that did see it can tell. Its rows are the
+// events queued.
+struct Redelivery {
+  std::optional<std::string> redemption_id;
+  std::optional<std::string> from, to;  // RFC 3339
+};
+pg::Statement redeliver(const std::string& program_id, const Redelivery& which);
+
 // The Rewardgw-Signature header value: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, one v1 per
 // secret (the new one first while a rotated secret still signs).
 std::string signature(const std::vector<std::string>& secrets, std::int64_t unix_seconds, std::string_view body);

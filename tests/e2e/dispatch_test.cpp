@@ -267,6 +267,48 @@ TEST_F(Webhooks, FinalStatusesReachTheWebhookSignedAndRetriedUntilAccepted) {
   EXPECT_TRUE(providers::sandbox_issued(gateway->records("sandbox")).size() == 1u);
 }
 
+TEST_F(Webhooks, OpsRedeliverAnOrdersEventsOrARangesAndTheReceiverSeesTheSameEventAgain) {
+  WebhookReceiver receiver(0);
+  std::string ops, admin_key;
+  const auto hooked = redeem_in_hooked_program(receiver.url(), [&](const std::string& program_id, const std::string& admin) {
+    admin_key = admin;
+    ops = client.request("POST", "/v1/programs/" + program_id + "/api-keys", nlohmann::json{{"role", "ops"}}.dump(), bearer(gateway->bootstrap_key))
+              .json()["key"];
+  });
+  ASSERT_EQ(eventually([&] { return query(delivery_log, hooked.id).front().int64("delivered"); }, 1), 1);
+  const auto first = nlohmann::json::parse(receiver.received().front().body());
+  auto redeliver = [&](const nlohmann::json& body, const std::string& key) {
+    return client.request("POST", "/v1/webhooks/redeliver", body.dump(), bearer(key));
+  };
+  // An event being sent is left to that send, so each step waits until the last delivery is recorded.
+  auto recorded = [&](std::int64_t n) { return eventually([&] { return query(delivery_log, hooked.id).front().int64("n"); }, n) == n; };
+  EXPECT_EQ(redeliver({{"redemption_id", hooked.id}}, admin_key).status, 202u) << "admin may";
+  ASSERT_TRUE(recorded(2));
+  const auto by_order = redeliver({{"redemption_id", hooked.id}, {"reason", "the CRM lost it"}}, ops);
+  ASSERT_EQ(by_order.status, 202u) << by_order.body;
+  EXPECT_EQ(by_order.json()["queued"], 1);
+  ASSERT_TRUE(recorded(3));
+  const auto again = nlohmann::json::parse(receiver.received().back().body());
+  EXPECT_EQ(again["id"], first["id"]) << "the same event, so a receiver that saw it can tell";
+  EXPECT_EQ(again, first);
+
+  const auto range = redeliver({{"from", "2000-01-01T00:00:00Z"}, {"to", "2100-01-01T00:00:00Z"}}, ops);
+  ASSERT_EQ(range.status, 202u) << range.body;
+  EXPECT_EQ(range.json()["queued"], 1) << "the program's events only";
+  ASSERT_TRUE(recorded(4));
+  EXPECT_EQ(receiver.received().size(), 4u);
+  EXPECT_EQ(redeliver({{"from", "2100-01-01T00:00:00Z"}, {"to", "2100-01-02T00:00:00Z"}}, ops).json()["queued"], 0);
+
+  EXPECT_EQ(redeliver(nlohmann::json::object(), ops).status, 400u) << "an order or a range";
+  EXPECT_EQ(redeliver({{"redemption_id", hooked.id}, {"from", "2000-01-01T00:00:00Z"}}, ops).status, 400u);
+  EXPECT_EQ(redeliver({{"from", "2000-01-02T00:00:00Z"}, {"to", "2000-01-01T00:00:00Z"}}, ops).status, 400u);
+  EXPECT_EQ(redeliver({{"redemption_id", hooked.id}}, tenant.cabinet).status, 403u);
+  const auto audited = client.request("GET", "/v1/audit?action=webhook.redeliver", std::nullopt, bearer(admin_key)).json()["items"];
+  ASSERT_EQ(audited.size(), 4u) << audited.dump();
+  EXPECT_EQ(audited[1]["target"], "2000-01-01T00:00:00Z/2100-01-01T00:00:00Z");
+  EXPECT_EQ(audited[2]["reason"], "the CRM lost it");
+}
+
 // The v1 signatures of a delivery, in order.
 std::vector<std::string> signatures(const std::string& header) {
   std::vector<std::string> out;
