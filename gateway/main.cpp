@@ -53,11 +53,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: rewardgw | rewardgw load-catalog PROGRAM_ID FILE | rewardgw import-catalog --provider NAME | rewardgw report payouts --program ID ...\n");
     return 2;
   }
-  // Block the stop signals before any thread starts, so only sigwait below sees them.
+  // Block the stop signals and SIGHUP before any thread starts, so only sigwait below sees them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -74,7 +75,13 @@ int main(int argc, char** argv) {
   log::write(log::level::info, "listening",
              {{"address", config.http.host}, {"port", gateway.port()}, {"threads", config.threads}, {"tls", config.http.tls.has_value()}});
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  // SIGHUP reads the providers file again; the stop signals end the wait.
+  while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
+    if (auto refused = gateway.reload_providers())
+      log::write(log::level::error, "providers file not reloaded; the running providers stay", {{"detail", *refused}});
+    else
+      log::write(log::level::info, "providers file reloaded");
+  }
   log::write(log::level::info, "stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   gateway.stop();
   return 0;

@@ -27,7 +27,7 @@ Provider::Permit::~Permit() {
 
 std::optional<Provider::Permit> Provider::admit(Call call) {
   std::lock_guard lock(mutex_);
-  if (call == Call::issue && paused_) return std::nullopt;
+  if (call == Call::issue && (paused_ || retired_)) return std::nullopt;
   if (in_flight_ >= limits_.max_in_flight) return std::nullopt;
   // The rate before the breaker: a breaker's probe slot must not be spent on a call the rate then holds back.
   if (call_rate_ && call_rate_->take()) return std::nullopt;
@@ -45,6 +45,16 @@ void Provider::pause(std::optional<std::string> reason) {
 std::optional<std::string> Provider::paused() const {
   std::lock_guard lock(mutex_);
   return paused_;
+}
+
+void Provider::retire() {
+  std::lock_guard lock(mutex_);
+  retired_ = true;
+}
+
+bool Provider::retired() const {
+  std::lock_guard lock(mutex_);
+  return retired_;
 }
 
 std::size_t Provider::issuing() const {
@@ -139,6 +149,7 @@ void Provider::record(const Result& result, std::chrono::steady_clock::duration 
 
 std::optional<std::string> Provider::unavailable(const std::string& provider_sku, const fx::Money& face) const {
   std::lock_guard lock(mutex_);
+  if (retired_) return "removed from the providers file";
   if (paused_) return "paused (" + *paused_ + ")";
   if (breaker_.state(steady::now()) == CircuitBreaker::State::open) return "circuit open after repeated failures";
   if (out_of_stock_.contains(provider_sku)) return "out of stock (product " + provider_sku + ")";
@@ -151,6 +162,7 @@ std::string Provider::availability_key() const {
   std::lock_guard lock(mutex_);
   std::string key = breaker_.state(steady::now()) == CircuitBreaker::State::open ? "open" : "up";
   if (paused_) key += " paused " + *paused_;
+  if (retired_) key += " retired";
   if (balance_) key += ' ' + balance_->amount_string() + ' ' + std::string(balance_->currency().code());
   for (const auto& sku : out_of_stock_) key += " -" + sku;
   return key;
@@ -159,7 +171,8 @@ std::string Provider::availability_key() const {
 Health Provider::health() const {
   std::lock_guard lock(mutex_);
   const auto now = steady::now();
-  Health h{breaker_.health(now), in_flight_, calls_, last_error_, last_error_at_, health_window, 0, std::nullopt, std::nullopt, std::nullopt, balance_, paused_};
+  Health h{breaker_.health(now), in_flight_, calls_, last_error_, last_error_at_, health_window, 0, std::nullopt, std::nullopt, std::nullopt, balance_, paused_,
+           retired_};
   std::vector<double> latencies;
   std::size_t ok = 0;
   for (const auto& s : recent_) {

@@ -126,6 +126,7 @@ struct Health {
   std::optional<double> p50_ms, p99_ms;
   std::optional<fx::Money> balance;  // the last answer of balance(), if any (health() never asks the provider)
   std::optional<std::string> paused;  // why, while paused by ops
+  bool retired = false;               // removed from the providers file, kept for its open orders' look-ups
 };
 
 class Provider {
@@ -160,6 +161,9 @@ class Provider {
   // orders it already has go on. nullopt resumes it.
   void pause(std::optional<std::string> reason);
   std::optional<std::string> paused() const;  // why, while paused
+  // Removed from the providers file while running: like paused for good, until the process restarts.
+  void retire();
+  bool retired() const;
   // Issue calls admitted and not yet finished in this process: a pause is complete here when none are left.
   std::size_t issuing() const;
 
@@ -214,6 +218,7 @@ class Provider {
   std::size_t in_flight_ = 0;
   std::size_t issuing_ = 0;
   std::optional<std::string> paused_;
+  bool retired_ = false;
   std::map<std::string, std::uint64_t> calls_;
   std::optional<std::string> last_error_;
   std::chrono::system_clock::time_point last_error_at_;

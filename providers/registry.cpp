@@ -97,8 +97,23 @@ std::shared_ptr<Registry> Registry::from_json(const json& config) {
     const auto factory = kinds().find(kind);
     if (factory == kinds().end()) o.fail("unknown kind '" + kind + "'");
     registry->providers_.push_back(factory->second(name, o));
+    registry->entries_.emplace(name, entry.dump());
   }
   return registry;
+}
+
+std::shared_ptr<Registry> Registry::next(const json& config) const {
+  auto built = from_json(config);  // every entry checked before anything changes
+  for (auto& p : built->providers_) {
+    const auto kept = std::find_if(providers_.begin(), providers_.end(), [&](const auto& old) { return old->name() == p->name(); });
+    if (kept != providers_.end() && !(*kept)->retired() && entries_.at(p->name()) == built->entries_.at(p->name())) p = *kept;
+  }
+  for (const auto& old : providers_) {
+    if (built->entries_.contains(old->name())) continue;
+    old->retire();
+    built->providers_.push_back(old);
+  }
+  return built;
 }
 
 Provider* Registry::find(std::string_view name) const {
@@ -109,16 +124,33 @@ Provider* Registry::find(std::string_view name) const {
 
 std::set<std::string> Registry::names() const {
   std::set<std::string> out;
-  for (const auto& p : providers_) out.insert(p->name());
+  for (const auto& p : providers_)
+    if (!p->retired()) out.insert(p->name());
   return out;
+}
+
+std::shared_ptr<const Registry> LiveRegistry::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+std::optional<std::string> LiveRegistry::reload(const json& config) {
+  std::lock_guard lock(mutex_);
+  try {
+    current_ = current_->next(config);
+    return std::nullopt;
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
 }
 
 json default_provider_config(const std::string& record_dir) { return {{"sandbox", {{"kind", "sandbox"}, {"record_dir", record_dir}}}}; }
 
-boost::asio::awaitable<void> keep_stock_fresh(std::shared_ptr<const Registry> registry, std::chrono::milliseconds interval) {
+boost::asio::awaitable<void> keep_stock_fresh(std::shared_ptr<const LiveRegistry> registry, std::chrono::milliseconds interval) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (;;) {
-    for (const auto& provider : registry->all()) {
+    const auto providers = registry->current();
+    for (const auto& provider : providers->all()) {
       if (!provider->lists_products()) continue;
       if (const auto failed = co_await provider->refresh_stock())
         log::write(log::level::warn, "cannot read the provider's catalog; keeping what it said before", {{"provider", provider->name()}, {"detail", *failed}});

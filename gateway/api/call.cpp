@@ -12,7 +12,7 @@ pricing::Sources Call::pricing() const { return {db, *services.catalog, *service
 std::optional<std::string> Call::unavailable(const catalog::Product& product, const fx::Money& face) const {
   std::vector<providers::Registry::Route> routes;
   for (const auto& route : product.routes) routes.push_back({route.provider, route.provider_sku});
-  return services.providers->unavailable(routes, face);
+  return services.providers->current()->unavailable(routes, face);
 }
 
 boost::asio::awaitable<std::optional<http::Response>> unavailable_refusal(const Call& call, const std::string& sku, const fx::Money& face) {

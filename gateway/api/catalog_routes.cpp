@@ -71,7 +71,7 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   const auto& set = rates->set();
   const std::string key = view.locale + '|' + std::string(view.display.code()) + '|' + view.country.value_or("") + '|' + set.source + '|' +
                           std::to_string(set.as_of.time_since_epoch().count()) + '|' +
-                          std::to_string(reinterpret_cast<std::uintptr_t>(rates.get())) + '|' + call.services.providers->availability_key();
+                          std::to_string(reinterpret_cast<std::uintptr_t>(rates.get())) + '|' + call.services.providers->current()->availability_key();
   if (auto cached = snapshot->listing(key)) co_return listing_response(call.request, *cached);
 
   nlohmann::json items = nlohmann::json::array();
@@ -109,7 +109,8 @@ boost::asio::awaitable<http::Reply> put_product(Call& call) {
   std::vector<catalog::Product> product;
   std::string invalid;
   try {
-    product.push_back(catalog::product_from_json(call.params[0], body, &call.settings.providers));
+    const auto configured = call.services.providers->current()->names();
+    product.push_back(catalog::product_from_json(call.params[0], body, &configured));
   } catch (const catalog::InvalidProduct& e) {  // the catalog module reports a bad document by exception
     invalid = e.what();
   }

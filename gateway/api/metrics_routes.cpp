@@ -12,11 +12,14 @@ namespace {
 
 using metrics::Labels;
 
-// Open orders by status and provider (the dispatch queue), undelivered webhook events and how long the oldest
-// lapsed lot has waited for its expiry entry (seconds), in one read.
+// Open orders by status and provider (the dispatch queue), how long the oldest open order of each status has been
+// in it (seconds), undelivered webhook events and how long the oldest lapsed lot has waited for its expiry entry
+// (seconds), in one read.
 const pg::Query backlog{"metrics_backlog",
                        "SELECT 'order' AS kind, r.status AS status, coalesce(r.provider, '') AS provider, count(*) AS n"
                        "  FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id GROUP BY r.status, r.provider"
+                       " UNION ALL SELECT 'order_age', r.status, '', extract(epoch FROM now() - min(r.updated_at))::bigint"
+                       "  FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id GROUP BY r.status"
                        " UNION ALL SELECT 'webhook', '', '', count(*) FROM webhook_events WHERE delivered_at IS NULL"
                        " UNION ALL SELECT 'expiry_lag', '', '', coalesce(extract(epoch FROM now() - min(expires_at)), 0)::bigint"
                        "  FROM point_lots WHERE remaining > 0 AND expires_at <= now()"};
@@ -43,7 +46,8 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.services.keys->lookups_throttled());
 
   std::vector<std::pair<Labels, double>> breaker, paused, in_flight, balance;
-  for (const auto& p : s.providers->all()) {
+  const auto providers = s.providers->current();
+  for (const auto& p : providers->all()) {
     const auto h = p->health();
     breaker.push_back({{{"provider", p->name()}}, breaker_level(h.state)});
     paused.push_back({{{"provider", p->name()}}, h.paused ? 1.0 : 0.0});
@@ -72,15 +76,17 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_gauge("rewardgw_db_pool_connections", "Database connections per shard, busy or idle.", connections);
   out += metrics::render_gauge("rewardgw_db_pool_waiting", "Requests waiting for a database connection, per shard.", waiting);
 
-  std::vector<std::pair<Labels, double>> open_orders, webhooks, expiry_lag;
+  std::vector<std::pair<Labels, double>> open_orders, oldest, webhooks, expiry_lag;
   const auto rows = co_await call.db.exec(pg::statement(backlog));
   for (int i = 0; i < rows.size(); ++i) {
     const auto n = static_cast<double>(rows[i].int64("n"));
     if (rows[i].text("kind") == "webhook") webhooks.push_back({{}, n});
     else if (rows[i].text("kind") == "expiry_lag") expiry_lag.push_back({{}, n});
+    else if (rows[i].text("kind") == "order_age") oldest.push_back({{{"status", std::string(rows[i].text("status"))}}, n});
     else open_orders.push_back({{{"status", std::string(rows[i].text("status"))}, {"provider", std::string(rows[i].text("provider"))}}, n});
   }
   out += metrics::render_gauge("rewardgw_dispatch_queue", "Orders not final yet (all processes), by status and provider (empty: not routed yet).", open_orders);
+  out += metrics::render_gauge("rewardgw_dispatch_oldest_seconds", "How long the oldest open order of each status has been in it (all processes).", oldest);
   out += metrics::render_gauge("rewardgw_webhook_backlog", "Webhook events not delivered yet (all processes).", webhooks);
   out += metrics::render_gauge("rewardgw_points_expiry_lag_seconds",
                                "How long the oldest lapsed lot has waited for its expiry entry (all processes; 0: none waits).", expiry_lag);

@@ -32,7 +32,7 @@ boost::asio::awaitable<nlohmann::json> provider_json(providers::Provider& p, std
   if (h.last_error) last_error = {{"at", rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(h.last_error_at))}, {"detail", *h.last_error}};
   co_return nlohmann::json{{"name", p.name()},
                            {"kind", p.kind()},
-                           {"state", h.paused ? "paused" : h.state},
+                           {"state", h.retired ? "retired" : h.paused ? "paused" : h.state},
                            {"paused_reason", or_null(h.paused)},
                            {"success_rate", {{"window_s", h.window.count()}, {"value", rounded(h.success_rate, 4)}, {"calls", h.window_calls}}},
                            {"latency_ms", {{"p50", rounded(h.p50_ms, 1)}, {"p99", rounded(h.p99_ms, 1)}}},
@@ -52,14 +52,16 @@ boost::asio::awaitable<std::map<std::string, std::int64_t>> queued_of(Call& call
 boost::asio::awaitable<http::Reply> list_providers(Call& call) {
   auto queued = co_await queued_of(call);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& p : call.services.providers->all()) items.push_back(co_await provider_json(*p, queued[p->name()]));
+  const auto providers = call.services.providers->current();
+  for (const auto& p : providers->all()) items.push_back(co_await provider_json(*p, queued[p->name()]));
   co_return json_response(http::Status::ok, {{"items", items}});
 }
 
 // Pause and resume: the row, its audit row and the notification in one transaction; this process obeys at once
 // and the others when they hear. A pause answers once no issue call of this process is still on its way there.
 boost::asio::awaitable<http::Reply> pause_or_resume(Call& call, bool pause) {
-  auto* provider = call.services.providers->find(call.params[0]);
+  const auto providers = call.services.providers->current();  // held: the provider outlives a reload meanwhile
+  auto* provider = providers->find(call.params[0]);
   if (!provider) co_return refusal(errc::not_found, "no provider '" + call.params[0] + "' in this gateway's providers file");
   Input in(call.request);
   const auto body = pause || !call.request.body().empty() ? in.body(2) : nlohmann::json::object();  // a resume needs no reason

@@ -23,7 +23,7 @@ struct Services {
   std::shared_ptr<pricing::CatalogCache> catalog;
   std::shared_ptr<const crypto::Sealer> sealer;
   std::shared_ptr<metrics::Registry> metrics;
-  std::shared_ptr<const providers::Registry> providers;
+  std::shared_ptr<const providers::LiveRegistry> providers;  // take current() for what one request does
   std::vector<std::shared_ptr<pg::Pool>> pools;  // one per shard (io_context thread), indexed by shard
   std::shared_ptr<redemptions::StatusFeed> feed;  // wakes event streams when their order moves
 };

@@ -53,12 +53,12 @@ asio::awaitable<void> housekeeping(std::shared_ptr<pg::Pool> db) {
 }
 
 // No issue call leaves this process before it knows which providers are paused.
-asio::awaitable<void> dispatch_once_pauses_known(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
+asio::awaitable<void> dispatch_once_pauses_known(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers,
                                                   std::shared_ptr<dispatch::Dispatcher> dispatcher) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     try {
-      co_await dispatch::pauses::apply(*db, *providers);
+      co_await dispatch::pauses::apply(*db, *providers->current());
       break;
     } catch (const pg::Error& e) {
       log::write(log::level::warn, "cannot read the provider pauses; dispatching waits", {{"detail", e.what()}});
@@ -70,9 +70,9 @@ asio::awaitable<void> dispatch_once_pauses_known(std::shared_ptr<pg::Pool> db, s
 }
 
 // A pause heard of, or possibly missed: apply the table again.
-asio::awaitable<void> reapply_pauses(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers) {
+asio::awaitable<void> reapply_pauses(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers) {
   try {
-    co_await dispatch::pauses::apply(*db, *providers);
+    co_await dispatch::pauses::apply(*db, *providers->current());
   } catch (const pg::Error& e) {
     log::write(log::level::warn, "cannot read the provider pauses", {{"detail", e.what()}});
   }
@@ -85,7 +85,7 @@ struct App::impl {
 
   Config config;
   // Before the shards: coroutines still parked on a stopped io_context may hold permits of these providers.
-  std::shared_ptr<const providers::Registry> providers;
+  std::shared_ptr<providers::LiveRegistry> providers;
   std::vector<std::unique_ptr<asio::io_context>> shards;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::shared_ptr<pg::Pool>> pools;
@@ -127,7 +127,7 @@ void App::start() {
     s.pools.push_back(pg::Pool::create(s.shards.back()->get_executor(), s.config.db));
   }
   s.keys = std::make_shared<auth::KeyStore>(s.config.bootstrap_key, s.config.key_cache_ttl, s.config.key_lookups_per_s);
-  s.providers = providers::Registry::from_json(s.config.providers);
+  s.providers = std::make_shared<providers::LiveRegistry>(providers::Registry::from_json(s.config.providers));
   s.feed = std::make_shared<redemptions::StatusFeed>(s.pools.front(), s.config.settings.event_streams_max);
   s.api = std::make_shared<api::Api>(api::Services{s.keys, std::make_shared<const auth::MemberTokens>(*s.config.sealer), s.rates, s.fx_status,
                                                    s.catalog, s.config.sealer, s.metrics, s.providers, s.pools, s.feed},
@@ -202,6 +202,21 @@ void App::start() {
 
 unsigned short App::port() const { return impl_->server->port(); }
 
+std::optional<std::string> App::reload_providers() {
+  auto& s = *impl_;
+  if (!s.config.providers_file) return "no REWARDGW_PROVIDERS_FILE: the providers are the built-in sandbox";
+  nlohmann::json config;
+  try {
+    config = read_providers_file(*s.config.providers_file);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  if (auto refused = s.providers->reload(config)) return refused;
+  // Providers built anew from a changed entry learn what the database says is paused.
+  asio::co_spawn(*s.shards.front(), reapply_pauses(s.pools.front(), s.providers), asio::detached);
+  return std::nullopt;
+}
+
 void App::stop() {
   auto& s = *impl_;
   if (s.threads.empty()) return;
@@ -228,7 +243,7 @@ void App::stop() {
   for (auto& c : s.shards) c->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
-  for (const auto& p : s.providers->all()) p->drop_idle_connections();
+  for (const auto& p : s.providers->current()->all()) p->drop_idle_connections();
   log::write(log::level::info, "stopped");
 }
 

@@ -50,6 +50,18 @@ std::string read_file(const std::string& path, const char* variable) {
   return text.str();
 }
 
+}  // namespace
+
+nlohmann::json read_providers_file(const std::string& path) {
+  try {
+    return nlohmann::json::parse(read_file(path, "REWARDGW_PROVIDERS_FILE"));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument("REWARDGW_PROVIDERS_FILE is not JSON: " + std::string(e.what()));
+  }
+}
+
+namespace {
+
 // "10.0.0.0/8, ::1" -> networks; throws naming `variable` for an entry that is not a CIDR network.
 std::vector<http::Network> networks(const std::string& list, const char* variable) {
   std::vector<http::Network> out;
@@ -150,13 +162,8 @@ Config config_from_environment(const Environment& getenv) {
   c.settings.event_heartbeat = milliseconds(env.number("REWARDGW_EVENT_HEARTBEAT_MS", 15'000, 100, 300'000));
   c.settings.demo = env.number("REWARDGW_DEMO", 0, 0, 1) == 1;
   c.providers = providers::default_provider_config(env.text("REWARDGW_SANDBOX_DIR").value_or((std::filesystem::temp_directory_path() / "rewardgw-sandbox").string()));
-  if (auto file = env.text("REWARDGW_PROVIDERS_FILE")) {
-    try {
-      c.providers = nlohmann::json::parse(read_file(*file, "REWARDGW_PROVIDERS_FILE"));
-    } catch (const nlohmann::json::exception& e) {
-      throw std::invalid_argument("REWARDGW_PROVIDERS_FILE is not JSON: " + std::string(e.what()));
-    }
-  }
+  c.providers_file = env.text("REWARDGW_PROVIDERS_FILE");
+  if (c.providers_file) c.providers = read_providers_file(*c.providers_file);
   c.settings.providers.clear();
   for (const auto& [name, _] : c.providers.items()) c.settings.providers.insert(name);
 

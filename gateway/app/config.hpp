@@ -29,6 +29,7 @@ struct Config {
   api::Settings settings;
   std::optional<pricing::RefreshConfig> fx;  // nullopt: no rate source, FX endpoints answer fx_unavailable
   nlohmann::json providers;                    // name → {"kind", options} (providers/registry.hpp)
+  std::optional<std::string> providers_file;   // REWARDGW_PROVIDERS_FILE, read again on SIGHUP
   std::shared_ptr<const crypto::Sealer> sealer;  // reward and webhook secrets at rest
   dispatch::DispatchConfig dispatch;          // concurrency 0: this process dispatches nothing
   webhooks::SenderConfig webhooks;
@@ -44,5 +45,7 @@ using Environment = std::function<const char*(const char*)>;
 
 // Throws std::invalid_argument naming the variable and what is wrong with it.
 Config config_from_environment(const Environment& getenv);
+// The providers file's JSON; throws std::invalid_argument saying why it cannot be read.
+nlohmann::json read_providers_file(const std::string& path);
 
 }  // namespace rgw::app

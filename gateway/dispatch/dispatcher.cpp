@@ -26,7 +26,7 @@ std::vector<catalog::Route> open_routes(const catalog::Product* product, const O
   std::vector<catalog::Route> out;
   if (!product) return out;
   for (const auto& r : product->routes)
-    if (!contains(order.failed_providers, r.provider) && registry.find(r.provider)) out.push_back(r);
+    if (const auto* p = registry.find(r.provider); p && !p->retired() && !contains(order.failed_providers, r.provider)) out.push_back(r);
   return out;
 }
 
@@ -43,7 +43,7 @@ milliseconds busy_wait() { return milliseconds(500 + static_cast<int>(1500 * net
 
 }  // namespace
 
-Dispatcher::Dispatcher(asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
+Dispatcher::Dispatcher(asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers,
                        std::shared_ptr<pricing::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer,
                        std::shared_ptr<metrics::Registry> metrics, DispatchConfig config)
     : executor_(std::move(executor)),
@@ -105,13 +105,14 @@ asio::awaitable<void> Dispatcher::run() {
 asio::awaitable<void> Dispatcher::work(Claim claim) {
   const auto order = co_await jobs::load(*db_, claim);
   if (!order) co_return;  // the lease ended before we looked
-  if (order->status == Status::unknown || order->status == Status::dispatching) co_await resolve(claim, *order);
-  else co_await issue(claim, *order);
+  const auto providers = providers_->current();  // held for the step: a reload meanwhile cannot free a provider in use
+  if (order->status == Status::unknown || order->status == Status::dispatching) co_await resolve(claim, *order, *providers);
+  else co_await issue(claim, *order, *providers);
 }
 
-asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) {
+asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order, const providers::Registry& providers) {
   const auto snapshot = co_await catalog_->get(*db_, order.program_id);
-  const auto routes = open_routes(snapshot->find(order.sku), order, *providers_);
+  const auto routes = open_routes(snapshot->find(order.sku), order, providers);
   if (routes.empty()) co_return co_await fail(claim, order, "no_route", "no provider route is left for this product");
   if (system_clock::now() >= order.created_at + config_.retry.deadline) {
     auto detail = deadline_passed();  // named: kept out of the co_await expression (GCC 12)
@@ -120,7 +121,10 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
 
   // An order stays with the route it last called unless that route refused it for good, or is paused: an order here
   // is accepted or retrying, so the paused provider holds nothing under its key and the next route may take it.
-  const auto paused = [&](const std::string& name) { return providers_->find(name)->paused().has_value(); };
+  const auto paused = [&](const std::string& name) {
+    const auto* p = providers.find(name);
+    return p && p->paused().has_value();
+  };
   const bool bound = order.provider && !paused(*order.provider) &&
                      std::any_of(routes.begin(), routes.end(), [&](const auto& r) { return r.provider == *order.provider; });
   providers::Provider* provider = nullptr;
@@ -128,7 +132,7 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
   std::string provider_sku, paused_routes;
   for (const auto& r : routes) {
     if (bound && r.provider != *order.provider) continue;
-    auto* candidate = providers_->find(r.provider);
+    auto* candidate = providers.find(r.provider);
     if (auto why = candidate->paused()) {
       paused_routes += (paused_routes.empty() ? "" : ", ") + r.provider + " (" + *why + ")";
       continue;
@@ -159,8 +163,8 @@ asio::awaitable<void> Dispatcher::issue(const Claim& claim, const Order& order) 
   co_await settle(claim, order, Status::dispatching, answer->record, provider->name(), step, answer->result);
 }
 
-asio::awaitable<void> Dispatcher::resolve(const Claim& claim, const Order& order) {
-  auto* provider = order.provider ? providers_->find(*order.provider) : nullptr;
+asio::awaitable<void> Dispatcher::resolve(const Claim& claim, const Order& order, const providers::Registry& providers) {
+  auto* provider = order.provider ? providers.find(*order.provider) : nullptr;
   if (!provider) {
     const auto reason = "its outcome at provider '" + order.provider.value_or("") + "' is unknown and that provider is not configured";
     co_return co_await jobs::postpone(*db_, claim, config_.lease, reason);
@@ -179,7 +183,7 @@ asio::awaitable<void> Dispatcher::resolve(const Claim& claim, const Order& order
       if (r.provider == provider->name()) provider_sku = r.provider_sku;
   const auto answer = co_await call(claim, order, Status::unknown, *provider, std::move(*permit), provider_sku);
   if (!answer) co_return;
-  const auto routes = open_routes(product, order, *providers_);
+  const auto routes = open_routes(product, order, providers);
   const auto step = redemptions::after_status(answer->result.outcome, another_route(routes, provider->name()));
   co_await settle(claim, order, Status::unknown, answer->record, provider->name(), step, answer->result);
 }

@@ -31,7 +31,7 @@ struct DispatchConfig {
 
 class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
  public:
-  Dispatcher(boost::asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
+  Dispatcher(boost::asio::any_io_executor executor, std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers,
              std::shared_ptr<pricing::CatalogCache> catalog, std::shared_ptr<const crypto::Sealer> sealer, std::shared_ptr<metrics::Registry> metrics, DispatchConfig config);
 
   // Works jobs until cancelled, then waits for the jobs in hand to finish their step.
@@ -42,9 +42,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
  private:
   boost::asio::awaitable<void> work(Claim claim);
   // accepted or retrying: issue at the bound route, or the first route that admits a call.
-  boost::asio::awaitable<void> issue(const Claim& claim, const Order& order);
+  boost::asio::awaitable<void> issue(const Claim& claim, const Order& order, const providers::Registry& providers);
   // unknown (or dispatching, left by a worker that died mid-call): ask the provider, never issue.
-  boost::asio::awaitable<void> resolve(const Claim& claim, const Order& order);
+  boost::asio::awaitable<void> resolve(const Claim& claim, const Order& order, const providers::Registry& providers);
   struct Answer {
     CallRecord record;
     providers::Result result;
@@ -60,7 +60,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<pg::Pool> db_;
-  std::shared_ptr<const providers::Registry> providers_;
+  std::shared_ptr<const providers::LiveRegistry> providers_;  // a job's step keeps the set it began with
   std::shared_ptr<pricing::CatalogCache> catalog_;
   std::shared_ptr<const crypto::Sealer> sealer_;
   std::shared_ptr<metrics::Registry> metrics_;

@@ -70,7 +70,7 @@ asio::awaitable<std::optional<nlohmann::json>> pull_day(pg::Pool& db, const prog
   co_return result;
 }
 
-asio::awaitable<void> run_pulls(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers, std::shared_ptr<metrics::Registry> metrics,
+asio::awaitable<void> run_pulls(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> live, std::shared_ptr<metrics::Registry> metrics,
                                 PullConfig config) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
@@ -79,6 +79,7 @@ asio::awaitable<void> run_pulls(std::shared_ptr<pg::Pool> db, std::shared_ptr<co
       for (int i = 0; i < ids.size(); ++i) {
         const auto program = co_await programs::find(*db, std::string(ids[i].text("id")));
         const auto yesterday = local_day(program.timezone, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())) - date::days(1);
+        const auto providers = live->current();
         for (const auto& provider : providers->all()) {
           if (!provider->lists_orders()) continue;
           const bool used = co_await has_orders_at(*db, program.id, provider->name());  // named: no co_await in a || (GCC 12)

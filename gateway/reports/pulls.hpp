@@ -33,7 +33,7 @@ boost::asio::awaitable<std::optional<nlohmann::json>> pull_day(pg::Pool& db, con
 // Until cancelled, every interval: for each program and each provider that can list its orders and was sent
 // one of the program's orders, the program's previous local day. Counts rewardgw_reconciliation_pulls_total and
 // the findings (rewardgw_reconciliation_findings_total).
-boost::asio::awaitable<void> run_pulls(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::Registry> providers,
+boost::asio::awaitable<void> run_pulls(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers,
                                        std::shared_ptr<metrics::Registry> metrics, PullConfig config);
 
 }  // namespace rgw::reports

@@ -3,6 +3,11 @@
 // transitions; each action is in the audit log with its key, reason and request id.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+
 #include "providers/sim/simulator.hpp"
 #include "tests/e2e/redemption_fixture.hpp"
 
@@ -233,6 +238,79 @@ TEST_F(OpsActions, APauseThroughOneProcessIsObeyedByAnotherWithinASecond) {
   for (const auto& p : listed["items"])
     if (p["name"] == "tango") seen = p["state"] == "paused";
   EXPECT_TRUE(seen) << listed.dump();
+}
+
+TEST_F(OpsActions, TheProvidersFileIsReadAgainABadOneChangesNothingAndARemovedProviderOnlyAnswersForItsOrders) {
+  const auto file = std::filesystem::temp_directory_path() / ("rgw-providers-" + unique_suffix() + ".json");
+  nlohmann::json providers;
+  dispatcher = world->gateway("/fx/ecb/daily.xml", std::chrono::seconds(600), [&](app::Config& c) {
+    with_providers(c);
+    providers = c.providers;
+    std::ofstream(file) << providers.dump();
+    c.providers_file = file.string();
+  });
+  const auto calling = dispatcher->client();
+  auto listed = [&] {
+    std::map<std::string, nlohmann::json> out;
+    const auto reply = calling.request("GET", "/v1/providers", std::nullopt, bearer(tenant.ops));
+    EXPECT_EQ(reply.status, 200u) << reply.body;
+    const auto body = reply.json();  // named: iterating a temporary's member would dangle
+    for (const auto& p : body["items"]) out[p["name"].get<std::string>()] = p;
+    return out;
+  };
+  auto rewrite = [&](const std::string& text) { std::ofstream(file, std::ios::trunc) << text; };
+  redeem_sku("TANGO");
+  ASSERT_EQ(eventually([&] { return listed()["tango"]["success_rate"]["calls"]; }, nlohmann::json(1)), 1);
+
+  rewrite("{\"tango\": ");
+  const auto broken = dispatcher->reload_providers();
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_NE(broken->find("not JSON"), std::string::npos) << *broken;
+  auto unknown_kind = providers;
+  unknown_kind["extra"] = {{"kind", "carrier-pigeon"}};
+  rewrite(unknown_kind.dump());
+  const auto refused = dispatcher->reload_providers();
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->find("unknown kind 'carrier-pigeon'"), std::string::npos) << *refused;
+  EXPECT_EQ(listed().size(), 2u) << "the running set stays";
+
+  // A provider added; one unchanged carried over as it was (its figures go on).
+  auto added = providers;
+  added["extra"] = {{"kind", "sandbox"}, {"record_dir", gateway->records("extra")}};
+  rewrite(added.dump());
+  ASSERT_EQ(dispatcher->reload_providers(), std::nullopt);
+  EXPECT_EQ(listed().size(), 3u);
+  EXPECT_EQ(listed()["tango"]["success_rate"]["calls"], 1) << "the same tango, not a new one";
+
+  // Tango removed while one of its orders is unknown: it is still asked about that order, and nothing new goes there.
+  const auto open_at_tango = unknown_order();
+  rewrite(nlohmann::json{{"sandbox", providers["sandbox"]}, {"extra", added["extra"]}}.dump());
+  ASSERT_EQ(dispatcher->reload_providers(), std::nullopt);
+  EXPECT_EQ(listed()["tango"]["state"], "retired");
+  const auto elsewhere = redeem_sku("TANGO-OR-SANDBOX");
+  EXPECT_EQ(eventually([&] { return status(elsewhere); }, std::string("issued")), "issued");
+  EXPECT_EQ(order(elsewhere)["provider"], "sandbox") << "a retired provider gets no new order";
+  sim("/admin/tango", nlohmann::json{{"lookups_fail", false}});
+  ASSERT_EQ(act("/v1/redemptions/" + open_at_tango + "/retry").status, 200u);
+  EXPECT_EQ(eventually([&] { return status(open_at_tango); }, std::string("issued")), "issued");
+  EXPECT_EQ(order(open_at_tango)["provider"], "tango") << "answered by the provider that holds it";
+  auto routed = voucher;
+  routed["routes"] = {{{"provider", "tango"}, {"provider_sku", "U561593"}}};
+  EXPECT_EQ(calling.request("PUT", "/v1/catalog/NEW-TANGO", routed.dump(), bearer(tenant.admin)).status, 400u) << "no new route to it";
+  std::filesystem::remove(file);
+}
+
+// The alerting rules users deploy name only series a gateway serves (each family's # TYPE line is there even
+// before it has a sample).
+TEST_F(OpsActions, EveryMetricTheAlertRulesNameIsServed) {
+  std::ifstream rules(RGW_SOURCE_DIR "/docs/deploy/prometheus/rewardgw.rules.yml");
+  const std::string text((std::istreambuf_iterator<char>(rules)), std::istreambuf_iterator<char>());
+  const auto served = client.request("GET", "/metrics").body;
+  std::set<std::string> named;
+  const std::regex metric("rewardgw_[a-z_]+");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), metric); it != std::sregex_iterator(); ++it) named.insert(it->str());
+  ASSERT_GT(named.size(), 10u);
+  for (const auto& name : named) EXPECT_NE(served.find("# TYPE " + name + " "), std::string::npos) << name << " is not in /metrics";
 }
 
 }  // namespace

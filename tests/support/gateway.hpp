@@ -29,6 +29,8 @@ class Gateway {
   Client client() const { return Client{app_->port(), ca_file}; }
   unsigned short port() const { return app_->port(); }
   void stop() { app_->stop(); }
+  // What SIGHUP does: the providers file read again (nullopt: in force; else why not).
+  std::optional<std::string> reload_providers() { return app_->reload_providers(); }
 
   std::string bootstrap_key;
   std::string records_dir;  // sandbox providers keep their records of what they issued below this
