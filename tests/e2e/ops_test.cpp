@@ -300,16 +300,40 @@ TEST_F(OpsActions, TheProvidersFileIsReadAgainABadOneChangesNothingAndARemovedPr
   std::filesystem::remove(file);
 }
 
-// The alerting rules users deploy name only series a gateway serves (each family's # TYPE line is there even
-// before it has a sample).
-TEST_F(OpsActions, EveryMetricTheAlertRulesNameIsServed) {
-  std::ifstream rules(RGW_SOURCE_DIR "/docs/deploy/prometheus/rewardgw.rules.yml");
-  const std::string text((std::istreambuf_iterator<char>(rules)), std::istreambuf_iterator<char>());
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// What users deploy — the alerting rules and the dashboard — names only series a gateway serves (each family's
+// # TYPE line is there before it has a sample; a histogram's _bucket series belong to its family), and every
+// dashboard query is PromQL that parses.
+TEST_F(OpsActions, EveryMetricTheAlertsAndTheDashboardNameIsServedAndEveryQueryParses) {
+  const auto dashboard = nlohmann::json::parse(file_text(RGW_SOURCE_DIR "/docs/deploy/grafana/rewardgw.json"));
+  std::string queries, as_rules = "groups:\n  - name: dashboard\n    rules:\n";
+  int n = 0;
+  for (const auto& panel : dashboard["panels"])
+    for (const auto& target : panel["targets"]) {
+      queries += target["expr"].get<std::string>() + "\n";
+      as_rules += "      - record: dashboard:query" + std::to_string(++n) + "\n        expr: " + target["expr"].dump() + "\n";
+    }
+  ASSERT_GE(dashboard["panels"].size(), 10u);
+  const auto rules_file = std::filesystem::temp_directory_path() / ("rgw-dashboard-" + unique_suffix() + ".yml");
+  std::ofstream(rules_file) << as_rules;
+  const auto checked = run_shell("promtool check rules " + rules_file.string() + " 2>&1");
+  std::filesystem::remove(rules_file);
+  EXPECT_EQ(checked.status, 0) << checked.out;
+
+  const auto text = file_text(RGW_SOURCE_DIR "/docs/deploy/prometheus/rewardgw.rules.yml") + queries;
   const auto served = client.request("GET", "/metrics").body;
   std::set<std::string> named;
   const std::regex metric("rewardgw_[a-z_]+");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), metric); it != std::sregex_iterator(); ++it) named.insert(it->str());
-  ASSERT_GT(named.size(), 10u);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), metric); it != std::sregex_iterator(); ++it) {
+    auto name = it->str();
+    if (name.ends_with("_bucket")) name.resize(name.size() - 7);
+    named.insert(name);
+  }
+  ASSERT_GT(named.size(), 15u);
   for (const auto& name : named) EXPECT_NE(served.find("# TYPE " + name + " "), std::string::npos) << name << " is not in /metrics";
 }
 
