@@ -17,8 +17,8 @@ const pg::Query insert_key{"auth_insert_key",
 const pg::Query revoke_key{
     "auth_revoke_key",
     "WITH k AS (UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
-    "           WHERE id = $1 AND ($2::text IS NULL OR program_id = $2) RETURNING id)"
-    " SELECT id, pg_notify('rgw_key_revoked', id) FROM k"};
+    "           WHERE id = $1 AND ($2::text IS NULL OR program_id = $2) RETURNING id, program_id)"
+    " SELECT id, program_id, pg_notify('rgw_key_revoked', id) FROM k"};
 
 constexpr std::size_t max_cached_keys = 100'000;  // a bound, so the cache is no memory lever for an attacker
 constexpr std::string_view by_id = "id:";  // cache entries of keys looked up by id (hashes are hex: no colon)
@@ -182,16 +182,28 @@ boost::asio::awaitable<std::optional<Principal>> KeyStore::look_up(pg::Pool& db,
   co_return Principal{false, std::string(row.text("id")), std::string(row.text("program_id")), *parse_role(row.text("role")), std::nullopt};
 }
 
-boost::asio::awaitable<CreatedKey> KeyStore::create(pg::Pool& db, const std::string& program_id, Role role) {
+boost::asio::awaitable<CreatedKey> KeyStore::create(pg::Pool& db, const std::string& program_id, Role role, audit::Entry audit) {
   CreatedKey key{new_id("key"), role, "rgw_" + crypto::random_token(32)};
-  co_await db.exec(pg::statement(insert_key, key.id, program_id, role_name(role), crypto::sha256_hex(key.secret)));
+  audit.target = key.id;
+  auto tx = co_await pg::Transaction::begin(db);
+  std::vector<pg::Statement> writes{pg::statement(insert_key, key.id, program_id, role_name(role), crypto::sha256_hex(key.secret)), audit::record(audit)};
+  co_await tx.commit(std::move(writes));
   co_return key;
 }
 
-boost::asio::awaitable<bool> KeyStore::revoke(pg::Pool& db, const std::string& id, const std::optional<std::string>& program_id) {
-  auto rows = co_await db.exec(pg::statement(revoke_key, id, program_id));
+boost::asio::awaitable<bool> KeyStore::revoke(pg::Pool& db, const std::string& id, const std::optional<std::string>& program_id, const audit::Entry& audit) {
+  auto tx = co_await pg::Transaction::begin(db);
+  auto rows = co_await tx.exec(pg::statement(revoke_key, id, program_id));
+  if (rows.empty()) {
+    co_await tx.rollback();
+    co_return false;
+  }
+  auto entry = audit;
+  entry.program_id = std::string(rows.front().text("program_id"));  // the key's program, whoever revoked it
+  std::vector<pg::Statement> audited{audit::record(entry)};
+  co_await tx.commit(std::move(audited));
   forget(id);
-  co_return !rows.empty();
+  co_return true;
 }
 
 void KeyStore::forget(std::string_view key_id) {

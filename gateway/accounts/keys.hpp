@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "gateway/accounts/member_tokens.hpp"
+#include "gateway/audit/audit.hpp"
 #include "gateway/accounts/rate_limiter.hpp"
 #include "gateway/pg/pool.hpp"
 
@@ -64,10 +65,11 @@ class KeyStore {
   // The member of a verified token, while the cabinet key that minted it is live (the key is cached and revoked
   // like any key, so a token costs no database round trip either).
   boost::asio::awaitable<Identified> authenticate_member(pg::Pool& db, const MemberClaims& claims, const boost::asio::ip::address& source);
-  boost::asio::awaitable<CreatedKey> create(pg::Pool& db, const std::string& program_id, Role role);
+  // `audit` (its target set to the new key's id) is written in the same transaction.
+  boost::asio::awaitable<CreatedKey> create(pg::Pool& db, const std::string& program_id, Role role, audit::Entry audit);
   // Revokes key `id` if it belongs to `program_id` (any program when nullopt); false when there is no such key.
   // Other processes are told through revocation_channel.
-  boost::asio::awaitable<bool> revoke(pg::Pool& db, const std::string& id, const std::optional<std::string>& program_id);
+  boost::asio::awaitable<bool> revoke(pg::Pool& db, const std::string& id, const std::optional<std::string>& program_id, const audit::Entry& audit);
   // Drops a key from this process's cache (called on revocation, local or notified).
   void forget(std::string_view key_id);
   // Drops every cached key (after the notification listener reconnects: it may have missed some).

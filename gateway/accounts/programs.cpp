@@ -119,7 +119,8 @@ boost::asio::awaitable<Created> create(pg::Pool& db, Program p, const crypto::Se
   co_return created;
 }
 
-boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Program& p, const crypto::Sealer& sealer, const std::string& origin) {
+boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Program& p, const crypto::Sealer& sealer, const std::string& origin,
+                                                     const audit::Entry& audit) {
   SealedSecret secret;
   if (p.webhook_url) secret = new_webhook_secret(sealer, p.id);  // used only if the program has none yet
   auto tx = co_await pg::Transaction::begin(db);
@@ -135,15 +136,22 @@ boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Progra
   if (secret.blob && rows.front().boolean("new_secret")) updated.webhook_secret = secret.secret;
   std::vector<pg::Statement> notify;
   notify.push_back(pg::statement(notify_program, p.id + ' ' + origin));
+  notify.push_back(audit::record(audit));
   co_await tx.commit(std::move(notify));
   co_return updated;
 }
 
 boost::asio::awaitable<std::optional<std::string>> rotate_webhook_secret(pg::Pool& db, const std::string& program_id, const crypto::Sealer& sealer,
-                                                                        std::chrono::seconds overlap) {
+                                                                        std::chrono::seconds overlap, const audit::Entry& audit) {
   auto secret = new_webhook_secret(sealer, program_id);
-  auto rows = co_await db.exec(pg::statement(rotate_secret, program_id, secret.blob, secret.key_id, overlap.count()));
-  if (rows.empty()) co_return std::nullopt;
+  auto tx = co_await pg::Transaction::begin(db);
+  auto rows = co_await tx.exec(pg::statement(rotate_secret, program_id, secret.blob, secret.key_id, overlap.count()));
+  if (rows.empty()) {
+    co_await tx.rollback();
+    co_return std::nullopt;
+  }
+  std::vector<pg::Statement> audited{audit::record(audit)};
+  co_await tx.commit(std::move(audited));
   co_return secret.secret;
 }
 

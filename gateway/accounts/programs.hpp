@@ -11,6 +11,7 @@
 #include "catalog/pricing.hpp"
 #include "fx/currency.hpp"
 #include "fx/decimal.hpp"
+#include "gateway/audit/audit.hpp"
 #include "gateway/accounts/validity.hpp"
 #include "gateway/core/sealer.hpp"
 #include "gateway/pg/pool.hpp"
@@ -59,10 +60,12 @@ boost::asio::awaitable<Created> create(pg::Pool& db, Program program, const cryp
 // Writes the settings a PATCH may change (everything but base currency, point value and time zone) and tells
 // every process on programs_channel (they drop their cached copy). A webhook_url set where there was none
 // gets a new secret, returned once. nullopt when there is no such program.
-boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Program& program, const crypto::Sealer& sealer, const std::string& origin);
+// `audit` is written in the same transaction.
+boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Program& program, const crypto::Sealer& sealer, const std::string& origin,
+                                                     const audit::Entry& audit);
 // A new webhook secret; the old one keeps signing beside it for `overlap`. nullopt when there is no such program.
 boost::asio::awaitable<std::optional<std::string>> rotate_webhook_secret(pg::Pool& db, const std::string& program_id, const crypto::Sealer& sealer,
-                                                                        std::chrono::seconds overlap);
+                                                                        std::chrono::seconds overlap, const audit::Entry& audit);
 boost::asio::awaitable<bool> exists(pg::Pool& db, const std::string& program_id);
 // Every origin some program lists in cors_origins (a browser's preflight names no program).
 boost::asio::awaitable<std::set<std::string>> all_cors_origins(pg::Pool& db);

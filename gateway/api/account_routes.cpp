@@ -33,9 +33,10 @@ std::optional<std::string> lot_expires_at(const nlohmann::json& body, Input& in)
 }
 
 // A change of points under an Idempotency-Key: replays answer as the first time; `change` runs in the transaction
-// that remembers its answer.
+// that remembers its answer, and so does `audit` when given.
 template <class Change>
-boost::asio::awaitable<http::Reply> idempotent_change(Call& call, const std::string& key, const nlohmann::json& body, Change change) {
+boost::asio::awaitable<http::Reply> idempotent_change(Call& call, const std::string& key, const nlohmann::json& body, Change change,
+                                                      std::optional<audit::Entry> audit = std::nullopt) {
   const auto program = co_await programs::find(call.db, call.program());
   auto tx = co_await pg::Transaction::begin(call.db);
   if (auto replay = co_await claim_idempotency(call, tx, key, body)) co_return std::move(*replay);
@@ -47,6 +48,7 @@ boost::asio::awaitable<http::Reply> idempotent_change(Call& call, const std::str
   const auto response = http::to_text(entry_json(*entry));
   std::vector<pg::Statement> last;
   last.push_back(idempotency::remember(call.program(), key, 201, response));
+  if (audit) last.push_back(audit::record(*audit));
   co_await tx.commit(std::move(last));
   co_return http::make_response(http::Status::created, response, "application/json");
 }
@@ -110,9 +112,11 @@ boost::asio::awaitable<http::Reply> adjust_account(Call& call) {
   if (!in.refused() && adjustment.points < 0 && adjustment.expires_at) in.refuse(errc::invalid_request, "'expires_at' is for positive adjustments (a new lot)");
   if (in.refused()) co_return in.refusal();
   const AccountId account(call.params[0]);
-  co_return co_await idempotent_change(call, key, body, [&](pg::Transaction& tx, const programs::Program& program) {
-    return points::adjust(tx, program, account, adjustment);
-  });
+  const nlohmann::json detail = {{"points", adjustment.points}};  // named: no braced temporaries in a co_await (GCC 12)
+  auto entry = audit_entry(call, "points.adjust", account.str(), adjustment.reason, detail);
+  co_return co_await idempotent_change(
+      call, key, body, [&](pg::Transaction& tx, const programs::Program& program) { return points::adjust(tx, program, account, adjustment); },
+      std::move(entry));
 }
 
 // A member token for the account, minted for the program's server to hand to the member's browser.

@@ -25,10 +25,10 @@ boost::asio::awaitable<std::optional<http::Response>> unavailable_refusal(const 
 }
 
 audit::Entry audit_entry(const Call& call, std::string action, std::string target, std::optional<std::string> reason, nlohmann::json detail) {
-  std::optional<std::string> program;
-  if (!call.principal.bootstrap) program = call.principal.program_id;
-  return {std::move(action), program, call.principal.key_id, std::string(auth::role_name(call.principal.role)), std::move(target), std::move(reason),
-          call.request_id, std::move(detail)};
+  if (call.principal.bootstrap)  // no program, no key row: named as what it is
+    return {std::move(action), std::nullopt, "bootstrap", "bootstrap", std::move(target), std::move(reason), call.request_id, std::move(detail)};
+  return {std::move(action), call.principal.program_id, call.principal.key_id, std::string(auth::role_name(call.principal.role)), std::move(target),
+          std::move(reason), call.request_id, std::move(detail)};
 }
 
 std::string etag_of(std::string_view body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }

@@ -200,7 +200,9 @@ boost::asio::awaitable<http::Reply> update_program(Call& call) {
   in.only_fields(body, program_fields);
   read_settings(body, call.settings, *program, in);
   if (in.refused()) co_return in.refusal();
-  const auto updated = co_await programs::update(call.db, *program, *call.services.sealer, call.services.catalog->instance());
+  auto entry = audit_entry(call, "program.update", program->id, std::nullopt, body);
+  entry.program_id = program->id;  // the program's admin sees it, whoever changed it
+  const auto updated = co_await programs::update(call.db, *program, *call.services.sealer, call.services.catalog->instance(), entry);
   if (!updated) co_return refusal(errc::not_found, "no such program");
   call.services.catalog->forget(program->id);  // this process serves the change at once; the others on NOTIFY
   co_return program_response(http::Status::ok, *updated);
@@ -209,7 +211,9 @@ boost::asio::awaitable<http::Reply> update_program(Call& call) {
 boost::asio::awaitable<http::Reply> rotate_webhook_secret(Call& call) {
   const auto& program_id = call.params[0];
   if (!may_manage(call, program_id)) co_return refusal(errc::not_found, "no such program");
-  const auto secret = co_await programs::rotate_webhook_secret(call.db, program_id, *call.services.sealer, std::chrono::hours(24));
+  auto entry = audit_entry(call, "program.webhook_secret_rotate", program_id, std::nullopt);
+  entry.program_id = program_id;
+  const auto secret = co_await programs::rotate_webhook_secret(call.db, program_id, *call.services.sealer, std::chrono::hours(24), entry);
   if (!secret) co_return refusal(errc::not_found, "no such program");
   auto response = json_response(http::Status::created, {{"webhook_secret", *secret}});
   response.set(http::beast::http::field::cache_control, "no-store");
@@ -235,7 +239,10 @@ boost::asio::awaitable<http::Reply> create_api_key(Call& call) {
   if (!role) in.refuse(errc::invalid_request, "'role' must be one of cabinet, finance, ops, admin");
   if (in.refused()) co_return in.refusal();
   if (!co_await programs::exists(call.db, program_id)) co_return refusal(errc::not_found, "no such program");
-  const auto key = co_await call.services.keys->create(call.db, program_id, *role);
+  const nlohmann::json detail = {{"role", auth::role_name(*role)}};  // named: no braced temporaries in a co_await (GCC 12)
+  auto entry = audit_entry(call, "key.create", "", std::nullopt, detail);
+  entry.program_id = program_id;
+  const auto key = co_await call.services.keys->create(call.db, program_id, *role, entry);
   auto response = json_response(http::Status::created, {{"id", key.id}, {"role", auth::role_name(key.role)}, {"key", key.secret}});
   response.set(http::beast::http::field::cache_control, "no-store");  // no copy of a secret in any cache
   co_return response;
@@ -244,7 +251,8 @@ boost::asio::awaitable<http::Reply> create_api_key(Call& call) {
 boost::asio::awaitable<http::Reply> revoke_api_key(Call& call) {
   std::optional<std::string> scope;
   if (!call.principal.bootstrap) scope = call.program();
-  if (!co_await call.services.keys->revoke(call.db, call.params[0], scope)) co_return refusal(errc::not_found, "no such API key");
+  const auto entry = audit_entry(call, "key.revoke", call.params[0], std::nullopt);
+  if (!co_await call.services.keys->revoke(call.db, call.params[0], scope, entry)) co_return refusal(errc::not_found, "no such API key");
   http::Response res{http::Status::no_content, 11};
   co_return res;
 }

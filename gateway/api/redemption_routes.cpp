@@ -154,8 +154,10 @@ boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
 // The unmasked reward, for the cabinet showing it to its owner; every reveal is in the audit log.
 boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto& id = call.params[0];
-  const auto sealed = co_await redemptions::reveal(call.db, call.program_id(), RedemptionId(id), call.principal.account_id, call.principal.key_id,
-                                                   call.request_id, call.client_request_id);
+  nlohmann::json detail = nullptr;
+  if (call.client_request_id) detail = {{"client_request_id", *call.client_request_id}};
+  const auto entry = audit_entry(call, "reward.reveal", id, std::nullopt, detail);
+  const auto sealed = co_await redemptions::reveal(call.db, call.program_id(), RedemptionId(id), call.principal.account_id, entry);
   if (!sealed) co_return refusal(errc::not_found, "no such redemption");
   if (!sealed->blob) co_return refusal(errc::conflict, "the reward is not issued (yet); nothing to reveal");
   auto reward = redemptions::open_reward(*call.services.sealer, id, *sealed->key_id, *sealed->blob);

@@ -67,8 +67,6 @@ const pg::Query select_sealed_reward{"redemptions_sealed_reward",
                                      "SELECT reward_key_id, reward_sealed FROM redemptions"
                                      " WHERE id = $1 AND program_id = $2 AND ($3::text IS NULL OR account_id = $3)"};
 
-const pg::Query insert_reveal_audit{"redemptions_reveal_audit",
-                                    "INSERT INTO reveal_audit (program_id, redemption_id, api_key_id, request_id, client_request_id) VALUES ($1, $2, $3, $4, $5)"};
 
 // The stored cost; the columns were written from parsed money, so they read back.
 std::optional<providers::Cost> cost_from(const pg::Row& r) {
@@ -152,8 +150,7 @@ AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }
 
 boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const ProgramId& program_id, const RedemptionId& id,
-                                                          const std::optional<std::string>& account_id, const std::string& api_key_id, const std::string& request_id,
-                                                          const std::optional<std::string>& client_request_id) {
+                                                          const std::optional<std::string>& account_id, const audit::Entry& audit) {
   auto tx = co_await pg::Transaction::begin(db);
   auto rows = co_await tx.exec(pg::statement(select_sealed_reward, id, program_id, account_id));
   if (rows.empty()) {
@@ -161,9 +158,9 @@ boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const P
     co_return std::nullopt;
   }
   SealedReward sealed{rows.front().optional_string("reward_key_id"), rows.front().optional_string("reward_sealed")};
-  std::vector<pg::Statement> audit;
-  if (sealed.blob) audit.push_back(pg::statement(insert_reveal_audit, program_id, id, api_key_id, request_id, client_request_id));
-  co_await tx.commit(std::move(audit));
+  std::vector<pg::Statement> audited;
+  if (sealed.blob) audited.push_back(audit::record(audit));
+  co_await tx.commit(std::move(audited));
   co_return sealed;
 }
 

@@ -10,6 +10,7 @@
 
 #include "gateway/core/ids.hpp"
 #include "gateway/idempotency/idempotency.hpp"
+#include "gateway/audit/audit.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/pricing/quotes.hpp"
 #include "providers/provider.hpp"
@@ -80,12 +81,11 @@ boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const Progr
 struct SealedReward {
   std::optional<std::string> key_id, blob;  // both null until the order is issued
 };
-// The sealed reward of an order, for POST .../reveal; an issued one is written to the audit log (who, when) in the
-// same transaction, under our request id and the client's X-Request-Id. nullopt when there is no such redemption
-// in the program (of `account_id`, when given: a member reveals its own account's only).
+// The sealed reward of an order, for POST .../reveal; revealing an issued one writes `audit` in the same
+// transaction. nullopt when there is no such redemption in the program (of `account_id`, when given: a member
+// reveals its own account's only).
 boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const ProgramId& program, const RedemptionId& id,
-                                                          const std::optional<std::string>& account_id, const std::string& api_key_id, const std::string& request_id,
-                                                          const std::optional<std::string>& client_request_id);
+                                                          const std::optional<std::string>& account_id, const audit::Entry& audit);
 
 struct Filter {
   std::optional<std::string> account_id;

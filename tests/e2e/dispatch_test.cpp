@@ -25,7 +25,7 @@ const pg::Query order_row{"t_order_row",
                           "       (SELECT count(*) FROM dispatch_attempts a WHERE a.redemption_id = r.id) AS attempts,"
                           "       (SELECT string_agg(a.provider || ':' || a.call || ':' || coalesce(a.outcome, '-'), ' ' ORDER BY a.id)"
                           "          FROM dispatch_attempts a WHERE a.redemption_id = r.id) AS history,"
-                          "       (SELECT count(*) FROM reveal_audit v WHERE v.redemption_id = r.id) AS reveals"
+                          "       (SELECT count(*) FROM audit_log v WHERE v.action = 'reward.reveal' AND v.target = r.id) AS reveals"
                           " FROM redemptions r WHERE id = $1"};
 
 class Dispatch : public RedemptionFixture {
@@ -78,7 +78,8 @@ TEST_F(Dispatch, AnIssuedRewardIsSealedMaskedAndRevealedOnlyToTheCabinetWithAnAu
   ASSERT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.cabinet, {{"X-Request-Id", "cab-1"}})).status, 200u);
   const pg::Query audit_ids{"t_audit_ids",
                             "SELECT count(DISTINCT request_id) AS ours, count(*) FILTER (WHERE request_id LIKE 'req_%') AS generated,"
-                            "       string_agg(DISTINCT client_request_id, ',') AS theirs FROM reveal_audit WHERE redemption_id = $1"};
+                            "       string_agg(DISTINCT detail->>'client_request_id', ',') AS theirs FROM audit_log"
+                            " WHERE action = 'reward.reveal' AND target = $1"};
   const auto ids = query(audit_ids, id).front();
   EXPECT_EQ(ids.int64("ours"), 2) << "two reveals, two ids of ours";
   EXPECT_EQ(ids.int64("generated"), 2);

@@ -300,6 +300,49 @@ TEST_F(OpsActions, TheProvidersFileIsReadAgainABadOneChangesNothingAndARemovedPr
   std::filesystem::remove(file);
 }
 
+// One append-only table records who did what: ops actions, reveals, keys made and revoked, program changes and
+// adjustments, each row in the program acted on — the bootstrap key's acts included — and no row can be changed.
+TEST_F(OpsActions, TheAuditLogHoldsRevealsKeysProgramChangesAndAdjustmentsAndCannotBeRewritten) {
+  worker();
+  const auto id = redeem_sku("TANGO");
+  ASSERT_EQ(eventually([&] { return status(id); }, std::string("issued")), "issued");
+  ASSERT_EQ(client.request("POST", "/v1/redemptions/" + id + "/reveal", std::nullopt, bearer(tenant.cabinet, {{"X-Request-Id", "crm-7"}})).status, 200u);
+  const auto made = client.request("POST", "/v1/programs/" + tenant.program_id + "/api-keys", nlohmann::json{{"role", "finance"}}.dump(),
+                                   bearer(gateway->bootstrap_key));
+  ASSERT_EQ(made.status, 201u) << made.body;
+  const std::string made_id = made.json()["id"];
+  ASSERT_EQ(client.request("DELETE", "/v1/api-keys/" + made_id, std::nullopt, bearer(tenant.admin)).status, 204u);
+  ASSERT_EQ(client.request("PATCH", "/v1/programs/" + tenant.program_id, nlohmann::json{{"quote_ttl_s", 120}}.dump(), bearer(tenant.admin)).status, 200u);
+  ASSERT_EQ(client.request("POST", "/v1/programs/" + tenant.program_id + "/webhook-secret", std::nullopt, bearer(tenant.admin)).status, 201u);
+  ASSERT_EQ(client.request("POST", "/v1/accounts/" + tenant.account_id + "/adjustments", nlohmann::json{{"points", -500}, {"reason", "goodwill reversed"}}.dump(),
+                           bearer(tenant.admin, {{"Idempotency-Key", "adj-1"}})).status,
+            201u);
+
+  const auto reveal = audit("reward.reveal");
+  ASSERT_EQ(reveal.size(), 1u) << reveal.dump();
+  EXPECT_EQ(reveal[0]["target"], id);
+  EXPECT_EQ(reveal[0]["key_id"], tenant.cabinet_key_id);
+  EXPECT_EQ(reveal[0]["detail"]["client_request_id"], "crm-7");
+  const auto created = audit("key.create");
+  ASSERT_EQ(created.size(), 5u) << "the tenant's four keys and this one, in the program they were made for: " << created.dump();
+  EXPECT_EQ(created[0]["target"], made_id);
+  EXPECT_EQ(created[0]["key_id"], "bootstrap");
+  EXPECT_EQ(created[0]["role"], "bootstrap");
+  EXPECT_EQ(created[0]["detail"]["role"], "finance");
+  EXPECT_EQ(audit("key.revoke")[0]["target"], made_id);
+  EXPECT_EQ(audit("key.revoke")[0]["key_id"], tenant.admin_key_id);
+  EXPECT_EQ(audit("program.update")[0]["detail"], (nlohmann::json{{"quote_ttl_s", 120}}));
+  EXPECT_EQ(audit("program.webhook_secret_rotate").size(), 1u);
+  const auto adjusted = audit("points.adjust");
+  ASSERT_EQ(adjusted.size(), 1u);
+  EXPECT_EQ(adjusted[0]["target"], tenant.account_id);
+  EXPECT_EQ(adjusted[0]["reason"], "goodwill reversed");
+  EXPECT_EQ(adjusted[0]["detail"]["points"], -500);
+
+  const pg::Query rewrite{"t_audit_rewrite", "UPDATE audit_log SET reason = 'nothing happened' WHERE program_id = $1"};
+  EXPECT_THROW(query(rewrite, tenant.program_id), pg::Error) << "append-only";
+}
+
 std::string file_text(const std::string& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
