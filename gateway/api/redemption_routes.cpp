@@ -295,6 +295,7 @@ boost::asio::awaitable<http::Reply> cancel_redemption(Call& call) {
   if (in.refused()) co_return in.refusal();
   const auto& id = call.params[0];
   const auto refused = co_await dispatch::ops::cancel(call.db, call.program(), id, reason, audit_entry(call, "redemption.cancel", id, reason));
+  if (refused == dispatch::ops::Refused::none) call.services.metrics->counter(metrics::redemptions, {{"status", "failed"}}).add();  // as the dispatcher counts
   co_return co_await after_action(call, refused, errc::cannot_cancel);
 }
 
@@ -313,6 +314,7 @@ boost::asio::awaitable<http::Reply> resolve_redemption(Call& call) {
   const dispatch::ops::Resolution resolution{outcome == "issued", provider_ref.value_or(""), reason};
   nlohmann::json detail = {{"outcome", outcome}, {"provider_ref", or_null(provider_ref)}};
   const auto refused = co_await dispatch::ops::resolve(call.db, call.program(), id, resolution, audit_entry(call, "redemption.resolve", id, reason, detail));
+  if (refused == dispatch::ops::Refused::none && resolution.issued) call.services.metrics->counter(metrics::redemptions, {{"status", "issued"}}).add();
   co_return co_await after_action(call, refused, errc::cannot_resolve);
 }
 

@@ -151,6 +151,7 @@ TEST_F(OpsActions, CancelReversesOnlyAnOrderNoProviderCanHold) {
   EXPECT_EQ(cancelled.json()["failure"]["code"], "cancelled");
   EXPECT_EQ(balance(), before) << "the points are back";
   EXPECT_EQ(query(reversals_of, id).front().int64("n"), 1);
+  EXPECT_NE(client.request("GET", "/metrics").body.find("rewardgw_redemptions_total{status=\"failed\"} 1\n"), std::string::npos) << "counted as final";
   const auto again = act("/v1/redemptions/" + id + "/cancel", {{"reason", "member asked"}});
   EXPECT_EQ(again.status, 409u);
   EXPECT_EQ(again.json()["code"], "cannot_cancel");
