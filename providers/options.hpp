@@ -35,6 +35,11 @@ class ProviderOptions {
     if (!entry_.contains(key)) return std::nullopt;
     return text(key);
   }
+  bool flag(const char* key) const {
+    if (!entry_.contains(key)) return false;
+    if (!entry_.at(key).is_boolean()) fail(std::string("'") + key + "' must be true or false");
+    return entry_.at(key).get<bool>();
+  }
   const nlohmann::json& entry() const { return entry_; }
 
   // The options every kind has: timeout_ms, max_in_flight, breaker_failures, breaker_open_ms, max_calls_per_s,

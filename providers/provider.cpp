@@ -149,7 +149,7 @@ void Provider::record(const Result& result, std::chrono::steady_clock::duration 
 
 std::optional<std::string> Provider::unavailable(const std::string& provider_sku, const fx::Money& face) const {
   std::lock_guard lock(mutex_);
-  if (retired_) return "removed from the providers file";
+  if (retired_) return "retired: it only answers for the orders it has";
   if (paused_) return "paused (" + *paused_ + ")";
   if (breaker_.state(steady::now()) == CircuitBreaker::State::open) return "circuit open after repeated failures";
   if (out_of_stock_.contains(provider_sku)) return "out of stock (product " + provider_sku + ")";

@@ -161,7 +161,8 @@ class Provider {
   // orders it already has go on. nullopt resumes it.
   void pause(std::optional<std::string> reason);
   std::optional<std::string> paused() const;  // why, while paused
-  // Removed from the providers file while running: like paused for good, until the process restarts.
+  // Marked "retired" in the providers file, or removed from it while running (until restart): it gets no new
+  // order and answers only for those it already has.
   void retire();
   bool retired() const;
   // Issue calls admitted and not yet finished in this process: a pause is complete here when none are left.

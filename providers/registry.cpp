@@ -96,7 +96,10 @@ std::shared_ptr<Registry> Registry::from_json(const json& config) {
     const auto kind = o.text("kind");
     const auto factory = kinds().find(kind);
     if (factory == kinds().end()) o.fail("unknown kind '" + kind + "'");
-    registry->providers_.push_back(factory->second(name, o));
+    std::shared_ptr<Provider> provider = factory->second(name, o);
+    // Kept for the look-ups of the orders it already has, across restarts; never routed to.
+    if (o.flag("retired")) provider->retire();
+    registry->providers_.push_back(std::move(provider));
     registry->entries_.emplace(name, entry.dump());
   }
   return registry;

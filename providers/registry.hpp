@@ -1,5 +1,6 @@
 #pragma once
-// The providers of a process, built from configuration: a JSON object of name → {"kind": ..., options}.
+// The providers of a process, built from configuration: a JSON object of name → {"kind": ..., options}; an entry
+// with "retired": true is kept only to answer for the orders it already has.
 // Adding a kind is one adapter file plus one line in the kinds table of registry.cpp.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

@@ -298,6 +298,13 @@ TEST_F(OpsActions, TheProvidersFileIsReadAgainABadOneChangesNothingAndARemovedPr
   auto routed = voucher;
   routed["routes"] = {{{"provider", "tango"}, {"provider_sku", "U561593"}}};
   EXPECT_EQ(calling.request("PUT", "/v1/catalog/NEW-TANGO", routed.dump(), bearer(tenant.admin)).status, 400u) << "no new route to it";
+  // Kept across restarts by saying so in the file: "retired": true.
+  auto retired = added;
+  retired["tango"]["retired"] = true;
+  rewrite(retired.dump());
+  ASSERT_EQ(dispatcher->reload_providers(), std::nullopt);
+  EXPECT_EQ(listed()["tango"]["state"], "retired");
+  EXPECT_EQ(calling.request("PUT", "/v1/catalog/NEW-TANGO", routed.dump(), bearer(tenant.admin)).status, 400u);
   std::filesystem::remove(file);
 }
 

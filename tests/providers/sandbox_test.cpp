@@ -157,6 +157,19 @@ TEST(Registry, RefusesBadConfigurationByName) {
   EXPECT_NE(message({{"acme", {{"kind", "sandbox"}, {"record_dir", "/tmp/x"}, {"faults", {{"gremlins", 0.5}}}}}}).find("gremlins"), std::string::npos);
   EXPECT_NE(message({{"acme", {{"kind", "sandbox"}, {"record_dir", "/tmp/x"}, {"faults", {{"lost", 2}}}}}}).find("lost"), std::string::npos);
   EXPECT_NE(message({{"acme", {{"kind", "sandbox"}, {"record_dir", "/tmp/x"}, {"timeout_ms", 0}}}}).find("timeout_ms"), std::string::npos);
+  EXPECT_NE(message({{"acme", {{"kind", "sandbox"}, {"record_dir", "/tmp/x"}, {"retired", "yes"}}}}).find("retired"), std::string::npos);
+}
+
+TEST(Registry, ARetiredEntryAnswersForItsOrdersButIsNoRoute) {
+  const auto registry = Registry::from_json({{"old", {{"kind", "sandbox"}, {"record_dir", "/tmp/x"}, {"retired", true}}},
+                                             {"new", {{"kind", "sandbox"}, {"record_dir", "/tmp/y"}}}});
+  auto* old = registry->find("old");
+  ASSERT_NE(old, nullptr);
+  EXPECT_TRUE(old->retired());
+  EXPECT_FALSE(old->admit(Provider::Call::issue)) << "no new order";
+  EXPECT_TRUE(old->admit(Provider::Call::status)) << "its orders are still asked about";
+  EXPECT_EQ(registry->names(), (std::set<std::string>{"new"})) << "product routes may not name it";
+  EXPECT_EQ(old->unavailable("SKU", fx::Money::parse("10.00", "EUR").value()), "retired: it only answers for the orders it has");
 }
 
 }  // namespace
