@@ -52,30 +52,26 @@ asio::awaitable<void> housekeeping(std::shared_ptr<pg::Pool> db) {
   }
 }
 
+// A pause heard of, or possibly missed: apply the table again. False (and logged) when it could not be read.
+asio::awaitable<bool> reapply_pauses(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers) {
+  try {
+    co_await dispatch::pauses::apply(*db, *providers->current());
+    co_return true;
+  } catch (const pg::Error& e) {
+    log::write(log::level::warn, "cannot read the provider pauses", {{"detail", e.what()}});
+    co_return false;
+  }
+}
+
 // No issue call leaves this process before it knows which providers are paused.
 asio::awaitable<void> dispatch_once_pauses_known(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers,
                                                   std::shared_ptr<dispatch::Dispatcher> dispatcher) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    try {
-      co_await dispatch::pauses::apply(*db, *providers->current());
-      break;
-    } catch (const pg::Error& e) {
-      log::write(log::level::warn, "cannot read the provider pauses; dispatching waits", {{"detail", e.what()}});
-    }
+  while (!co_await reapply_pauses(db, providers)) {
     timer.expires_after(1s);
     co_await timer.async_wait(asio::use_awaitable);
   }
   co_await dispatcher->run();
-}
-
-// A pause heard of, or possibly missed: apply the table again.
-asio::awaitable<void> reapply_pauses(std::shared_ptr<pg::Pool> db, std::shared_ptr<const providers::LiveRegistry> providers) {
-  try {
-    co_await dispatch::pauses::apply(*db, *providers->current());
-  } catch (const pg::Error& e) {
-    log::write(log::level::warn, "cannot read the provider pauses", {{"detail", e.what()}});
-  }
 }
 
 }  // namespace

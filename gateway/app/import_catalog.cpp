@@ -20,6 +20,11 @@ std::string sku_of(const std::string& provider, const providers::ListedProduct& 
   return sku;
 }
 
+// The currency of the product's face values: its range's, or its fixed values' (one currency).
+const fx::Currency& face_currency(const providers::ListedProduct& p) {
+  return p.range ? p.range->first.currency() : p.fixed_values.front().currency();
+}
+
 // Any amount of the currency: its minor unit ("0.01", "1").
 std::string minor_unit(const fx::Currency& currency) {
   return currency.minor_units() == 0 ? "1" : "0." + std::string(static_cast<std::size_t>(currency.minor_units() - 1), '0') + "1";
@@ -28,17 +33,16 @@ std::string minor_unit(const fx::Currency& currency) {
 json document_of(const std::string& provider, const providers::ListedProduct& p) {
   json denominations;
   if (p.range) {
-    denominations = {{"min", p.range->first.amount_string()}, {"max", p.range->second.amount_string()}, {"step", minor_unit(p.range->first.currency())}};
+    denominations = {{"min", p.range->first.amount_string()}, {"max", p.range->second.amount_string()}, {"step", minor_unit(face_currency(p))}};
   } else {
     denominations["fixed"] = json::array();
     for (const auto& v : p.fixed_values) denominations["fixed"].push_back(v.amount_string());
   }
-  const auto& currency = p.range ? p.range->first.currency() : p.fixed_values.front().currency();
   json doc = {{"type", p.prepaid_card ? "prepaid_card" : "egift_card"},
               {"brand", p.brand.empty() ? p.name : p.brand},
               {"name", {{"en", p.name}}},
               {"countries", p.countries},
-              {"face_currency", currency.code()},
+              {"face_currency", face_currency(p).code()},
               {"denominations", denominations},
               {"active", p.in_stock},
               {"routes", {{{"provider", provider}, {"provider_sku", p.provider_sku}, {"priority", 1}}}}};
@@ -60,8 +64,7 @@ boost::asio::awaitable<int> import(std::shared_ptr<providers::Registry> registry
   json products = json::object();
   std::size_t out_of_stock = 0;
   for (const auto& p : catalog.products) {
-    const auto currency = p.range ? p.range->first.currency().code() : p.fixed_values.front().currency().code();
-    const auto sku = sku_of(name, p, currency);
+    const auto sku = sku_of(name, p, face_currency(p).code());
     try {
       // Read back as load-catalog will: what is written here loads as it is.
       products[sku] = catalog::to_json(catalog::product_from_json(sku, document_of(name, p), &known));
@@ -73,7 +76,7 @@ boost::asio::awaitable<int> import(std::shared_ptr<providers::Registry> registry
   out << json{{"products", products}}.dump(2) << "\n";
   for (const auto& why : catalog.skipped) err << "import-catalog: skipped " << why << "\n";
   err << "import-catalog: " << products.size() << " products from " << name << " (" << out_of_stock << " out of stock, written inactive), "
-            << catalog.skipped.size() << " skipped\n";
+      << catalog.skipped.size() << " skipped\n";
   co_return 0;
 }
 
