@@ -30,8 +30,8 @@ int128 divide_rounded(int128 num, int128 den, rounding mode) {
     case rounding::floor:
       return negative ? q - 1 : q;
     case rounding::half_even: {
-      const int128 twice = (r < 0 ? -r : r) * 2;  // r < den <= 2^63*10^18, so no overflow
-      if (twice > den || (twice == den && q % 2 != 0)) return negative ? q - 1 : q + 1;
+      const int128 remainder = r < 0 ? -r : r, rest = den - remainder;  // compared, not doubled: den may use 127 bits
+      if (remainder > rest || (remainder == rest && q % 2 != 0)) return negative ? q - 1 : q + 1;
       return q;
     }
   }
@@ -115,6 +115,12 @@ result<Decimal> Decimal::rescale(int scale, rounding mode) const {
   return make_decimal(*units, scale);
 }
 
+Decimal Decimal::trimmed() const noexcept {
+  Decimal out = *this;
+  while (out.scale_ > 0 && out.units_ % 10 == 0) out.units_ /= 10, --out.scale_;
+  return out;
+}
+
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept {
   const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
   // |units| < 2^63 and scale difference <= 18, so these products fit 128 bits.
@@ -179,6 +185,22 @@ result<Decimal> divide_precise(const Decimal& a, const Decimal& b) {
 
 result<Decimal> multiply_precise(const Decimal& a, const Decimal& b, rounding mode) {
   return at_finest_scale([&](int scale) { return multiply(a, b, scale, mode); });
+}
+
+result<Decimal> divide_products(const Decimal& a, const Decimal& b, const Decimal& c, const Decimal& d) {
+  if (c.is_zero() || d.is_zero()) return errc::division_by_zero;
+  // |units| < 2^63, so each product fits 127 bits.
+  const int128 numerator = static_cast<int128>(a.units()) * b.units();
+  const int128 denominator = static_cast<int128>(c.units()) * d.units();
+  auto quotient = at_finest_scale([&](int scale) -> result<Decimal> {
+    const int shift = scale + c.scale() + d.scale() - a.scale() - b.scale();
+    int128 num = numerator, den = denominator;
+    if (shift >= 0 && (shift >= static_cast<int>(pow10.size()) || mul_overflows(num, pow10[shift], num))) return errc::overflow;
+    if (shift < 0 && (-shift >= static_cast<int>(pow10.size()) || mul_overflows(den, pow10[-shift], den))) return errc::overflow;
+    return make_decimal(divide_rounded(num, den, rounding::half_even), scale);
+  });
+  if (!quotient) return quotient.error();
+  return quotient->trimmed();
 }
 
 }  // namespace rgw::fx

@@ -37,6 +37,8 @@ class Decimal {
 
   // To more decimals (exact; may overflow) or fewer (rounded by mode).
   result<Decimal> rescale(int scale, rounding mode) const;
+  // The same number without trailing fractional zeros: 78.50000 → 78.5.
+  Decimal trimmed() const noexcept;
 
   friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) noexcept;
   friend bool operator==(const Decimal& a, const Decimal& b) noexcept { return (a <=> b) == 0; }
@@ -59,5 +61,8 @@ result<Decimal> divide(const Decimal& a, const Decimal& b, int scale, rounding m
 // at least 17 significant digits unless the value is tiny.
 result<Decimal> divide_precise(const Decimal& a, const Decimal& b);
 result<Decimal> multiply_precise(const Decimal& a, const Decimal& b, rounding mode = rounding::half_even);
+// (a × b) / (c × d) as one division of exact 128-bit products, precise as divide_precise and trimmed: a cross rate
+// of two published quotes, with nothing rounded before the division.
+result<Decimal> divide_products(const Decimal& a, const Decimal& b, const Decimal& c, const Decimal& d);
 
 }  // namespace rgw::fx

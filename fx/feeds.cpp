@@ -27,17 +27,24 @@ constexpr sys_days first_feed_day = sys_days{year{1999} / January / 1};
 // for days ahead); further than this it is wrong, and would shadow every later set (newest as_of wins).
 constexpr auto furthest_ahead = days{7};
 
-// Adds code → rate to `set`, enforcing the rules every feed shares. Unknown codes are skipped.
-result<void> add_rate(RateSet& set, std::string_view code, std::string_view text) {
+// Adds code → quote to `set`, enforcing the rules every feed shares. Unknown codes are skipped.
+result<void> add_quote(RateSet& set, std::string_view code, const Quote& quote) {
   if (!iso_shape(code)) return errc::malformed_feed;
-  auto rate = Decimal::parse(text);
-  if (!rate) return rate.error();
-  if (rate->is_negative() || rate->is_zero()) return errc::malformed_feed;
-  if (*rate < lowest_rate || *rate > highest_rate) return errc::implausible_rates;
+  if (quote.units.is_negative() || quote.units.is_zero() || quote.base_units.is_negative() || quote.base_units.is_zero())
+    return errc::malformed_feed;
+  const auto rate = quote.per_base();
+  if (!rate || *rate < lowest_rate || *rate > highest_rate) return errc::implausible_rates;
   if (code == set.base.code() || set.rates.contains(code)) return errc::malformed_feed;
   if (!Currency::from_code(code)) return {};
-  set.rates.emplace(std::string(code), *rate);
+  set.rates.emplace(std::string(code), quote);
   return {};
+}
+
+// A quote of what one base unit buys, from its text.
+result<void> add_rate(RateSet& set, std::string_view code, std::string_view text) {
+  auto rate = Decimal::parse(text);
+  if (!rate) return rate.error();
+  return add_quote(set, code, Quote{*rate, Decimal::from_units(1, 0).value()});
 }
 
 // "YYYY-MM-DD" or, with `russian`, "DD.MM.YYYY" (read as the same digits in ISO order).
@@ -167,13 +174,11 @@ result<RateSet> parse_cbr(std::string_view xml_text, sys_seconds fetched_at) {
     if (valute.name != "Valute" || !code || !nominal || !value) return errc::malformed_feed;
     std::string rub = value->text;
     std::replace(rub.begin(), rub.end(), ',', '.');
-    auto per_nominal = Decimal::parse(rub);
+    auto roubles = Decimal::parse(rub);
     auto units = Decimal::parse(nominal->text);
-    if (!per_nominal) return per_nominal.error();
-    if (!units || units->scale() != 0 || units->units() <= 0 || per_nominal->units() <= 0) return errc::malformed_feed;
-    auto per_rub = divide_precise(*units, *per_nominal);  // units of the currency that one rouble buys
-    if (!per_rub) return per_rub.error();
-    if (auto added = add_rate(set, code->text, per_rub->to_string()); !added) return added.error();
+    if (!roubles) return roubles.error();
+    if (!units || units->scale() != 0) return errc::malformed_feed;
+    if (auto added = add_quote(set, code->text, Quote{*units, *roubles}); !added) return added.error();
   }
   return finished(std::move(set));
 }

@@ -14,8 +14,8 @@ namespace rgw::fx {
 // ECB reference rates, daily or historical (EUR base). One set per day, newest first. as_of is the reference
 // date at 14:00 UTC, when the ECB has published (rates are set at 14:10 CET and published by 16:00 CET).
 result<std::vector<RateSet>> parse_ecb(std::string_view xml, sys_seconds fetched_at);
-// Bank of Russia daily rates (RUB base, windows-1251, comma decimals, Nominal units per quote). The rate stored
-// is Nominal / Value (units per 1 RUB) at 17+ significant digits. as_of is the Date at 00:00 Moscow time.
+// Bank of Russia daily rates (RUB base, windows-1251, comma decimals): each quote kept as published, Nominal
+// units for Value roubles. as_of is the Date at 00:00 Moscow time.
 result<RateSet> parse_cbr(std::string_view xml, sys_seconds fetched_at);
 // {"base": "USD", "timestamp": <unix seconds>, "rates": {"EUR": "0.91", "JPY": 151.2}}; numbers are read from
 // their text, never through a double.

@@ -4,8 +4,22 @@
 
 namespace rgw::fx {
 
-result<Decimal> RateSet::rate(std::string_view code) const {
-  if (code == base.code()) return Decimal::from_units(1, 0);
+namespace {
+const Decimal one = Decimal::from_units(1, 0).value();
+
+// How many `to` units one `from` unit buys, from the two currencies' quotes against the same base.
+result<Decimal> cross(const Quote& from, const Quote& to) { return divide_products(to.units, from.base_units, to.base_units, from.units); }
+}  // namespace
+
+result<Decimal> Quote::per_base() const { return cross(Quote{one, one}, *this); }
+
+std::string Quote::to_string() const {
+  if (base_units == one) return units.to_string();
+  return units.to_string() + " for " + base_units.to_string();
+}
+
+result<Quote> RateSet::quote(std::string_view code) const {
+  if (code == base.code()) return Quote{one, one};
   auto it = rates.find(code);
   if (it == rates.end()) return errc::no_rate;
   return it->second;
@@ -17,13 +31,14 @@ result<RateTable> RateTable::build(RateSet set) {
   for (const auto& [code, rate] : t.set_.rates) t.codes_.push_back(code);
   const auto n = t.codes_.size();
   t.cross_.resize(n * n);
-  std::vector<Decimal> from_base(n);
-  for (std::size_t i = 0; i < n; ++i) from_base[i] = t.set_.rate(t.codes_[i]).value();
+  std::vector<Quote> quotes;
+  quotes.reserve(n);
+  for (const auto& code : t.codes_) quotes.push_back(t.set_.quote(code).value());
   for (std::size_t from = 0; from < n; ++from)
     for (std::size_t to = 0; to < n; ++to) {
-      auto cross = divide_precise(from_base[to], from_base[from]);
-      if (!cross || cross->is_zero()) return errc::implausible_rates;
-      t.cross_[from * n + to] = *cross;
+      auto rate = cross(quotes[from], quotes[to]);
+      if (!rate || rate->is_zero()) return errc::implausible_rates;
+      t.cross_[from * n + to] = *rate;
     }
   return t;
 }
@@ -61,14 +76,13 @@ result<Conversion> RateTable::convert(const Money& amount, const Currency& to, i
 
 std::optional<std::string> implausible_change(const RateSet& older, const RateSet& newer, const Decimal& max_change) {
   if (older.base != newer.base) return std::nullopt;
-  const auto one = Decimal::from_units(1, 0).value();
   const auto low = subtract(one, max_change).value(), high = add(one, max_change).value();
-  for (const auto& [code, rate] : newer.rates) {
+  for (const auto& [code, quote] : newer.rates) {
     const auto before = older.rates.find(code);
     if (before == older.rates.end()) continue;
-    const auto ratio = divide_precise(rate, before->second);
+    const auto ratio = cross(before->second, quote);  // the new rate over the old one
     if (!ratio || *ratio < low || *ratio > high)
-      return code + " moved from " + before->second.to_string() + " to " + rate.to_string() + " per " + std::string(newer.base.code());
+      return code + " moved from " + before->second.to_string() + " to " + quote.to_string() + " per " + std::string(newer.base.code());
   }
   return std::nullopt;
 }

@@ -15,17 +15,31 @@ namespace rgw::fx {
 
 using sys_seconds = std::chrono::sys_seconds;
 
-// One published set: how many units of each currency one unit of `base` buys, at `as_of`.
+// A rate as its source published it: `units` of the currency are worth `base_units` of the base. The ECB and
+// JSON feeds quote what one base unit buys (base_units = 1); the Bank of Russia quotes Value roubles for Nominal
+// units (units = Nominal, base_units = Value). Kept so, a published rate reads back as published and every cross
+// rate is one division of published numbers.
+struct Quote {
+  Decimal units;
+  Decimal base_units;
+
+  // What one base unit buys: exact for a per-base quote, else to at least 17 significant digits.
+  result<Decimal> per_base() const;
+  // As published: "1.0565" (per base unit), "100 for 52.3110" (Nominal for Value).
+  std::string to_string() const;
+};
+
+// One published set: the quote of each currency against `base`, at `as_of`.
 struct RateSet {
   Currency base;
   std::string source;  // "ecb", "cbr", "json"
   sys_seconds as_of;   // the source's own time for these rates
   sys_seconds fetched_at;
-  std::map<std::string, Decimal, std::less<>> rates;  // by ISO code; never the base itself, never <= 0
+  std::map<std::string, Quote, std::less<>> rates;  // by ISO code; never the base itself, never <= 0
   bool business_days = false;  // the source publishes on business days only (central banks)
 
-  // The base's rate is 1; errc::no_rate for a currency the set does not quote.
-  result<Decimal> rate(std::string_view code) const;
+  // The base's quote is 1 = 1; errc::no_rate for a currency the set does not quote.
+  result<Quote> quote(std::string_view code) const;
 };
 
 // A converted amount with the rates behind it.
@@ -44,7 +58,8 @@ class RateTable {
   static result<RateTable> build(RateSet set);
 
   const RateSet& set() const noexcept { return set_; }
-  // rate(from→to) = rate(base→to) / rate(base→from), kept to at least 17 significant digits.
+  // rate(from→to) = (to.units × from.base_units) / (to.base_units × from.units): one division of the published
+  // numbers, to at least 17 significant digits, without trailing zeros (USD→RUB at Value 78,5000 is 78.5).
   result<Decimal> cross_rate(std::string_view from, std::string_view to) const;
   // amount × cross rate × (1 + markup_bps / 10000), rounded half-even to `to`'s minor units: the only rounding.
   // errc::rounds_to_zero when a non-zero amount would come out as zero.

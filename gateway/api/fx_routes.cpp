@@ -20,14 +20,18 @@ boost::asio::awaitable<http::Reply> get_rates(Call& call) {
   if (!table) co_return refusal(table.error());
   const auto program = co_await programs::find(call.db, call.program());
   const auto& set = (*table)->set();
-  nlohmann::json rates = nlohmann::json::object();
-  for (const auto& [code, rate] : set.rates) rates[code] = rate.to_string();
+  nlohmann::json rates = nlohmann::json::object(), published = nlohmann::json::object();
+  for (const auto& [code, quote] : set.rates) {
+    rates[code] = quote.per_base().value().to_string();  // the set was built into the table: per_base() fits
+    published[code] = {{"units", quote.units.to_string()}, {"base_units", quote.base_units.to_string()}};
+  }
   co_return json_response(http::Status::ok, {{"base", set.base.code()},
                                              {"source", set.source},
                                              {"as_of", rfc3339(set.as_of)},
                                              {"fetched_at", rfc3339(set.fetched_at)},
                                              {"stale", pricing::is_stale(set, program)},
-                                             {"rates", rates}});
+                                             {"rates", rates},
+                                             {"published", published}});
 }
 
 boost::asio::awaitable<http::Reply> convert(Call& call) {

@@ -19,11 +19,23 @@ const pg::Query select_latest{
 
 std::int64_t epoch(fx::sys_seconds t) { return t.time_since_epoch().count(); }
 
+// A per-base quote is stored as its text ("1.0565"), as every set was before quotes were kept as published; a
+// Nominal-for-Value quote as {"units": "100", "base_units": "52.3110"}.
+nlohmann::json quote_json(const fx::Quote& quote) {
+  if (quote.base_units == fx::Decimal::from_units(1, 0).value()) return quote.units.to_string();
+  return {{"units", quote.units.to_string()}, {"base_units", quote.base_units.to_string()}};
+}
+
+fx::Quote quote_from(const nlohmann::json& stored) {
+  if (stored.is_string()) return {fx::Decimal::parse(stored.get<std::string>()).value(), fx::Decimal::from_units(1, 0).value()};
+  return {fx::Decimal::parse(stored.at("units").get<std::string>()).value(), fx::Decimal::parse(stored.at("base_units").get<std::string>()).value()};
+}
+
 }  // namespace
 
 pg::Statement save_rate_set(const fx::RateSet& set) {
   nlohmann::json rates = nlohmann::json::object();
-  for (const auto& [code, rate] : set.rates) rates[code] = rate.to_string();
+  for (const auto& [code, quote] : set.rates) rates[code] = quote_json(quote);
   return pg::statement(insert_set, set.source, set.base.code(), epoch(set.as_of), epoch(set.fetched_at), set.business_days, rates.dump());
 }
 
@@ -36,7 +48,7 @@ boost::asio::awaitable<std::optional<fx::RateSet>> latest_rate_set(pg::Pool& db)
                   {}, row.boolean("business_days")};
   // Stored sets were validated when fetched; parse defensively all the same.
   const auto rates = nlohmann::json::parse(row.text("rates"));  // named: items() does not keep a temporary alive
-  for (const auto& [code, rate] : rates.items()) set.rates.emplace(code, fx::Decimal::parse(rate.get<std::string>()).value());
+  for (const auto& [code, quote] : rates.items()) set.rates.emplace(code, quote_from(quote));
   co_return set;
 }
 

@@ -34,7 +34,7 @@ std::string ecb_daily(const fx::RateSet& set, const std::string& day) {
   std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>)" "\n"
                     R"(<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">)"
                     "<gesmes:subject>Reference rates</gesmes:subject><Cube><Cube time=\"" + day + "\">";
-  for (const auto& [code, rate] : set.rates) xml += "<Cube currency=\"" + code + "\" rate=\"" + rate.to_string() + "\"/>";
+  for (const auto& [code, quote] : set.rates) xml += "<Cube currency=\"" + code + "\" rate=\"" + quote.units.to_string() + "\"/>";
   return xml + "</Cube></Cube></gesmes:Envelope>\n";
 }
 
@@ -105,7 +105,7 @@ struct Simulator::impl {
       }
     } else if (target == "/fx/json/latest.json") {
       nlohmann::json rates;
-      for (const auto& [code, rate] : newest_ecb.rates) rates[code] = rate.to_string();
+      for (const auto& [code, quote] : newest_ecb.rates) rates[code] = quote.units.to_string();  // ECB quotes are per euro
       body = nlohmann::json{{"base", "EUR"}, {"timestamp", duration_cast<seconds>(system_clock::now().time_since_epoch()).count()}, {"rates", rates}}.dump();
       type = "application/json";
     } else {

@@ -57,7 +57,7 @@ TEST(Pricing, ChangesWithTheRatesAndOnlyWithThem) {
   const auto face = money("25.00", "GBP");
   EXPECT_EQ(price(face, rates, policy("0.01", 150)).value().points, price(face, rates, policy("0.01", 150)).value().points);
   auto moved = rates.set();
-  moved.rates.at("GBP") = fx::Decimal::parse("0.90000").value();
+  moved.rates.at("GBP").units = fx::Decimal::parse("0.90000").value();
   EXPECT_EQ(price(face, fx::RateTable::build(moved).value(), policy("0.01", 150)).value().points, 2820);  // 25 / 0.9 × 1.015 = 28.194 -> 2819.4
 }
 

@@ -63,6 +63,28 @@ TEST_F(Fx, RatesAndConversionFromTheLiveFeed) {
   EXPECT_EQ(client.request("GET", "/readyz").json()["checks"]["fx"], "ok");
 }
 
+// The Bank of Russia quotes Value roubles for Nominal units: kept as published, shown as published, and read back
+// so by a process that loads the set from the database instead of the feed.
+TEST_F(Fx, BankOfRussiaRatesAsPublished) {
+  auto first = start_gateway("/fx/cbr/daily.xml", 600s);
+  const Tenant t = make_tenant(first->client(), first->bootstrap_key);
+  ASSERT_TRUE(rates_loaded(first->client(), t.finance));
+  auto second = start_gateway("/fx/cbr/daily.xml", 600s);
+  ASSERT_TRUE(rates_loaded(second->client(), t.finance));
+  EXPECT_EQ(feed_requests(), 1) << "the second process read the stored set";
+  for (const auto* gateway : {first.get(), second.get()}) {
+    auto client = gateway->client();
+    const auto body = client.request("GET", "/v1/fx/rates", std::nullopt, bearer(t.finance)).json();
+    EXPECT_EQ(body["source"], "cbr");
+    EXPECT_EQ(body["published"]["USD"], (nlohmann::json{{"units", "1"}, {"base_units", "80.9870"}}));
+    EXPECT_EQ(body["published"]["JPY"], (nlohmann::json{{"units", "100"}, {"base_units", "52.3110"}}));
+    EXPECT_EQ(body["rates"]["USD"], "0.012347660735673627") << "what one rouble buys, as the contract's rates say";
+    const auto usd = client.request("GET", "/v1/fx/convert?from=USD&to=RUB&amount=10.00", std::nullopt, bearer(t.finance)).json();
+    EXPECT_EQ(usd["rate"], "80.987");
+    EXPECT_EQ(usd["to"]["amount"], "809.87");
+  }
+}
+
 TEST_F(Fx, AFeedThatGoesAwayServesTheLastGoodSetUntilStaleThenFailsClosedAndRecovers) {
   auto gateway = start_gateway("/fx/json/latest.json", 1s, 3s);
   auto client = gateway->client();

@@ -1,5 +1,5 @@
 // Decimal and Money parsing: what parses prints back canonically and parses to the same value; arithmetic on
-// two parsed numbers either fails cleanly or is exact ((a + b) - b == a).
+// two parsed numbers either fails cleanly or is exact ((a + b) - b == a); a quotient of products is the quotient.
 #include "fx/decimal.hpp"
 #include "fx/money.hpp"
 #include "tests/fuzz/check.hpp"
@@ -31,6 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     FUZZ_CHECK(back && *back == *a);
   }
   (void)multiply_precise(*a, *b);
-  if (auto q = divide_precise(*a, *b)) FUZZ_CHECK(!b->is_zero());
+  if (auto q = divide_precise(*a, *b)) {
+    FUZZ_CHECK(!b->is_zero());
+    // A cross rate of two per-base quotes is the plain quotient, without trailing zeros.
+    const auto one = Decimal::from_units(1, 0).value();
+    const auto cross = divide_products(*a, one, one, *b);
+    FUZZ_CHECK(cross && *cross == *q && cross->to_string() == cross->trimmed().to_string());
+    (void)divide_products(*a, *b, *b, *a);  // 128-bit products of any two parsed numbers: no overflow, no crash
+  }
   return 0;
 }

@@ -1,6 +1,6 @@
 // Rate feeds (ECB, Bank of Russia, JSON; the XML reader under the first two): whatever parse_feed accepts can be
-// installed — every set builds its cross-rate table, every rate is within bounds, dates are sane, days newest
-// first. The XML reader's output is valid UTF-8.
+// installed — every set builds its cross-rate table, every rate is within bounds and read by the table as
+// published, dates are sane, days newest first. The XML reader's output is valid UTF-8.
 #include <chrono>
 
 #include "fx/feeds.hpp"
@@ -34,12 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     FUZZ_CHECK(!set.rates.empty());
     FUZZ_CHECK(set.as_of >= sys_days{year{1999} / January / 1} && set.as_of <= fetched_at + days{7});
     if (i > 0) FUZZ_CHECK((*sets)[i - 1].as_of > set.as_of);
-    for (const auto& [code, rate] : set.rates) FUZZ_CHECK(rate >= lowest && rate <= highest && code != set.base.code());
     const auto table = RateTable::build(set);
     FUZZ_CHECK(table);
-    for (const auto& [code, rate] : set.rates) {
+    for (const auto& [code, quote] : set.rates) {
+      const auto rate = quote.per_base();
+      FUZZ_CHECK(rate && *rate >= lowest && *rate <= highest && code != set.base.code());
       const auto there = table->cross_rate(set.base.code(), code), back = table->cross_rate(code, set.base.code());
       FUZZ_CHECK(there && back && !there->is_zero() && !back->is_zero());
+      FUZZ_CHECK(*there == *rate);  // the table's rate is the published one's, one division
     }
   }
   return 0;

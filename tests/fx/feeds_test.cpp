@@ -40,13 +40,52 @@ TEST(Feeds, BankOfRussiaInWindows1251WithNominals) {
   EXPECT_EQ(set->base.code(), "RUB");
   EXPECT_EQ(set->source, "cbr");
   EXPECT_EQ(date::format("%F %R", set->as_of), "2026-11-20 21:00");  // 21.11.2026 00:00 Moscow
-  EXPECT_EQ(set->rates.at("USD").to_string(), "0.012347660735673627");  // 1 / 80.9870
-  EXPECT_EQ(set->rates.at("JPY").to_string(), "1.911643822522987517");  // 100 / 52.3110
+  EXPECT_EQ(set->rates.at("USD").to_string(), "1 for 80.9870") << "kept as published";
+  EXPECT_EQ(set->rates.at("JPY").to_string(), "100 for 52.3110");
+  EXPECT_EQ(set->rates.at("USD").per_base().value().to_string(), "0.012347660735673627");  // 1 / 80.9870
+  EXPECT_EQ(set->rates.at("JPY").per_base().value().to_string(), "1.911643822522987517");  // 100 / 52.3110
   EXPECT_FALSE(set->rates.contains("XDR"));  // no minor units: skipped
   const auto table = RateTable::build(*set).value();
   EXPECT_EQ(table.convert(Money::parse("100.00", "USD").value(), Currency::from_code("RUB").value()).value().to.amount_string(), "8098.70");
   EXPECT_EQ(table.convert(Money::parse("1000", "JPY").value(), Currency::from_code("RUB").value()).value().to.amount_string(), "523.11");
   EXPECT_EQ(table.convert(Money::parse("10.00", "EUR").value(), Currency::from_code("USD").value()).value().to.amount_string(), "11.55");
+  EXPECT_EQ(table.cross_rate("USD", "RUB").value().to_string(), "80.987") << "one division of published numbers";
+  EXPECT_EQ(table.cross_rate("JPY", "RUB").value().to_string(), "0.52311");
+}
+
+// The issue's case: inverting 1 / 78,5000 to 18 digits and back read 78.50000000000000232.
+TEST(Feeds, CbrRateReadsBackAsPublished) {
+  std::string cbr = read("cbr-daily-sample.xml");
+  cbr.replace(cbr.find("80,9870"), 7, "78,5000");
+  const auto set = parse_cbr(cbr, sys_seconds{}).value();
+  const auto table = RateTable::build(set).value();
+  EXPECT_EQ(table.cross_rate("USD", "RUB").value().to_string(), "78.5");
+  EXPECT_EQ(table.convert(Money::parse("1.00", "USD").value(), Currency::from_code("RUB").value()).value().mid_rate.to_string(), "78.5");
+  EXPECT_EQ(set.rates.at("USD").base_units.to_string(), "78.5000");
+  // USD→JPY crosses two published quotes: (100 × 78.5) / (52.3110 × 1) = 150.06404006805452008... (40-digit decimal)
+  EXPECT_EQ(table.cross_rate("USD", "JPY").value().to_string(), "150.0640400680545201");
+}
+
+TEST(Feeds, EveryEcbRateReadsBackAsItsText) {
+  const auto sets = parse_ecb(read("ecb-eurofxref-hist-2016-12-to-2017-03.xml"), sys_seconds{}).value();
+  const std::string history = read("ecb-eurofxref-hist-2016-12-to-2017-03.xml");
+  std::size_t compared = 0;
+  for (const auto& set : sets) {
+    const auto table = RateTable::build(set).value();
+    const auto day = "<Cube time=\"" + date::format("%F", floor<days>(set.as_of)) + "\">";
+    const auto day_at = history.find(day);
+    ASSERT_NE(day_at, std::string::npos);
+    for (const auto& [code, quote] : set.rates) {
+      const auto text = history.substr(day_at, history.find("</Cube>", day_at) - day_at);
+      const std::string attribute = "currency=\"" + code + "\" rate=\"";
+      const auto at = text.find(attribute) + attribute.size();
+      const auto published = text.substr(at, text.find('"', at) - at);
+      EXPECT_EQ(table.cross_rate("EUR", code).value().to_string(), Decimal::parse(published).value().trimmed().to_string());
+      EXPECT_EQ(quote.to_string(), published);
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 1984u);  // every currency="..." of the file
 }
 
 TEST(Feeds, JsonWithStringsAndNumbersReadFromTheirText) {

@@ -79,7 +79,7 @@ TEST(Rates, JpyToBhdCrossThroughAUsdBasedFeed) {
   ASSERT_TRUE(set);
   const auto table = RateTable::build(*set).value();
   // 0.376 / 151.25 = 0.0024859504132231404958...
-  EXPECT_EQ(table.cross_rate("JPY", "BHD").value().to_string(), "0.002485950413223140");
+  EXPECT_EQ(table.cross_rate("JPY", "BHD").value().to_string(), "0.00248595041322314");  // 18 decimals, the last 0 trimmed
   EXPECT_EQ(table.convert(money("5000", "JPY"), cur("BHD")).value().to.amount_string(), "12.430");
   EXPECT_EQ(table.convert(money("1.000", "BHD"), cur("JPY")).value().to.amount_string(), "402");  // 402.26...
   EXPECT_EQ(table.convert(money("1.000", "BHD"), cur("USD")).value().to.amount_string(), "2.66");  // 2.6595...
@@ -106,10 +106,11 @@ TEST(Rates, RoundsHalfEvenOnlyAtTheEnd) {
 // refresh for good), or a cross rate of zero priced a reward at 0 points.
 TEST(Rates, ExtremeSetsAreRefusedAsValuesNotExceptions) {
   RateSet set{Currency::from_code("USD").value(), "json", sys_seconds{seconds{1700000000}}, sys_seconds{}, {}, false};
-  set.rates.emplace("EUR", Decimal::parse("0.000000000000000001").value());
-  set.rates.emplace("JPY", Decimal::parse("100").value());
+  const auto one = Decimal::from_units(1, 0).value();
+  set.rates.emplace("EUR", Quote{Decimal::parse("0.000000000000000001").value(), one});
+  set.rates.emplace("JPY", Quote{Decimal::parse("100").value(), one});
   EXPECT_EQ(RateTable::build(set).error(), errc::implausible_rates) << "JPY->EUR does not fit 18 digits";
-  set.rates["JPY"] = Decimal::parse("3").value();
+  set.rates.at("JPY").units = Decimal::parse("3").value();
   EXPECT_EQ(RateTable::build(set).error(), errc::implausible_rates) << "JPY->EUR would be 0";
 }
 
