@@ -12,21 +12,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// `command`'s output without its final newline; fails the test when it does not exit 0.
-std::string shell(const std::string& command) {
-  const auto done = run_shell(command + " 2>&1");
-  EXPECT_EQ(done.status, 0) << command << ":\n" << done.out;
-  auto out = done.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-std::string psql(const std::string& url, const std::string& sql) { return shell("psql '" + url + "' -Atqc \"" + sql + "\""); }
-
 TEST(BackupRestore, APointInTimeRestoreHoldsExactlyTheOrdersUpToThatInstantAndBalancedBooks) {
   RGW_REQUIRE_DATABASE();
   const auto dir = (std::filesystem::temp_directory_path() / ("rgw-pitr-" + unique_suffix())).string();
-  const std::string pg = RGW_SOURCE_DIR "/scripts/pg";
   const auto url = shell("RGW_PG_ARCHIVE=" + dir + "/archive " + pg + " start " + dir + "/primary");
   ASSERT_FALSE(url.empty());
   FeedWorld world;  // the rate feed; the orders go to the archiving cluster

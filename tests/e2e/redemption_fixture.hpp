@@ -45,6 +45,17 @@ inline const pg::Query program_books{
     "          JOIN redemptions r ON r.id = a.redemption_id"
     "          WHERE r.program_id = $1 AND b.started_at < a.finished_at) AS overlapping_calls"};  // unfinished: its worker died
 
+// `command`'s output without its final newline; fails the test when it does not exit 0.
+inline std::string shell(const std::string& command) {
+  const auto done = run_shell(command + " 2>&1");
+  EXPECT_EQ(done.status, 0) << command << ":\n" << done.out;
+  auto out = done.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+inline std::string psql(const std::string& url, const std::string& sql) { return shell("psql '" + url + "' -Atqc \"" + sql + "\""); }
+inline const std::string pg = RGW_SOURCE_DIR "/scripts/pg";
+
 struct Books {
   std::int64_t issued = 0, failed = 0, outcomes = 0;
 };
@@ -57,7 +68,10 @@ class RedemptionFixture : public ::testing::Test {
   void SetUp() override {
     RGW_REQUIRE_DATABASE();
     world = std::make_unique<FeedWorld>();
-    gateway = world->gateway("/fx/ecb/daily.xml", std::chrono::seconds(600), [this](app::Config& c) { adjust(c); });
+    gateway = world->gateway("/fx/ecb/daily.xml", std::chrono::seconds(600), [this](app::Config& c) {
+      adjust(c);
+      database = c.database_url;
+    });
     client = gateway->client();
     tenant = make_tenant(client, gateway->bootstrap_key);
     ASSERT_EQ(client.request("PUT", "/v1/catalog/AMZ", voucher.dump(), bearer(tenant.admin)).status, 201u);
@@ -79,7 +93,7 @@ class RedemptionFixture : public ::testing::Test {
   template <class... Args>
   pg::Result query(const pg::Query& q, const Args&... args) const {
     boost::asio::io_context io;
-    auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{world->db.url});
+    auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{database});
     const auto statement = pg::statement(q, args...);
     auto body = [&]() -> boost::asio::awaitable<pg::Result> { co_return co_await pool->exec(statement); };
     return run(io, body());
@@ -120,6 +134,7 @@ class RedemptionFixture : public ::testing::Test {
 
   std::unique_ptr<FeedWorld> world;
   std::unique_ptr<Gateway> gateway;
+  std::string database;  // the gateway's database URL
   Client client;
   Tenant tenant;
 };
