@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "gateway/core/personal.hpp"
+
 namespace rgw::providers {
 
 namespace asio = boost::asio;
@@ -79,6 +81,8 @@ asio::awaitable<Result> Provider::guarded(asio::awaitable<Result> call) {
   auto first = co_await (classified(std::move(call)) || deadline.async_wait(asio::use_awaitable));
   Result result = first.index() == 0 ? std::move(std::get<0>(first))
                                      : Result::answer(Outcome::unknown, "no answer within " + std::to_string(limits_.timeout.count()) + " ms");
+  // A provider's error text may echo the recipient ("invalid email x@y"); it is stored, logged and shown to ops.
+  result.detail = personal::without_emails(result.detail);
   record(result, steady::now() - started);
   co_return result;
 }

@@ -11,6 +11,7 @@ class category final : public boost::system::error_category {
       case errc::no_such_account: return "no such account";
       case errc::insufficient_points: return "the account's spendable points are fewer than that";
       case errc::account_blocked: return "the account is blocked";
+      case errc::account_erased: return "the account's personal data was erased: it may not redeem or be credited";
     }
     return "unknown ledger error";
   }

@@ -10,6 +10,7 @@ enum class errc {
   no_such_account = 1,
   insufficient_points,  // the spendable (unexpired) points do not cover it; nothing was written
   account_blocked,      // a blocked account may not redeem
+  account_erased,       // an erased account may not redeem or be credited (docs/privacy.md)
 };
 
 const boost::system::error_category& ledger_category() noexcept;

@@ -1,5 +1,7 @@
 #include "gateway/accounts/ledger.hpp"
 
+#include <stdexcept>
+
 #include "gateway/core/ids.hpp"
 
 namespace rgw::ledger {
@@ -7,7 +9,7 @@ namespace {
 
 // What an account shows: `balance` is what may be spent now (the ledger's sum less lapsed, unswept lots).
 #define RGW_ACCOUNT_COLUMNS                                                                                               \
-  "id, external_ref, name, coalesce(tier_override, tier_by_rule) AS tier,"                                                \
+  "id, external_ref, name, name_sealed, data_key, coalesce(tier_override, tier_by_rule) AS tier,"                         \
   " CASE WHEN tier_override IS NOT NULL THEN 'override' WHEN tier_by_rule IS NOT NULL THEN 'rule' ELSE 'none' END AS tier_source," \
   " status, balance - rgw_lapsed_points(id) AS balance, rgw_ts(created_at) AS created_at"
 #define RGW_ENTRY_COLUMNS                                                                                              \
@@ -16,7 +18,7 @@ namespace {
 
 const pg::Query insert_account{
     "ledger_insert_account",
-    "INSERT INTO accounts (id, program_id, external_ref, name, tier_override) VALUES ($1, $2, $3, $4, $5)"
+    "INSERT INTO accounts (id, program_id, external_ref, name_sealed, data_key, tier_override) VALUES ($1, $2, $3, $4, $5, $6)"
     " ON CONFLICT (program_id, external_ref) DO NOTHING"
     " RETURNING " RGW_ACCOUNT_COLUMNS};
 
@@ -26,16 +28,25 @@ const pg::Query select_account{"ledger_select_account", "SELECT " RGW_ACCOUNT_CO
 const pg::Query update_account_row{
     "ledger_update_account",
     "WITH old AS (SELECT id AS old_id, coalesce(tier_override, tier_by_rule) AS old_tier FROM accounts WHERE id = $1 AND program_id = $2 FOR UPDATE)"
-    " UPDATE accounts SET name = coalesce($3, accounts.name), status = coalesce($4, accounts.status),"
-    "                    tier_override = CASE WHEN $5::bool THEN $6 ELSE accounts.tier_override END"
-    " FROM old WHERE accounts.id = old_id RETURNING " RGW_ACCOUNT_COLUMNS ", old_tier AS previous_tier"};
+    " UPDATE accounts SET name_sealed = coalesce($3, accounts.name_sealed), name = CASE WHEN $3 IS NULL THEN accounts.name END,"
+    "                    status = coalesce($4, accounts.status), tier_override = CASE WHEN $5::bool THEN $6 ELSE accounts.tier_override END"
+    " FROM old WHERE accounts.id = old_id AND accounts.status <> 'erased' RETURNING " RGW_ACCOUNT_COLUMNS ", old_tier AS previous_tier"};
+
+// An account's key, with or without its row's lock; an account from before keys were kept gets its key when one
+// is first needed (the first writer's key stays).
+const pg::Query select_account_key{"ledger_select_account_key", "SELECT data_key, status FROM accounts WHERE id = $1 AND program_id = $2"};
+const pg::Query lock_account_key_row{
+    "ledger_lock_account_key", "SELECT data_key, status FROM accounts WHERE id = $1 AND program_id = $2 FOR UPDATE"};
+const pg::Query store_account_key{
+    "ledger_store_account_key",
+    "UPDATE accounts SET data_key = $3 WHERE id = $1 AND program_id = $2 AND data_key IS NULL AND status <> 'erased'"};
 
 const pg::Query select_pricing_account{
     "ledger_select_pricing_account",
     "SELECT coalesce(tier_override, tier_by_rule) AS tier, balance - rgw_lapsed_points(id) AS spendable FROM accounts WHERE id = $1 AND program_id = $2"};
 
 const pg::Query lock_account{
-    "ledger_lock_account", "SELECT status = 'blocked' AS blocked FROM accounts WHERE id = $1 AND program_id = $2 FOR UPDATE"};
+    "ledger_lock_account", "SELECT status FROM accounts WHERE id = $1 AND program_id = $2 FOR UPDATE"};
 
 const pg::Query select_expiring{
     "ledger_select_expiring",
@@ -49,7 +60,7 @@ const pg::Query select_expiring{
 // Balance, entry and a new lot: a credit, or a positive adjustment (which records the key that made it).
 const pg::Query add_lot{
     "ledger_add_lot",
-    "WITH acc AS (UPDATE accounts SET balance = balance + $3::bigint WHERE id = $2 AND program_id = $1"
+    "WITH acc AS (UPDATE accounts SET balance = balance + $3::bigint WHERE id = $2 AND program_id = $1 AND status <> 'erased'"
     "             RETURNING id, balance),"
     " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, reason, expires_at, api_key_id)"
     "         SELECT $4, $1, acc.id, $7, $3::bigint, acc.balance, $5, $6::timestamptz, $8 FROM acc"
@@ -136,11 +147,15 @@ const pg::Query entries_between{
     "SELECT " RGW_ENTRY_COLUMNS " FROM ledger_entries WHERE account_id = $1 AND program_id = $2 AND created_at >= $3 AND created_at < $4"
     " ORDER BY seq"};
 
-Account account_from(const pg::Row& row) {
+std::string name_context(std::string_view account_id) { return "accounts.name:" + std::string(account_id); }
+
+Account account_from(const pg::Row& row, const crypto::Sealer& master) {
   Account a;
   a.id = row.text("id");
   a.external_ref = row.text("external_ref");
-  a.name = row.text("name");
+  // A name still in clear was written before names were sealed (the start-up pass seals it).
+  a.name = row.is_null("name") ? open_personal(master, a.id, row.optional_string("data_key"), row.optional_string("name_sealed"), name_context(a.id))
+                               : row.optional_string("name");
   a.tier = row.optional_string("tier");
   a.tier_source = row.text("tier_source");
   a.status = row.text("status");
@@ -171,10 +186,50 @@ Expired expired_from(const pg::Row& row) {
                  row.int64("points"),         row.int64("lot_id"),                 std::string(row.text("effective_at"))};
 }
 
-boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program_id, const NewAccount& a) {
-  auto rows = co_await db.exec(pg::statement(insert_account, new_id("acc"), program_id, a.external_ref, a.name, a.tier_override));
+std::string sealed_name(const personal::AccountKey& key, std::string_view account_id, std::string_view name) {
+  return key.seal(name, name_context(account_id));
+}
+
+std::optional<std::string> open_personal(const crypto::Sealer& master, std::string_view account_id, const std::optional<std::string>& data_key,
+                                         const std::optional<std::string>& sealed, std::string_view context) {
+  if (!data_key || !sealed) return std::nullopt;
+  return personal::AccountKey::unwrap(master, account_id, *data_key).open(*sealed, context);
+}
+
+boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program_id, const NewAccount& a,
+                                                              const crypto::Sealer& master) {
+  const auto id = new_id("acc");
+  const auto made = personal::AccountKey::create(master, id);
+  const auto name_sealed = sealed_name(made.first, id, a.name);
+  auto rows = co_await db.exec(pg::statement(insert_account, id, program_id, a.external_ref, name_sealed, made.second, a.tier_override));
   if (rows.empty()) co_return std::nullopt;
-  co_return account_from(rows.front());
+  co_return account_from(rows.front(), master);
+}
+
+namespace {
+template <class Db>
+boost::asio::awaitable<result<personal::AccountKey>> key_of(Db& db, const pg::Query& select, const ProgramId& program_id, const AccountId& account_id,
+                                                           const crypto::Sealer& master) {
+  for (int read = 0;; ++read) {
+    const auto rows = co_await db.exec(pg::statement(select, account_id, program_id));
+    if (rows.empty()) co_return errc::no_such_account;
+    if (rows.front().text("status") == "erased") co_return errc::account_erased;
+    if (auto wrapped = rows.front().optional_string("data_key")) co_return personal::AccountKey::unwrap(master, account_id.str(), *wrapped);
+    if (read > 0) throw std::runtime_error("the account's key could not be stored");
+    const auto made = personal::AccountKey::create(master, account_id.str());
+    co_await db.exec(pg::statement(store_account_key, account_id, program_id, made.second));  // then read whichever key was stored
+  }
+}
+}  // namespace
+
+boost::asio::awaitable<result<personal::AccountKey>> account_key(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id,
+                                                                 const crypto::Sealer& master) {
+  co_return co_await key_of(db, select_account_key, program_id, account_id, master);
+}
+
+boost::asio::awaitable<result<personal::AccountKey>> lock_account_key(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
+                                                                      const crypto::Sealer& master) {
+  co_return co_await key_of(tx, lock_account_key_row, program_id, account_id, master);
 }
 
 boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {
@@ -183,22 +238,29 @@ boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::P
   co_return PricingAccount{rows.front().optional_string("tier"), rows.front().int64("spendable")};
 }
 
-boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
-                                                             const AccountChange& change) {
+boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const crypto::Sealer& master, const ProgramId& program_id,
+                                                             const AccountId& account_id, const AccountChange& change) {
   const std::optional<std::string> no_tier;
-  auto rows = co_await tx.exec(pg::statement(update_account_row, account_id, program_id, change.name, change.status,
+  std::optional<std::string> name_sealed;
+  if (change.name) {
+    const auto key = co_await lock_account_key(tx, program_id, account_id, master);
+    if (!key) co_return std::nullopt;  // none, or erased: nothing to change
+    name_sealed = sealed_name(*key, account_id.str(), *change.name);
+  }
+  auto rows = co_await tx.exec(pg::statement(update_account_row, account_id, program_id, name_sealed, change.status,
                                              change.tier_override.has_value(), change.tier_override.value_or(no_tier)));
   if (rows.empty()) co_return std::nullopt;
-  co_return Changed{account_from(rows.front()), rows.front().optional_string("previous_tier")};
+  co_return Changed{account_from(rows.front(), master), rows.front().optional_string("previous_tier")};
 }
 
-boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {
+boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id,
+                                                            const crypto::Sealer& master) {
   std::vector<pg::Statement> both;
   both.push_back(pg::statement(select_account, account_id, program_id));
   both.push_back(pg::statement(select_expiring, account_id));
   auto results = co_await db.pipeline(both);
   if (results[0].empty()) co_return std::nullopt;
-  Account account = account_from(results[0].front());
+  Account account = account_from(results[0].front(), master);
   for (int i = 0; i < results[1].size(); ++i)
     account.expiring.push_back({results[1][i].int64("points"), std::string(results[1][i].text("expires_at"))});
   co_return account;
@@ -230,9 +292,13 @@ pg::Statement reversal_statement(const RedemptionId& redemption_id, const std::s
 }
 
 boost::asio::awaitable<result<Entry>> credit(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id, const Credit& c) {
-  auto rows = co_await tx.exec(credit_statement(program_id, account_id, c));
-  if (rows.empty()) co_return errc::no_such_account;
-  co_return entry_from(rows.front());
+  std::vector<pg::Statement> both;
+  both.push_back(lock_statement(program_id, account_id));
+  both.push_back(credit_statement(program_id, account_id, c));
+  const auto results = co_await tx.pipeline(std::move(both));
+  if (results[0].empty()) co_return errc::no_such_account;
+  if (results[1].empty()) co_return errc::account_erased;  // the only account the credit skips
+  co_return entry_from(results[1].front());
 }
 
 boost::asio::awaitable<result<Entry>> adjust(pg::Transaction& tx, const ProgramId& program_id, const AccountId& account_id,
@@ -243,7 +309,7 @@ boost::asio::awaitable<result<Entry>> adjust(pg::Transaction& tx, const ProgramI
   both.push_back(adjustment_statement(program_id, account_id, adjustment));
   const auto results = co_await tx.pipeline(std::move(both));
   if (results[0].empty()) co_return errc::no_such_account;
-  if (results[1].empty()) co_return errc::insufficient_points;
+  if (results[1].empty()) co_return adjustment.points > 0 ? errc::account_erased : errc::insufficient_points;
   co_return entry_from(results[1].front());
 }
 

@@ -16,6 +16,7 @@
 
 #include "gateway/accounts/errc.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/personal.hpp"
 #include "gateway/pg/pool.hpp"
 
 namespace rgw::ledger {
@@ -27,11 +28,11 @@ struct ExpiringLot {
 
 struct Account {
   std::string id;
-  std::string external_ref;
-  std::string name;
+  std::string external_ref;         // the CRM's id, not personal data: kept in clear, searchable
+  std::optional<std::string> name;  // opened from its sealed form; nullopt once the account is erased
   std::optional<std::string> tier;  // the override if set, else the program's rule's
   std::string tier_source;          // override | rule | none
-  std::string status;               // active | blocked
+  std::string status;               // active | blocked | erased
   std::int64_t balance = 0;         // spendable now
   std::string created_at;
   std::vector<ExpiringLot> expiring;  // soonest first
@@ -84,8 +85,8 @@ struct Adjustment {
   std::optional<std::string> expires_at;  // positive ones: the new lot's (RFC 3339)
   std::string api_key_id;
 };
-// Locks the account's row for the rest of the transaction; its row says whether the account is blocked (empty
-// when the program has no such account).
+// Locks the account's row for the rest of the transaction; its row's `status` says whether the account may
+// redeem (empty when the program has no such account).
 pg::Statement lock_statement(const ProgramId& program, const AccountId& account);
 // A positive adjustment adds a lot like a credit. A negative one takes unexpired points soonest-expiring first,
 // only if the spendable points cover it: run it after lock_statement. Returns the entry's row, or none.
@@ -109,7 +110,9 @@ pg::Statement debit_statement(const RedemptionId& redemption);
 pg::Statement reversal_statement(const RedemptionId& redemption, const std::string& reason);
 
 // nullopt when the program already has an account with this external_ref.
-boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program, const NewAccount& account);
+// The name is sealed under a new key of the account's own (core/personal.hpp), wrapped by `master`.
+boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program, const NewAccount& account,
+                                                              const crypto::Sealer& master);
 // What pricing needs of an account, in one indexed read; nullopt when the program has no such account.
 struct PricingAccount {
   std::optional<std::string> tier;  // in force: the override, else the rule's
@@ -118,13 +121,25 @@ struct PricingAccount {
 boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
 
 // nullopt when there is no such account in this program.
-boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
+boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program, const AccountId& account,
+                                                            const crypto::Sealer& master);
+// The account's own key, to seal a personal field with (made and stored if the account has none yet);
+// errc::no_such_account, or errc::account_erased. The lock_ one reads it under the row's lock.
+boost::asio::awaitable<result<personal::AccountKey>> account_key(pg::Pool& db, const ProgramId& program, const AccountId& account,
+                                                                 const crypto::Sealer& master);
+boost::asio::awaitable<result<personal::AccountKey>> lock_account_key(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
+                                                                      const crypto::Sealer& master);
+// An account's name sealed under its key, as accounts.name_sealed holds it.
+std::string sealed_name(const personal::AccountKey& key, std::string_view account_id, std::string_view name);
+// What a sealed personal field of an account's row reads as: nullopt when it is empty or the account erased.
+std::optional<std::string> open_personal(const crypto::Sealer& master, std::string_view account_id, const std::optional<std::string>& data_key,
+                                         const std::optional<std::string>& sealed, std::string_view context);
 struct Changed {
   Account account;  // as it is now (without its expiring lots)
   std::optional<std::string> previous_tier;  // the tier in force before
 };
 // Inside the caller's transaction; nullopt when there is no such account in this program.
-boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
+boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const crypto::Sealer& master, const ProgramId& program, const AccountId& account,
                                                              const AccountChange& change);
 // Adds points (a new lot, expiring or not) inside the caller's transaction: no_such_account.
 boost::asio::awaitable<result<Entry>> credit(pg::Transaction& tx, const ProgramId& program, const AccountId& account,

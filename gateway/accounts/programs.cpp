@@ -11,15 +11,17 @@ namespace {
 #define RGW_PROGRAM_COLUMNS                                                                                          \
   "id, name, base_currency, point_value::text AS point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s,"   \
   " quote_ttl_s, tier_discounts::text AS tier_discounts, webhook_url, points_validity, expiry_rounding,"                 \
-  " expiry_notice_days, tiers::text AS tiers, cors_origins::text AS cors_origins, rgw_ts(created_at) AS created_at,"    \
+  " expiry_notice_days, tiers::text AS tiers, cors_origins::text AS cors_origins, personal_data_retention_days,"         \
+  " erasure_keeps_rewards, rgw_ts(created_at) AS created_at,"                                                          \
   " rgw_ts(updated_at) AS updated_at"
 
 const pg::Query insert_program{
     "programs_insert",
     "INSERT INTO programs (id, name, base_currency, point_value, timezone, fx_markup_bps, default_locale, fx_max_age_s,"
     "                      quote_ttl_s, tier_discounts, webhook_url, webhook_secret_sealed, webhook_key_id, points_validity,"
-    "                      expiry_rounding, expiry_notice_days, tiers, cors_origins)"
-    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7, $8::int, $9::int, $10::jsonb, $11, $12, $13, $14, $15, $16::int, $17::jsonb, $18::jsonb)"
+    "                      expiry_rounding, expiry_notice_days, tiers, cors_origins, personal_data_retention_days, erasure_keeps_rewards)"
+    " VALUES ($1, $2, $3, $4::numeric, $5, $6::int, $7, $8::int, $9::int, $10::jsonb, $11, $12, $13, $14, $15, $16::int, $17::jsonb, $18::jsonb,"
+    "         $19::int, $20::boolean)"
     " RETURNING " RGW_PROGRAM_COLUMNS};
 
 const pg::Query select_program{"programs_select", "SELECT " RGW_PROGRAM_COLUMNS " FROM programs WHERE id = $1"};
@@ -29,7 +31,8 @@ const pg::Query update_program{
     "programs_update",
     "UPDATE programs SET name = $2, fx_markup_bps = $3::int, default_locale = $4, fx_max_age_s = $5::int, quote_ttl_s = $6::int,"
     "  tier_discounts = $7::jsonb, webhook_url = $8, points_validity = $9, expiry_rounding = $10, expiry_notice_days = $11::int,"
-    "  tiers = $12::jsonb, cors_origins = $15::jsonb, updated_at = now(),"
+    "  tiers = $12::jsonb, cors_origins = $15::jsonb, personal_data_retention_days = $16::int, erasure_keeps_rewards = $17::boolean,"
+    "  updated_at = now(),"
     "  webhook_secret_sealed = CASE WHEN webhook_secret_sealed IS NULL THEN $13 ELSE webhook_secret_sealed END,"
     "  webhook_key_id = CASE WHEN webhook_secret_sealed IS NULL THEN $14 ELSE webhook_key_id END"
     " WHERE id = $1 RETURNING " RGW_PROGRAM_COLUMNS ", coalesce(webhook_secret_sealed = $13, false) AS new_secret"};
@@ -77,6 +80,8 @@ Program program_from(const pg::Row& row) {
   p.points_validity = row.optional_string("points_validity");
   p.expiry_rounding = parse_rounding(row.text("expiry_rounding")).value();
   p.expiry_notice_days = static_cast<int>(row.int64("expiry_notice_days"));
+  if (const auto days = row.optional_int64("personal_data_retention_days")) p.personal_data_retention_days = static_cast<int>(*days);
+  p.erasure_keeps_rewards = row.boolean("erasure_keeps_rewards");
   for (const auto& t : nlohmann::json::parse(row.text("tiers"))) p.tiers.push_back({t.at("name").get<std::string>(), t.at("min_points_12m").get<std::int64_t>()});
   p.cors_origins = nlohmann::json::parse(row.text("cors_origins")).get<std::vector<std::string>>();
   p.created_at = row.text("created_at");
@@ -113,7 +118,8 @@ boost::asio::awaitable<Created> create(pg::Pool& db, Program p, const crypto::Se
   const auto insert = pg::statement(insert_program, p.id, p.name, p.base_currency.code(), p.point_value.to_string(), p.timezone, p.fx_markup_bps,
                                     p.default_locale, p.fx_max_age_s, p.quote_ttl_s, nlohmann::json(p.tier_discounts).dump(), p.webhook_url,
                                     secret.blob, secret.key_id, p.points_validity, std::string(rounding_name(p.expiry_rounding)),
-                                    p.expiry_notice_days, tiers_json(p.tiers), nlohmann::json(p.cors_origins).dump());
+                                    p.expiry_notice_days, tiers_json(p.tiers), nlohmann::json(p.cors_origins).dump(), p.personal_data_retention_days,
+                                    p.erasure_keeps_rewards);
   auto rows = co_await db.exec(insert);
   created.program = program_from(rows.front());
   co_return created;
@@ -127,7 +133,8 @@ boost::asio::awaitable<std::optional<Created>> update(pg::Pool& db, const Progra
   auto rows = co_await tx.exec(pg::statement(update_program, p.id, p.name, p.fx_markup_bps, p.default_locale, p.fx_max_age_s, p.quote_ttl_s,
                                              nlohmann::json(p.tier_discounts).dump(), p.webhook_url, p.points_validity,
                                              std::string(rounding_name(p.expiry_rounding)), p.expiry_notice_days, tiers_json(p.tiers),
-                                             secret.blob, secret.key_id, nlohmann::json(p.cors_origins).dump()));
+                                             secret.blob, secret.key_id, nlohmann::json(p.cors_origins).dump(), p.personal_data_retention_days,
+                                             p.erasure_keeps_rewards));
   if (rows.empty()) {
     co_await tx.rollback();
     co_return std::nullopt;

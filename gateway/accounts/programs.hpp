@@ -41,6 +41,8 @@ struct Program {
   int expiry_notice_days = 30;  // points.expiring this long before a lot lapses
   std::vector<TierRule> tiers;  // empty: no tiers by rule
   std::vector<std::string> cors_origins;
+  std::optional<int> personal_data_retention_days;  // final orders' recipients are blanked after this; nullopt: kept
+  bool erasure_keeps_rewards = false;  // whether an erased account's rewards stay revealable (docs/privacy.md)
   std::string created_at, updated_at;
 
   // How this program prices for an account of `tier` (no tier, or one without a discount: list prices).

@@ -1,5 +1,5 @@
 // POST /v1/accounts, GET and PATCH /v1/accounts/{id}, POST /v1/accounts/{id}/credits and /adjustments,
-// GET /v1/accounts/{id}/ledger, POST /v1/accounts/{id}/sessions (member tokens).
+// GET /v1/accounts/{id}/ledger, POST /v1/accounts/{id}/sessions (member tokens), POST /v1/accounts/{id}/erasure.
 #include "gateway/accounts/ledger.hpp"
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
@@ -7,6 +7,7 @@
 #include "gateway/api/views.hpp"
 #include "gateway/points/changes.hpp"
 #include "gateway/points/tiers.hpp"
+#include "gateway/privacy/privacy.hpp"
 
 namespace rgw::api {
 namespace {
@@ -19,7 +20,7 @@ constexpr std::int64_t max_credit_points = 1'000'000'000'000;
 nlohmann::json to_json(const ledger::Account& a) {
   nlohmann::json expiring = nlohmann::json::array();
   for (const auto& lot : a.expiring) expiring.push_back({{"points", lot.points}, {"expires_at", lot.expires_at}});
-  return {{"id", a.id},         {"external_ref", a.external_ref}, {"name", a.name},         {"tier", or_null(a.tier)},
+  return {{"id", a.id},         {"external_ref", a.external_ref}, {"name", or_null(a.name)},         {"tier", or_null(a.tier)},
           {"tier_source", a.tier_source}, {"status", a.status},     {"balance", a.balance}, {"expiring", expiring},
           {"created_at", a.created_at}};
 }
@@ -59,14 +60,16 @@ boost::asio::awaitable<http::Reply> create_account(Call& call) {
   in.only_fields(body, {"external_ref", "name", "tier"});
   ledger::NewAccount account{in.required_string(body, "external_ref"), in.required_string(body, "name"), in.optional_string(body, "tier", 50)};
   if (in.refused()) co_return in.refusal();
-  auto created = co_await ledger::create_account(call.db, call.program_id(), account);
+  auto created = co_await ledger::create_account(call.db, call.program_id(), account, *call.services.sealer);
   if (!created) co_return refusal(errc::conflict, "an account with this external_ref exists in the program");
   co_return json_response(http::Status::created, to_json(*created));
 }
 
 boost::asio::awaitable<http::Reply> get_account(Call& call) {
-  auto account = co_await ledger::find_account(call.db, call.program_id(), AccountId(call.params[0]));
+  auto account = co_await ledger::find_account(call.db, call.program_id(), AccountId(call.params[0]), *call.services.sealer);
   if (!account) co_return refusal(errc::not_found, "no such account");
+  const std::vector<std::string> shown{"name"};  // named: no braced lists in a co_await (GCC 12)
+  if (account->name) co_await audit_personal_read(call, account->id, shown);
   co_return json_response(http::Status::ok, to_json(*account));
 }
 
@@ -80,7 +83,10 @@ boost::asio::awaitable<http::Reply> update_account(Call& call) {
   if (change.status && *change.status != "active" && *change.status != "blocked") in.refuse(errc::invalid_request, "'status' must be active or blocked");
   if (body.contains("tier_override")) change.tier_override = in.optional_string(body, "tier_override", 50);  // null clears it
   if (in.refused()) co_return in.refusal();
-  if (!co_await points::update_account(call.db, call.program_id(), AccountId(call.params[0]), change))
+  const auto before = co_await ledger::find_account(call.db, call.program_id(), AccountId(call.params[0]), *call.services.sealer);
+  if (!before) co_return refusal(errc::not_found, "no such account");
+  if (before->status == "erased") co_return refusal(errc::account_erased, "the account was erased: nothing of it can change");
+  if (!co_await points::update_account(call.db, *call.services.sealer, call.program_id(), AccountId(call.params[0]), change))
     co_return refusal(errc::not_found, "no such account");
   co_return co_await get_account(call);  // with its expiring lots, as GET shows it
 }
@@ -119,6 +125,20 @@ boost::asio::awaitable<http::Reply> adjust_account(Call& call) {
       std::move(entry));
 }
 
+// Crypto-shredding (docs/privacy.md): the account's key is destroyed; asked again, the first erasure's answer.
+boost::asio::awaitable<http::Reply> erase_account(Call& call) {
+  Input in(call.request);
+  const auto body = in.body(call.settings.json_depth);
+  in.only_fields(body, {"reason"});
+  const auto reason = in.required_string(body, "reason", 500);
+  if (in.refused()) co_return in.refusal();
+  const AccountId account(call.params[0]);
+  const auto entry = audit_entry(call, "account.erase", account.str(), reason);
+  const auto erased = co_await privacy::erase(call.db, call.program_id(), account, entry);
+  if (!erased) co_return refusal(errc::not_found, "no such account");
+  co_return json_response(http::Status::ok, {{"account_id", account.str()}, {"status", "erased"}, {"erased_at", erased->erased_at}});
+}
+
 // A member token for the account, minted for the program's server to hand to the member's browser.
 boost::asio::awaitable<http::Reply> create_session(Call& call) {
   Input in(call.request);
@@ -127,7 +147,9 @@ boost::asio::awaitable<http::Reply> create_session(Call& call) {
   const auto ttl = in.optional_integer(body, "ttl_s", 60, 3600).value_or(900);
   if (in.refused()) co_return in.refusal();
   const AccountId account(call.params[0]);
-  if (!co_await ledger::find_account(call.db, call.program_id(), account)) co_return refusal(errc::not_found, "no such account");
+  const auto found = co_await ledger::find_account(call.db, call.program_id(), account, *call.services.sealer);
+  if (!found) co_return refusal(errc::not_found, "no such account");
+  if (found->status == "erased") co_return refusal(errc::account_erased, "the account was erased: no session can be opened for it");
   const auto expires_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::seconds(ttl);
   const auto token = call.services.tokens->mint({call.program(), account.str(), call.principal.key_id, expires_at});
   const nlohmann::json session = {{"token", token}, {"account_id", account.str()}, {"expires_at", rfc3339(expires_at)}};
@@ -155,6 +177,7 @@ void add_account_routes(Routes& routes) {
   routes.add(verb::post, "/v1/accounts", {create_account, Access::keys(false, {Role::admin})});
   routes.add(verb::get, "/v1/accounts/{account_id}", {get_account, Access::keys(false, {Role::admin, Role::cabinet, Role::member}).account_path()});
   routes.add(verb::patch, "/v1/accounts/{account_id}", {update_account, Access::keys(false, {Role::admin})});
+  routes.add(verb::post, "/v1/accounts/{account_id}/erasure", {erase_account, Access::keys(false, {Role::admin})});
   routes.add(verb::post, "/v1/accounts/{account_id}/credits", {credit_account, Access::keys(false, {Role::admin})});
   routes.add(verb::post, "/v1/accounts/{account_id}/adjustments", {adjust_account, Access::keys(false, {Role::admin, Role::finance})});
   routes.add(verb::get, "/v1/accounts/{account_id}/ledger", {list_ledger, Access::keys(false, {Role::admin, Role::cabinet, Role::member}).account_path()});

@@ -31,6 +31,14 @@ audit::Entry audit_entry(const Call& call, std::string action, std::string targe
           std::move(reason), call.request_id, std::move(detail)};
 }
 
+bool masks_personal_data(const Call& call) { return call.principal.role == auth::Role::finance || call.principal.role == auth::Role::ops; }
+
+boost::asio::awaitable<void> audit_personal_read(const Call& call, std::string target, std::vector<std::string> fields) {
+  const nlohmann::json detail = {{"fields", std::move(fields)}};  // named: no braced temporaries in a co_await (GCC 12)
+  const auto entry = audit_entry(call, "personal_data.read", std::move(target), std::nullopt, detail);
+  co_await call.db.exec(audit::record(entry));
+}
+
 std::string etag_of(std::string_view body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }
 
 http::Response conditional(const http::Request& request, std::string_view body, const std::string& etag, std::string_view content_type) {

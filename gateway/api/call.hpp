@@ -61,6 +61,11 @@ struct Call {
 audit::Entry audit_entry(const Call& call, std::string action, std::string target, std::optional<std::string> reason,
                          nlohmann::json detail = nullptr);
 
+// Personal data in an answer (docs/privacy.md): finance and ops see it masked; a read of it in clear is written to
+// the audit log (action personal_data.read, the fields in `detail`).
+bool masks_personal_data(const Call& call);
+boost::asio::awaitable<void> audit_personal_read(const Call& call, std::string target, std::vector<std::string> fields);
+
 http::Response json_response(http::Status status, const nlohmann::json& body);
 // A strong ETag for a body: the first 128 bits of its SHA-256, quoted.
 std::string etag_of(std::string_view body);

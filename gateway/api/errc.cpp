@@ -25,6 +25,7 @@ code_info info(errc e) {
     case errc::conflict: return {S::conflict, "conflict", "the request conflicts with the resource's state"};
     case errc::idempotency_in_progress: return {S::conflict, "idempotency_in_progress", "a request with this Idempotency-Key is in progress"};
     case errc::quote_expired: return {S::gone, "quote_expired", "the quote has expired"};
+    case errc::reward_erased: return {S::gone, "reward_erased", "the reward was erased with the account's personal data"};
     case errc::payload_too_large: return {S::payload_too_large, "payload_too_large", "the body is too large"};
     case errc::insufficient_points: return {S::unprocessable_entity, "insufficient_points", "the account's balance is too low"};
     case errc::idempotency_key_reuse: return {S::unprocessable_entity, "idempotency_key_reuse", "the Idempotency-Key was used for another request"};
@@ -36,6 +37,8 @@ code_info info(errc e) {
     case errc::no_such_quote: return {S::not_found, "not_found", "no such quote for this account"};
     case errc::quote_mismatch: return {S::bad_request, "invalid_request", "the quote is for another product or face value"};
     case errc::account_blocked: return {S::unprocessable_entity, "account_blocked", "the account is blocked"};
+    case errc::account_erased:
+      return {S::unprocessable_entity, "account_erased", "the account's personal data was erased: it may not redeem or be credited"};
     case errc::immutable_field: return {S::unprocessable_entity, "immutable_field", "the field is fixed at creation"};
     case errc::browser_key_refused:
       return {S::forbidden, "browser_key_refused", "API keys never belong in a browser: use a member token (POST /v1/accounts/{id}/sessions)"};
@@ -74,6 +77,7 @@ errc api_code(ledger::errc e) {
     case ledger::errc::no_such_account: return errc::not_found;
     case ledger::errc::insufficient_points: return errc::insufficient_points;
     case ledger::errc::account_blocked: return errc::account_blocked;
+    case ledger::errc::account_erased: return errc::account_erased;
   }
   return errc::unavailable;
 }

@@ -30,6 +30,8 @@ enum class errc {
   no_such_quote,   // not_found: no quote of that id for this account
   quote_mismatch,  // invalid_request: the quote is for another product or face value
   account_blocked,
+  account_erased,  // added: the account was erased (docs/privacy.md)
+  reward_erased,   // added: a reward made unrevealable by its account's erasure
   immutable_field,  // a PATCH of a field fixed at creation
   browser_key_refused,  // a long-lived API key in a request with Origin (from a browser)
   origin_not_allowed,   // a member token used from an origin its program does not list

@@ -104,6 +104,13 @@ std::optional<std::int64_t> Input::optional_integer(const nlohmann::json& object
   return n;
 }
 
+std::optional<bool> Input::optional_boolean(const nlohmann::json& object, std::string_view field) {
+  const auto* v = member(object, field);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) return invalid(field, "must be true or false"), std::nullopt;
+  return v->get<bool>();
+}
+
 std::int64_t Input::required_integer(const nlohmann::json& object, std::string_view field, std::int64_t min, std::int64_t max) {
   auto n = optional_integer(object, field, min, max);
   if (!n) invalid(field, "is required");

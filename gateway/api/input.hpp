@@ -35,6 +35,8 @@ class Input {
   // An integer member within [min, max]; 1.0, "5" and 1e3 are problems.
   std::int64_t required_integer(const nlohmann::json& object, std::string_view field, std::int64_t min, std::int64_t max);
   std::optional<std::int64_t> optional_integer(const nlohmann::json& object, std::string_view field, std::int64_t min, std::int64_t max);
+  // true or false; "true" and 1 are problems.
+  std::optional<bool> optional_boolean(const nlohmann::json& object, std::string_view field);
   // {"amount": "50.00", "currency": "EUR"}: a decimal string with at most the currency's minor units; more decimals
   // are the `too_precise` outcome (a face value no product can offer is denomination_invalid). nullopt on a problem.
   std::optional<fx::Money> required_money(const nlohmann::json& object, std::string_view field, errc too_precise = errc::invalid_request);

@@ -43,6 +43,8 @@ nlohmann::json to_json(const programs::Program& p) {
           {"expiry_notice_days", p.expiry_notice_days},
           {"tiers", tiers},
           {"cors_origins", p.cors_origins},
+          {"personal_data_retention_days", or_null(p.personal_data_retention_days)},
+          {"erasure_keeps_rewards", p.erasure_keeps_rewards},
           {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
 }
@@ -108,6 +110,11 @@ void read_settings(const nlohmann::json& body, const Settings& settings, program
     else in.refuse(errc::invalid_request, "'expiry_rounding' must be none, end_of_month or end_of_quarter");
   }
   if (auto v = in.optional_integer(body, "expiry_notice_days", 0, 365)) p.expiry_notice_days = static_cast<int>(*v);
+  if (body.contains("personal_data_retention_days")) {
+    const auto days = in.optional_integer(body, "personal_data_retention_days", 1, 36'500);  // null: kept while the account is
+    p.personal_data_retention_days = days ? std::optional<int>(static_cast<int>(*days)) : std::nullopt;
+  }
+  if (auto v = in.optional_boolean(body, "erasure_keeps_rewards")) p.erasure_keeps_rewards = *v;
   if (auto origins = body.find("cors_origins"); origins != body.end()) {
     if (!origins->is_array() || origins->size() > 20) {
       in.refuse(errc::invalid_request, "'cors_origins' must be a list of origins such as \"https://cabinet.example.com\"");
@@ -130,7 +137,8 @@ constexpr std::array<std::string_view, 3> fixed_fields{"base_currency", "point_v
 // What a program's body may hold, at creation and in a PATCH (where the fixed fields may only repeat their value).
 const std::initializer_list<std::string_view> program_fields{
     "name",           "base_currency", "point_value",     "timezone",        "fx_markup_bps",      "default_locale", "fx_max_age_s", "quote_ttl_s",
-    "tier_discounts", "webhook_url",   "points_validity", "expiry_rounding", "expiry_notice_days", "tiers",          "cors_origins"};
+    "tier_discounts", "webhook_url",   "points_validity", "expiry_rounding", "expiry_notice_days", "tiers",          "cors_origins",
+    "personal_data_retention_days", "erasure_keeps_rewards"};
 
 programs::Program program_from(const nlohmann::json& body, const Settings& settings, Input& in) {
   in.only_fields(body, program_fields);

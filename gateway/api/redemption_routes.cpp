@@ -2,6 +2,7 @@
 // and GET /v1/redemptions/{id}/events (Server-Sent Events).
 #include <charconv>
 
+#include "gateway/accounts/ledger.hpp"
 #include "gateway/api/input.hpp"
 #include "gateway/dispatch/ops.hpp"
 #include "gateway/api/route.hpp"
@@ -11,6 +12,7 @@
 #include "gateway/core/families.hpp"
 #include "gateway/pricing/offer.hpp"
 #include "gateway/redemptions/events.hpp"
+#include "gateway/redemptions/recipient.hpp"
 #include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
 #include "gateway/redemptions/store.hpp"
@@ -20,7 +22,7 @@ namespace {
 
 using auth::Role;
 
-std::optional<std::string> recipient(const nlohmann::json& body, Input& in) {
+std::optional<redemptions::Recipient> recipient(const nlohmann::json& body, Input& in) {
   auto it = body.find("recipient");
   if (it == body.end() || it->is_null()) return std::nullopt;
   if (!it->is_object()) {
@@ -28,11 +30,11 @@ std::optional<std::string> recipient(const nlohmann::json& body, Input& in) {
     return std::nullopt;
   }
   in.only_fields(*it, {"email", "name"});
-  auto email = in.optional_string(*it, "email", 254);
-  if (email && (email->find('@') == std::string::npos || email->find(' ') != std::string::npos))
+  redemptions::Recipient out{in.optional_string(*it, "email", 254), in.optional_string(*it, "name", 200)};
+  if (out.email && (out.email->find('@') == std::string::npos || out.email->find(' ') != std::string::npos))
     in.refuse(errc::invalid_request, "'recipient.email' is not an email address");
-  in.optional_string(*it, "name", 200);
-  return it->dump();
+  if (!out.email && !out.name) return std::nullopt;
+  return out;
 }
 
 // The price to charge: the quote's if one is given and still valid, else the price now.
@@ -62,7 +64,7 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   const auto sku = in.required_string(body, "sku", 64);
   const auto face = in.required_money(body, "face_value", errc::denomination_invalid);
   const auto quote_id = in.optional_string(body, "quote_id", 64);
-  auto recipient_json = recipient(body, in);
+  const auto to = recipient(body, in);
   if (in.refused()) co_return in.refusal();
   if (!call.sees(account_id)) co_return refusal(errc::not_found, "no such account");
   auto priced_order = co_await priced(call, account_id, sku, *face, quote_id);
@@ -70,10 +72,15 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   // Refused before anything is debited: an order no provider takes now would be debited and reversed later.
   if (auto unavailable = co_await unavailable_refusal(call, sku, *face)) co_return std::move(*unavailable);
   auto order = std::move(*priced_order);
-  order.recipient_json = std::move(recipient_json);
+  const auto ids = redemptions::OrderIds::mint();
+  if (to) {  // sealed under the account's own key before it is stored (docs/privacy.md)
+    const auto account_key = co_await ledger::account_key(call.db, call.program_id(), AccountId(account_id), *call.services.sealer);
+    if (!account_key) co_return refusal(account_key.error());
+    order.recipient_sealed = redemptions::seal_recipient(*account_key, ids.id, *to);
+  }
 
   const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-  redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), redemptions::OrderIds::mint(),
+  redemptions::AcceptWork work{call.program(), key, request_fingerprint(call, body), call.settings.idempotency_ttl, std::move(order), ids,
                                rfc3339(now), ""};
   const auto& terms = work.order.terms;
   const nlohmann::json response = {{"id", work.ids.id.str()},
@@ -88,6 +95,7 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   if (result.quote_taken) co_return refusal(errc::conflict, "the quote has been used by another redemption");
   if (result.claim.state != idempotency::claim_state::claimed) co_return answer_refused_claim(std::move(result.claim));
   if (result.account_blocked) co_return refusal(errc::account_blocked, "the account is blocked: it may not redeem");
+  if (result.account_erased) co_return refusal(errc::account_erased, "the account was erased: it may not redeem");
   if (!result.accepted) co_return refusal(errc::insufficient_points, "the account's spendable points are fewer than " + std::to_string(points));
   call.services.metrics->counter(metrics::redemptions, {{"status", "accepted"}}).add();
   co_return http::make_response(http::Status::accepted, work.response_body, "application/json");
@@ -125,10 +133,27 @@ nlohmann::json to_json(const redemptions::Redemption& r, bool with_cost) {
           {"issued_at", or_null(r.issued_at)}};
 }
 
+nlohmann::json recipient_json(const redemptions::Recipient& to, bool masked) {
+  const auto shown = [&](const std::optional<std::string>& value, std::string (*mask)(std::string_view)) {
+    if (!value) return nlohmann::json(nullptr);
+    return nlohmann::json(masked ? mask(*value) : *value);
+  };
+  return {{"email", shown(to.email, personal::mask_email)}, {"name", shown(to.name, personal::mask_name)}};
+}
+
+// The one read that shows an order's recipient: masked for finance and ops, else in clear and audited.
 boost::asio::awaitable<http::Reply> get_redemption(Call& call) {
   const auto r = co_await redemptions::find(call.db, call.program_id(), RedemptionId(call.params[0]));
   if (!r || !call.sees(r->account_id)) co_return refusal(errc::not_found, "no such redemption");
-  co_return json_response(http::Status::ok, to_json(*r, shows_cost(call)));
+  auto view = to_json(*r, shows_cost(call));
+  view["recipient"] = nullptr;
+  if (const auto to = redemptions::open_recipient(r->recipient, r->id, *call.services.sealer)) {
+    const bool masked = masks_personal_data(call);
+    view["recipient"] = recipient_json(*to, masked);
+    const std::vector<std::string> shown{"recipient"};  // named: no braced lists in a co_await (GCC 12)
+    if (!masked) co_await audit_personal_read(call, r->id, shown);
+  }
+  co_return json_response(http::Status::ok, view);
 }
 
 boost::asio::awaitable<http::Reply> list_redemptions(Call& call) {
@@ -159,6 +184,7 @@ boost::asio::awaitable<http::Reply> reveal_reward(Call& call) {
   const auto entry = audit_entry(call, "reward.reveal", id, std::nullopt, detail);
   const auto sealed = co_await redemptions::reveal(call.db, call.program_id(), RedemptionId(id), call.principal.account_id, entry);
   if (!sealed) co_return refusal(errc::not_found, "no such redemption");
+  if (!sealed->blob && sealed->issued) co_return refusal(errc::reward_erased, "the reward was erased with the account's personal data");
   if (!sealed->blob) co_return refusal(errc::conflict, "the reward is not issued (yet); nothing to reveal");
   auto reward = redemptions::open_reward(*call.services.sealer, id, *sealed->key_id, *sealed->blob);
   reward["id"] = id;

@@ -22,6 +22,7 @@
 #include "gateway/pg/listener.hpp"
 #include "gateway/points/expiry.hpp"
 #include "gateway/pricing/refresher.hpp"
+#include "gateway/privacy/privacy.hpp"
 #include "gateway/webhooks/outbox.hpp"
 #include "providers/registry.hpp"
 
@@ -102,6 +103,7 @@ struct App::impl {
   asio::cancellation_signal stop_points;
   asio::cancellation_signal stop_pulls;
   asio::cancellation_signal stop_stock;
+  asio::cancellation_signal stop_privacy;
   std::vector<std::thread> threads;
 };
 
@@ -178,6 +180,7 @@ void App::start() {
                  asio::bind_cancellation_slot(s.stop_housekeeping.slot(), asio::detached));
   if (s.config.points.interval.count() > 0)
     asio::co_spawn(loop, points::run(db, s.metrics, s.config.points), asio::bind_cancellation_slot(s.stop_points.slot(), asio::detached));
+  asio::co_spawn(loop, privacy::run(db, s.config.sealer, s.config.retention_interval), asio::bind_cancellation_slot(s.stop_privacy.slot(), asio::detached));
   if (s.config.stock_interval.count() > 0)
     asio::co_spawn(loop, providers::keep_stock_fresh(s.providers, s.config.stock_interval), asio::bind_cancellation_slot(s.stop_stock.slot(), asio::detached));
   if (s.config.pulls.interval.count() > 0) {
@@ -231,6 +234,7 @@ void App::stop() {
     s.stop_points.emit(asio::cancellation_type::terminal);
     s.stop_pulls.emit(asio::cancellation_type::terminal);
     s.stop_stock.emit(asio::cancellation_type::terminal);
+    s.stop_privacy.emit(asio::cancellation_type::terminal);
   });
   s.guards.clear();
   const auto drain = std::chrono::steady_clock::now() + 2s;

@@ -183,6 +183,7 @@ Config config_from_environment(const Environment& getenv) {
   c.points.interval = milliseconds(env.number("REWARDGW_POINTS_JOB_INTERVAL_MS", 60'000, 0, 3'600'000));
   c.pulls.interval = milliseconds(env.number("REWARDGW_RECONCILE_PULL_INTERVAL_MS", 600'000, 0, 86'400'000));
   c.stock_interval = milliseconds(env.number("REWARDGW_STOCK_REFRESH_INTERVAL_MS", 300'000, 0, 86'400'000));
+  c.retention_interval = std::chrono::seconds(env.number("REWARDGW_RETENTION_INTERVAL_S", 86'400, 0, 7 * 86'400));
   c.points.lots_per_batch = static_cast<int>(env.number("REWARDGW_EXPIRY_BATCH_LOTS", 10'000, 1, 1'000'000));
   c.webhooks.ca_file = env.text("REWARDGW_WEBHOOK_CA_FILE");
   c.settings.webhook_destinations.allowed = networks(env.text("REWARDGW_WEBHOOK_ALLOW_NETWORKS").value_or(""), "REWARDGW_WEBHOOK_ALLOW_NETWORKS");

@@ -36,6 +36,7 @@ struct Config {
   points::ExpiryConfig points;                // interval 0: this process runs no points jobs
   reports::PullConfig pulls;                  // interval 0: this process pulls no reconciliations
   std::chrono::milliseconds stock_interval{300'000};  // between reads of the providers' catalogs for stock; 0: none
+  std::chrono::seconds retention_interval{86'400};    // between passes of the programs' personal data retention; 0: none
   std::chrono::seconds key_cache_ttl{5};
   double key_lookups_per_s = 50;  // database look-ups of uncached keys, per client address (burst: twice that)
   std::chrono::seconds shutdown_grace{10};

@@ -31,6 +31,8 @@ class Sealer {
   // A key per configured key for another use (`purpose` names it), same ids and order: HMAC-SHA256(key, purpose),
   // so one configured secret never serves two algorithms.
   std::vector<Key> derived_keys(std::string_view purpose) const;
+  // The id of the key seal() uses.
+  const std::string& sealing_key_id() const noexcept { return keys_.front().id; }
 
  private:
   std::vector<Key> keys_;

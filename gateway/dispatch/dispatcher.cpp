@@ -34,8 +34,9 @@ bool another_route(const std::vector<catalog::Route>& routes, const std::string&
   return std::any_of(routes.begin(), routes.end(), [&](const auto& r) { return r.provider != provider; });
 }
 
-providers::IssueRequest request_for(const Order& order, std::string provider_sku) {
-  return {order.provider_key, std::move(provider_sku), order.face, order.recipient_email, order.recipient_name};
+providers::IssueRequest request_for(const Order& order, std::string provider_sku, const crypto::Sealer& master) {
+  const auto recipient = redemptions::open_recipient(order.recipient, order.id, master).value_or(redemptions::Recipient{});
+  return {order.provider_key, std::move(provider_sku), order.face, recipient.email, recipient.name};
 }
 
 // A short wait with jitter, for a job that could not even call (provider busy or its circuit open).
@@ -195,7 +196,7 @@ asio::awaitable<std::optional<Dispatcher::Answer>> Dispatcher::call(const Claim&
   const auto attempt = co_await jobs::begin_call(*db_, claim, order.status, to, provider.name(), issuing ? "issue" : "status", config_.worker);
   if (!attempt) co_return std::nullopt;
   const auto started = steady_clock::now();
-  const auto request = request_for(order, provider_sku);
+  const auto request = request_for(order, provider_sku, *sealer_);
   providers::Result result;
   if (issuing) result = co_await provider.issue(permit, request);
   else result = co_await provider.status(permit, request);

@@ -17,8 +17,8 @@ const pg::Query claim_due{
 const pg::Query load_order{
     "dispatch_load",
     "SELECT r.id, r.program_id, r.sku, r.provider_key, r.status, r.face_amount::text AS face_amount, r.face_currency, r.provider,"
-    "       array_to_string(r.failed_providers, ',') AS failed_providers, r.recipient->>'email' AS recipient_email,"
-    "       r.recipient->>'name' AS recipient_name, (extract(epoch FROM r.created_at) * 1000)::bigint AS created_ms, j.tries"
+    "       array_to_string(r.failed_providers, ',') AS failed_providers, (extract(epoch FROM r.created_at) * 1000)::bigint AS created_ms,"
+    "       j.tries," RGW_RECIPIENT_COLUMNS
     " FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id WHERE j.redemption_id = $1 AND j.lease_token = $2::bigint"};
 
 const pg::Query record_call{
@@ -83,8 +83,7 @@ boost::asio::awaitable<std::optional<Order>> load(pg::Pool& db, const Claim& c) 
           fx::Money::parse(r.text("face_amount"), r.text("face_currency")).value(),
           r.optional_string("provider"),
           split(r.text("failed_providers")),
-          r.optional_string("recipient_email"),
-          r.optional_string("recipient_name"),
+          redemptions::sealed_recipient(r),
           std::chrono::system_clock::time_point(std::chrono::milliseconds(r.int64("created_ms"))),
           static_cast<int>(r.int64("tries"))};
   co_return o;

@@ -11,6 +11,7 @@
 
 #include "fx/money.hpp"
 #include "gateway/pg/pool.hpp"
+#include "gateway/redemptions/recipient.hpp"
 #include "gateway/redemptions/rewards.hpp"
 #include "gateway/redemptions/status.hpp"
 #include "gateway/redemptions/transitions.hpp"
@@ -35,7 +36,7 @@ struct Order {
   fx::Money face;
   std::optional<std::string> provider;         // the route it is bound to (its last call)
   std::vector<std::string> failed_providers;   // routes that refused it for good
-  std::optional<std::string> recipient_email, recipient_name;
+  redemptions::SealedRecipient recipient;     // opened for the provider call only
   std::chrono::system_clock::time_point created_at;
   int tries = 0;  // provider calls so far
 };

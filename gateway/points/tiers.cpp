@@ -63,9 +63,10 @@ boost::asio::awaitable<void> retier(pg::Transaction& tx, const AccountId& accoun
   co_await retier_batch(tx, one);
 }
 
-boost::asio::awaitable<bool> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account, const ledger::AccountChange& change) {
+boost::asio::awaitable<bool> update_account(pg::Pool& db, const crypto::Sealer& master, const ProgramId& program, const AccountId& account,
+                                           const ledger::AccountChange& change) {
   auto tx = co_await pg::Transaction::begin(db);
-  const auto changed = co_await ledger::update_account(tx, program, account, change);
+  const auto changed = co_await ledger::update_account(tx, master, program, account, change);
   if (!changed) {
     co_await tx.rollback();
     co_return false;

@@ -17,7 +17,8 @@ boost::asio::awaitable<void> retier(pg::Transaction& tx, const AccountId& accoun
 
 // PATCH of an account; account.tier_changed when the tier in force moves (an override set or cleared). false
 // when there is no such account in the program.
-boost::asio::awaitable<bool> update_account(pg::Pool& db, const ProgramId& program, const AccountId& account, const ledger::AccountChange& change);
+boost::asio::awaitable<bool> update_account(pg::Pool& db, const crypto::Sealer& master, const ProgramId& program, const AccountId& account,
+                                           const ledger::AccountChange& change);
 
 // The daily pass: every account of a program with tiers (or holding a rule's tier) recomputed, a batch per
 // transaction. Returns how many accounts' tier in force changed.

@@ -26,9 +26,9 @@ const pg::Query accept_order{
     "              AND EXISTS (SELECT 1 FROM mine)),"
     " made AS (INSERT INTO redemptions (id, program_id, account_id, sku, status, face_amount, face_currency, points, base_amount, base_currency,"
     "                                   mid_rate, applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key,"
-    "                                   recipient, created_at, updated_at)"
+    "                                   recipient_sealed, created_at, updated_at)"
     "          SELECT id, program_id, account_id, sku, 'accepted', face_amount, face_currency, points, base_amount, base_currency, mid_rate,"
-    "                 applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key, recipient, created_at, created_at"
+    "                 applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key, recipient_sealed, created_at, created_at"
     "          FROM o WHERE EXISTS (SELECT 1 FROM funded) RETURNING id)"
     " INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made RETURNING redemption_id"};
 
@@ -37,7 +37,7 @@ const pg::Query remember_accepted{
     "UPDATE idempotency_keys SET response_status = 202, response_body = $4"
     " WHERE program_id = $1 AND idem_key = $2 AND response_body = $5 AND EXISTS (SELECT 1 FROM redemptions WHERE id = $3)"};
 
-// Refused (short of points, or blocked): the claim is let go, as if the request had never come.
+// Refused (short of points, blocked or erased): the claim is let go, as if the request had never come.
 const pg::Query release_claim{
     "redemptions_release_claim",
     "DELETE FROM idempotency_keys WHERE program_id = $1 AND idem_key = $2 AND response_status IS NULL AND response_body = $3"};
@@ -49,8 +49,8 @@ const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dis
   "       mid_rate::text AS mid_rate, rgw_ts(rates_as_of) AS rates_as_of, rates_source, provider, provider_ref, attempts, failure_code,"  \
   "       failure_detail, rgw_ts(created_at) AS created_at, rgw_ts(updated_at) AS updated_at, rgw_ts(issued_at) AS issued_at,"           \
   "       reward_masked::text AS reward_masked, j.reason AS wait_reason, rgw_ts(j.due_at) AS next_attempt_at,"                        \
-  "       cost_amount::text AS cost_amount, cost_currency, cost_fee::text AS cost_fee, cost_discount::text AS cost_discount"            \
-  " FROM redemptions LEFT JOIN dispatch_jobs j ON j.redemption_id = redemptions.id "
+  "       cost_amount::text AS cost_amount, cost_currency, cost_fee::text AS cost_fee, cost_discount::text AS cost_discount,"            \
+  RGW_RECIPIENT_COLUMNS " FROM redemptions r LEFT JOIN dispatch_jobs j ON j.redemption_id = r.id "
 
 const pg::Query select_redemption{"redemptions_select", RGW_REDEMPTION_COLUMNS "WHERE id = $1 AND program_id = $2"};
 
@@ -64,8 +64,12 @@ const pg::Query list_redemptions{
 #undef RGW_REDEMPTION_COLUMNS
 
 const pg::Query select_sealed_reward{"redemptions_sealed_reward",
-                                     "SELECT reward_key_id, reward_sealed FROM redemptions"
-                                     " WHERE id = $1 AND program_id = $2 AND ($3::text IS NULL OR account_id = $3)"};
+                                     "SELECT CASE WHEN gone THEN NULL ELSE reward_key_id END AS reward_key_id,"
+                                     "       CASE WHEN gone THEN NULL ELSE reward_sealed END AS reward_sealed, status = 'issued' AS issued"
+                                     " FROM redemptions r,"
+                                     "  LATERAL (SELECT a.status = 'erased' AND NOT p.erasure_keeps_rewards AS gone FROM accounts a"
+                                     "           JOIN programs p ON p.id = a.program_id WHERE a.id = r.account_id) erased"
+                                     " WHERE r.id = $1 AND r.program_id = $2 AND ($3::text IS NULL OR r.account_id = $3)"};
 
 
 // The stored cost; the columns were written from parsed money, so they read back.
@@ -101,7 +105,8 @@ Redemption redemption_from(const pg::Row& r) {
                        r.optional_string("reward_masked"),
                        r.optional_string("wait_reason"),
                        r.optional_string("next_attempt_at"),
-                       cost_from(r)};
+                       cost_from(r),
+                       sealed_recipient(r)};
 }
 
 }  // namespace
@@ -128,7 +133,7 @@ std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
                                 {"rates_source", t.rates_source},
                                 {"rates_as_of", t.rates_as_of},
                                 {"quote_id", w.order.quote_id ? nlohmann::json(*w.order.quote_id) : nlohmann::json(nullptr)},
-                                {"recipient", w.order.recipient_json ? nlohmann::json::parse(*w.order.recipient_json) : nlohmann::json(nullptr)},
+                                {"recipient_sealed", w.order.recipient_sealed ? nlohmann::json(*w.order.recipient_sealed) : nlohmann::json(nullptr)},
                                 {"created_at", w.created_at}};
   std::vector<pg::Statement> out;
   out.push_back(idempotency::claim_statement(w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker));
@@ -143,7 +148,9 @@ std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
 AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& w) {
   AcceptResult result{idempotency::claim_from(results[0], w.fingerprint)};
   result.accepted = !results[2].empty();
-  result.account_blocked = !result.accepted && !results[1].empty() && results[1].front().boolean("blocked");
+  const auto status = !result.accepted && !results[1].empty() ? std::string(results[1].front().text("status")) : std::string("active");
+  result.account_blocked = status == "blocked";
+  result.account_erased = status == "erased";
   return result;
 }
 
@@ -157,7 +164,7 @@ boost::asio::awaitable<std::optional<SealedReward>> reveal(pg::Pool& db, const P
     co_await tx.rollback();
     co_return std::nullopt;
   }
-  SealedReward sealed{rows.front().optional_string("reward_key_id"), rows.front().optional_string("reward_sealed")};
+  SealedReward sealed{rows.front().optional_string("reward_key_id"), rows.front().optional_string("reward_sealed"), rows.front().boolean("issued")};
   std::vector<pg::Statement> audited;
   if (sealed.blob) audited.push_back(audit::record(audit));
   co_await tx.commit(std::move(audited));

@@ -13,6 +13,7 @@
 #include "gateway/audit/audit.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/pricing/quotes.hpp"
+#include "gateway/redemptions/recipient.hpp"
 #include "providers/provider.hpp"
 
 namespace rgw::redemptions {
@@ -20,7 +21,7 @@ namespace rgw::redemptions {
 struct NewRedemption {
   pricing::Terms terms;                  // the price charged: the quote's, or worked out now
   std::optional<std::string> quote_id;  // the quote that locked it, if any
-  std::optional<std::string> recipient_json;
+  std::optional<std::string> recipient_sealed;  // {"email", "name"} sealed under the account's key for this order's id
 };
 
 // A new order's identities, minted together: ours, and the key providers see on every call about it (their
@@ -52,6 +53,7 @@ struct AcceptResult {
   idempotency::Claim claim;  // not `claimed`: nothing was written, answer per the claim
   bool accepted = false;     // claimed but not accepted: the spendable points were short or the account blocked; nothing written
   bool account_blocked = false;
+  bool account_erased = false;
   bool quote_taken = false;  // its quote priced another redemption already (one quote, one order): nothing written
 };
 // Reads the results of accept_statements(work), in order (as many as it built).
@@ -74,12 +76,14 @@ struct Redemption {
   std::optional<std::string> reward_masked;  // JSON, once issued
   std::optional<std::string> wait_reason, next_attempt_at;  // why a non-final order waits, and until when
   std::optional<providers::Cost> cost;                      // what the provider charged, once it said
+  SealedRecipient recipient;                                // opened only for a read in clear
 };
 
 boost::asio::awaitable<std::optional<Redemption>> find(pg::Pool& db, const ProgramId& program, const RedemptionId& id);
 
 struct SealedReward {
-  std::optional<std::string> key_id, blob;  // both null until the order is issued
+  std::optional<std::string> key_id, blob;  // both null until the order is issued, and after its account's erasure
+  bool issued = false;
 };
 // The sealed reward of an order, for POST .../reveal; revealing an issued one writes `audit` in the same
 // transaction. nullopt when there is no such redemption in the program (of `account_id`, when given: a member

@@ -20,7 +20,7 @@ class Ledger : public test::SchemaTest {
     EXPECT_EQ(ledger_sum(), points) << "the ledger sums to the balance";
     EXPECT_EQ(lots_remaining(), points) << "the lots hold what the balance says";
   }
-  std::vector<ExpiringLot> expiring() { return run(io, find_account(*pool, program_id, account_id)).value().expiring; }
+  std::vector<ExpiringLot> expiring() { return run(io, find_account(*pool, program_id, account_id, master)).value().expiring; }
 };
 
 TEST_F(Ledger, CreditsDebitsAndReversalsKeepTheBooksEqual) {

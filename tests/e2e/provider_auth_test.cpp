@@ -169,7 +169,7 @@ TEST_F(ProviderAuth, NoSecretReachesTheLogMetricsProviderViewOrErrors) {
   redeem_many("CREDIT", 2);
   {
     GatewayProcess gateway({{"REWARDGW_DATABASE_URL", world->db.url},
-                            {"REWARDGW_SECRETS_KEYS", "t:/TEES0Vvav+eAACKeyZSow2bAuepbjcXIxzJ3pTwHG4="},
+                            {"REWARDGW_SECRETS_KEYS", test_environment(nullptr)("REWARDGW_SECRETS_KEYS")},  // one deployment, one master key
                             {"REWARDGW_PROVIDERS_FILE", (dir / "providers.json").string()},
                             {"RGW_TEST_BILLING_KEY", api_key},
                             {"REWARDGW_RETRY_BASE_MS", "20"}},

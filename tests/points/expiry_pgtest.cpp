@@ -47,7 +47,7 @@ class Expiry : public test::SchemaTest {
   void credit(std::int64_t points, std::optional<std::string> expires_at = std::nullopt) {
     exec(ledger::credit_statement(program_id, account_id, ledger::Credit{points, "test", std::move(expires_at)}));
   }
-  std::int64_t spendable() { return run(io, ledger::find_account(*pool, program_id, account_id)).value().balance; }
+  std::int64_t spendable() { return run(io, ledger::find_account(*pool, program_id, account_id, master)).value().balance; }
   std::size_t expire_all() {
     std::size_t lots = 0;
     while (const auto n = run(io, expire_lapsed(*pool, config))) lots += n;

@@ -48,7 +48,7 @@ TEST_F(Tiers, TheDailyPassDowngradesWhenTheWindowSlidesPastOldCredits) {
   EXPECT_EQ(rule_tier(), "silver") << "but the rule's tier is kept current";
 
   const ledger::AccountChange clear{std::nullopt, std::nullopt, std::optional<std::string>()};
-  ASSERT_TRUE(run(io, update_account(*pool, program_id, account_id, clear)));  // platinum -> silver: an event
+  ASSERT_TRUE(run(io, update_account(*pool, master, program_id, account_id, clear)));  // platinum -> silver: an event
   days_pass(300);  // the 1,500 leave it too
   EXPECT_EQ(pass(), 1u);
   EXPECT_EQ(rule_tier(), std::nullopt);

@@ -7,7 +7,7 @@
 namespace rgw::redemptions {
 namespace {
 
-const pg::Query order_row{"t_store_order", "SELECT status, points, provider_key, recipient->>'email' AS email FROM redemptions WHERE id = $1"};
+const pg::Query order_row{"t_store_order", "SELECT status, points, provider_key, recipient_sealed, recipient::text AS recipient FROM redemptions WHERE id = $1"};
 const pg::Query job_row{"t_store_job", "SELECT count(*) AS n FROM dispatch_jobs WHERE redemption_id = $1"};
 const pg::Query stored_response{"t_store_response", "SELECT response_status, response_body FROM idempotency_keys WHERE program_id = $1 AND idem_key = $2"};
 
@@ -18,8 +18,13 @@ class Store : public test::SchemaTest {
     pricing::Terms terms{account_id.str(), "AMZ", eur, catalog::Price{points, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value(), 0},
                          0, "ecb", "2026-11-20T14:00:00Z"};
     const auto ids = OrderIds::mint();
-    return AcceptWork{program_id.str(), key, "fp-" + key, std::chrono::hours(72),
-                      NewRedemption{terms, std::nullopt, std::string(R"({"email":"a@example.com"})")}, ids, "2026-11-22T10:00:00Z",
+    auto read_key = [this]() -> boost::asio::awaitable<std::optional<personal::AccountKey>> {  // a future needs a default-constructible value
+      auto key = co_await ledger::account_key(*pool, program_id, account_id, master);
+      co_return std::move(key.value());
+    };
+    const auto account_key = test::run(io, read_key()).value();
+    const auto sealed = seal_recipient(account_key, ids.id, Recipient{"a@example.com", "Ivan Petrov"});
+    return AcceptWork{program_id.str(), key, "fp-" + key, std::chrono::hours(72), NewRedemption{terms, std::nullopt, sealed}, ids, "2026-11-22T10:00:00Z",
                       "{\"id\":\"" + ids.id.str() + "\"}"};
   }
   AcceptResult accept(const AcceptWork& w) {
@@ -39,7 +44,13 @@ TEST_F(Store, AnAcceptWritesTheOrderItsJobAndItsDebitTogether) {
   EXPECT_EQ(order.front().text("status"), "accepted");
   EXPECT_EQ(order.front().int64("points"), 400);
   EXPECT_EQ(order.front().text("provider_key"), w.ids.provider_key.str()) << "minted beside the order id";
-  EXPECT_EQ(order.front().text("email"), "a@example.com");
+  EXPECT_TRUE(order.front().is_null("recipient")) << "nothing in clear";
+  EXPECT_EQ(std::string(order.front().text("recipient_sealed")).find("example"), std::string::npos);
+  const auto found = test::run(io, find(*pool, program_id, w.ids.id)).value();
+  const auto opened = open_recipient(found.recipient, w.ids.id.str(), master).value();
+  EXPECT_EQ(opened.email, "a@example.com");
+  EXPECT_EQ(opened.name, "Ivan Petrov");
+  EXPECT_THROW(open_recipient(found.recipient, "red_other", master), std::exception) << "bound to its order";
   EXPECT_EQ(exec(pg::statement(job_row, w.ids.id)).front().int64("n"), 1);
   EXPECT_EQ(balance(), 600);
   EXPECT_EQ(ledger_sum(), 600);

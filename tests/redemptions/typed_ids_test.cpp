@@ -16,7 +16,7 @@ static_assert(!std::is_invocable_v<decltype(&redemptions::find), pg::Pool&, cons
               "find(db, program, redemption) cannot take them the other way round");
 static_assert(!std::is_invocable_v<decltype(&redemptions::find), pg::Pool&, const std::string&, const std::string&>,
               "nor bare text");
-static_assert(!std::is_invocable_v<decltype(&ledger::find_account), pg::Pool&, const AccountId&, const ProgramId&>);
+static_assert(!std::is_invocable_v<decltype(&ledger::find_account), pg::Pool&, const AccountId&, const ProgramId&, const crypto::Sealer&>);
 static_assert(!std::is_invocable_v<decltype(&ledger::debit_statement), const AccountId&>, "a debit is for an order");
 static_assert(!std::is_convertible_v<std::string, ProviderKey>, "ids are made from text explicitly");
 

@@ -30,7 +30,7 @@ void SchemaTest::SetUp() {
   run(io, pg::migrate(db->url, db::migrations()));
   pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{db->url});
   program_id = add_program();
-  auto account = run(io, ledger::create_account(*pool, program_id, ledger::NewAccount{"ext-1", "Test Account", std::nullopt}));
+  auto account = run(io, ledger::create_account(*pool, program_id, ledger::NewAccount{"ext-1", "Test Account", std::nullopt}, master));
   account_id = AccountId(account.value().id);
 }
 

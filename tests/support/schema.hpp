@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gateway/core/ids.hpp"
+#include "gateway/core/sealer.hpp"
 #include "gateway/pg/pool.hpp"
 #include "tests/support/run.hpp"
 #include "tests/support/scratch_database.hpp"
@@ -36,6 +37,7 @@ class SchemaTest : public ::testing::Test {
   std::int64_t lots_remaining();   // unspent points in the account's lots: equals the balance while none expired
 
   boost::asio::io_context io;
+  const crypto::Sealer master = crypto::Sealer::from_text("schema-test:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");  // a test's own key
   std::optional<ScratchDatabase> db;
   std::shared_ptr<pg::Pool> pool;
   ProgramId program_id{""};
