@@ -154,8 +154,7 @@ Account account_from(const pg::Row& row, const crypto::Sealer& master) {
   a.id = row.text("id");
   a.external_ref = row.text("external_ref");
   // A name still in clear was written before names were sealed (the start-up pass seals it).
-  a.name = row.is_null("name") ? open_personal(master, a.id, row.optional_string("data_key"), row.optional_string("name_sealed"), name_context(a.id))
-                               : row.optional_string("name");
+  a.name = row.is_null("name") ? opened_name(master, a.id, row.optional_string("data_key"), row.optional_string("name_sealed")) : row.optional_string("name");
   a.tier = row.optional_string("tier");
   a.tier_source = row.text("tier_source");
   a.status = row.text("status");
@@ -188,6 +187,11 @@ Expired expired_from(const pg::Row& row) {
 
 std::string sealed_name(const personal::AccountKey& key, std::string_view account_id, std::string_view name) {
   return key.seal(name, name_context(account_id));
+}
+
+std::optional<std::string> opened_name(const crypto::Sealer& master, std::string_view account_id, const std::optional<std::string>& data_key,
+                                       const std::optional<std::string>& name_sealed) {
+  return open_personal(master, account_id, data_key, name_sealed, name_context(account_id));
 }
 
 std::optional<std::string> open_personal(const crypto::Sealer& master, std::string_view account_id, const std::optional<std::string>& data_key,

@@ -129,8 +129,10 @@ boost::asio::awaitable<result<personal::AccountKey>> account_key(pg::Pool& db, c
                                                                  const crypto::Sealer& master);
 boost::asio::awaitable<result<personal::AccountKey>> lock_account_key(pg::Transaction& tx, const ProgramId& program, const AccountId& account,
                                                                       const crypto::Sealer& master);
-// An account's name sealed under its key, as accounts.name_sealed holds it.
+// An account's name sealed under its key, as accounts.name_sealed holds it, and opened again (nullopt: erased).
 std::string sealed_name(const personal::AccountKey& key, std::string_view account_id, std::string_view name);
+std::optional<std::string> opened_name(const crypto::Sealer& master, std::string_view account_id, const std::optional<std::string>& data_key,
+                                       const std::optional<std::string>& name_sealed);
 // What a sealed personal field of an account's row reads as: nullopt when it is empty or the account erased.
 std::optional<std::string> open_personal(const crypto::Sealer& master, std::string_view account_id, const std::optional<std::string>& data_key,
                                          const std::optional<std::string>& sealed, std::string_view context);

@@ -1,5 +1,6 @@
 // GET /widget/v1/redeem.js (the embeddable Redeem widget) and GET /demo/cabinet (a demo cabinet embedding it,
 // only with REWARDGW_DEMO=1).
+#include "gateway/accounts/ledger.hpp"
 #include "gateway/api/input.hpp"
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
@@ -13,7 +14,8 @@ using field = http::beast::http::field;
 // The newest account (or the one asked for) with a live cabinet key of its program to mint its token with.
 const pg::Query demo_member{
     "api_demo_member",
-    "SELECT a.id AS account_id, a.name AS account_name, p.id AS program_id, p.name AS program_name, p.default_locale, k.id AS key_id"
+    "SELECT a.id AS account_id, a.name AS account_name, a.name_sealed, a.data_key, p.id AS program_id, p.name AS program_name,"
+    "       p.default_locale, k.id AS key_id"
     " FROM accounts a JOIN programs p ON p.id = a.program_id"
     " JOIN LATERAL (SELECT id FROM api_keys WHERE program_id = p.id AND role = 'cabinet' AND revoked_at IS NULL"
     "               ORDER BY created_at LIMIT 1) k ON true"
@@ -66,13 +68,17 @@ boost::asio::awaitable<http::Reply> demo_cabinet(Call& call) {
   if (!locale || (*locale != "en" && *locale != "ru" && *locale != "ms")) locale = std::string(row.text("default_locale"));
   const auto expires_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::minutes(15);
   const auto token = call.services.tokens->mint({std::string(row.text("program_id")), std::string(row.text("account_id")), std::string(row.text("key_id")), expires_at});
+  const std::string account_id(row.text("account_id"));
+  const auto account_name = row.is_null("account_name")
+                                ? ledger::opened_name(*call.services.sealer, account_id, row.optional_string("data_key"), row.optional_string("name_sealed"))
+                                : row.optional_string("account_name");
   auto page = filled(std::string(web::demo_cabinet_page()), {{"LOCALE", *locale},
                                                              {"LOCALE_EN", *locale == "en" ? "true" : "false"},
                                                              {"LOCALE_RU", *locale == "ru" ? "true" : "false"},
                                                              {"LOCALE_MS", *locale == "ms" ? "true" : "false"},
                                                              {"TOKEN", token},
                                                              {"PROGRAM_NAME", std::string(row.text("program_name"))},
-                                                             {"ACCOUNT_NAME", std::string(row.text("account_name"))}});
+                                                             {"ACCOUNT_NAME", account_name.value_or("")}});
   auto response = http::make_response(http::Status::ok, std::move(page), "text/html; charset=utf-8");
   response.set(field::cache_control, "no-store");  // it holds a token
   response.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
