@@ -96,7 +96,7 @@ boost::asio::awaitable<http::Reply> credit_account(Call& call) {
   const auto key = idempotency_key(call.request, in);
   const auto body = in.body(call.settings.json_depth);
   in.only_fields(body, {"points", "reason", "expires_at"});
-  ledger::Credit credit{in.required_integer(body, "points", 1, max_credit_points), in.required_string(body, "reason", 500), lot_expires_at(body, in)};
+  ledger::Credit credit{in.required_integer(body, "points", 1, max_credit_points), in.required_reason(body), lot_expires_at(body, in)};
   if (in.refused()) co_return in.refusal();
   const AccountId account(call.params[0]);
   co_return co_await idempotent_change(call, key, body, [&](pg::Transaction& tx, const programs::Program& program) {
@@ -111,7 +111,7 @@ boost::asio::awaitable<http::Reply> adjust_account(Call& call) {
   in.only_fields(body, {"points", "reason", "expires_at"});
   ledger::Adjustment adjustment;
   adjustment.points = in.required_integer(body, "points", -max_credit_points, max_credit_points);
-  adjustment.reason = in.required_string(body, "reason", 500);
+  adjustment.reason = in.required_reason(body);
   adjustment.expires_at = lot_expires_at(body, in);
   adjustment.api_key_id = call.principal.key_id;
   if (!in.refused() && adjustment.points == 0) in.refuse(errc::invalid_request, "'points' must not be 0");
@@ -130,7 +130,7 @@ boost::asio::awaitable<http::Reply> erase_account(Call& call) {
   Input in(call.request);
   const auto body = in.body(call.settings.json_depth);
   in.only_fields(body, {"reason"});
-  const auto reason = in.required_string(body, "reason", 500);
+  const auto reason = in.required_reason(body);
   if (in.refused()) co_return in.refusal();
   const AccountId account(call.params[0]);
   const auto entry = audit_entry(call, "account.erase", account.str(), reason);

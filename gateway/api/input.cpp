@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fx/utf8.hpp"
+#include "gateway/core/personal.hpp"
 #include "gateway/net/url.hpp"
 
 namespace rgw::api {
@@ -102,6 +103,19 @@ std::optional<std::int64_t> Input::optional_integer(const nlohmann::json& object
   const auto n = v->get<std::int64_t>();
   if (n < min || n > max) return invalid(field, "must be between " + std::to_string(min) + " and " + std::to_string(max)), std::nullopt;
   return n;
+}
+
+std::optional<std::string> Input::optional_reason(const nlohmann::json& object) {
+  auto reason = optional_string(object, "reason", 500);
+  if (reason && personal::without_emails(*reason) != *reason)
+    return invalid("reason", "is kept in clear and must not hold an e-mail address (personal data; name the case, not the person)"), std::nullopt;
+  return reason;
+}
+
+std::string Input::required_reason(const nlohmann::json& object) {
+  auto reason = optional_reason(object);
+  if (!reason) invalid("reason", "is required");
+  return reason.value_or("");
 }
 
 std::optional<bool> Input::optional_boolean(const nlohmann::json& object, std::string_view field) {

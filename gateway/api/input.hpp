@@ -35,6 +35,10 @@ class Input {
   // An integer member within [min, max]; 1.0, "5" and 1e3 are problems.
   std::int64_t required_integer(const nlohmann::json& object, std::string_view field, std::int64_t min, std::int64_t max);
   std::optional<std::int64_t> optional_integer(const nlohmann::json& object, std::string_view field, std::int64_t min, std::int64_t max);
+  // A `reason`: 1..500 bytes of free text, kept in clear (ledger, audit log), so one holding an e-mail address is
+  // a problem (docs/privacy.md).
+  std::string required_reason(const nlohmann::json& object);
+  std::optional<std::string> optional_reason(const nlohmann::json& object);
   // true or false; "true" and 1 are problems.
   std::optional<bool> optional_boolean(const nlohmann::json& object, std::string_view field);
   // {"amount": "50.00", "currency": "EUR"}: a decimal string with at most the currency's minor units; more decimals

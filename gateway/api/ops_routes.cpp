@@ -66,7 +66,7 @@ boost::asio::awaitable<http::Reply> pause_or_resume(Call& call, bool pause) {
   Input in(call.request);
   const auto body = pause || !call.request.body().empty() ? in.body(2) : nlohmann::json::object();  // a resume needs no reason
   in.only_fields(body, {"reason"});
-  const auto reason = pause ? std::optional(in.required_string(body, "reason", 500)) : in.optional_string(body, "reason", 500);
+  const auto reason = pause ? std::optional(in.required_reason(body)) : in.optional_reason(body);
   if (in.refused()) co_return in.refusal();
   const auto& name = provider->name();
   auto tx = co_await pg::Transaction::begin(call.db);
@@ -107,7 +107,7 @@ boost::asio::awaitable<http::Reply> redeliver_webhooks(Call& call) {
   which.redemption_id = in.optional_string(body, "redemption_id", 64);
   const auto from = in.optional_timestamp(body, "from");
   const auto to = in.optional_timestamp(body, "to");
-  const auto reason = in.optional_string(body, "reason", 500);
+  const auto reason = in.optional_reason(body);
   if (!in.refused() && which.redemption_id.has_value() == (from || to))
     in.refuse(errc::invalid_request, "give either 'redemption_id' or 'from' and 'to'");
   if (!in.refused() && !which.redemption_id && (!from || !to || *to <= *from)) in.refuse(errc::invalid_request, "'from' and 'to' must both be given, 'from' before 'to'");

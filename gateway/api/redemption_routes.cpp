@@ -306,7 +306,7 @@ boost::asio::awaitable<http::Reply> retry_redemption(Call& call) {
   Input in(call.request);
   const auto body = call.request.body().empty() ? nlohmann::json::object() : in.body(2);
   in.only_fields(body, {"reason"});
-  const auto reason = in.optional_string(body, "reason", 500);
+  const auto reason = in.optional_reason(body);
   if (in.refused()) co_return in.refusal();
   const auto& id = call.params[0];
   const auto refused = co_await dispatch::ops::retry(call.db, call.program(), id, audit_entry(call, "redemption.retry", id, reason));
@@ -317,7 +317,7 @@ boost::asio::awaitable<http::Reply> cancel_redemption(Call& call) {
   Input in(call.request);
   const auto body = in.body(2);
   in.only_fields(body, {"reason"});
-  const auto reason = in.required_string(body, "reason", 500);
+  const auto reason = in.required_reason(body);
   if (in.refused()) co_return in.refusal();
   const auto& id = call.params[0];
   const auto refused = co_await dispatch::ops::cancel(call.db, call.program(), id, reason, audit_entry(call, "redemption.cancel", id, reason));
@@ -331,7 +331,7 @@ boost::asio::awaitable<http::Reply> resolve_redemption(Call& call) {
   in.only_fields(body, {"outcome", "provider_ref", "reason"});
   const auto outcome = in.required_string(body, "outcome", 16);
   auto provider_ref = in.optional_string(body, "provider_ref", 200);
-  const auto reason = in.required_string(body, "reason", 500);
+  const auto reason = in.required_reason(body);
   if (!in.refused() && outcome != "issued" && outcome != "not_issued") in.refuse(errc::invalid_request, "'outcome' must be issued or not_issued");
   if (!in.refused() && outcome == "issued" && !provider_ref)
     in.refuse(errc::invalid_request, "'provider_ref' is required with outcome issued: the provider's id of the order that was found");

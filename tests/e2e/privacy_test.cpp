@@ -74,6 +74,12 @@ TEST_F(PersonalData, NoNameOrEmailInClearInTheDatabaseAndClearReadsAreAudited) {
   EXPECT_EQ(read.count("cabinet " + account), 1u) << audit.dump();
   EXPECT_EQ(read.count("cabinet " + order), 1u) << "the clear read of the recipient";
   EXPECT_EQ(read.count("finance " + order) + read.count("ops " + order), 0u) << "masked reads are not reads of personal data";
+  // Free text is kept in clear (ledger, audit log): an e-mail address in it is refused.
+  const nlohmann::json leaky = {{"points", 10}, {"reason", "goodwill for ivan.petrov@example.com"}};
+  const auto refused = client.request("POST", "/v1/accounts/" + account + "/credits", leaky.dump(), bearer(tenant.admin, {{"Idempotency-Key", "leaky"}}));
+  EXPECT_EQ(refused.status, 400u) << refused.body;
+  const nlohmann::json leaky_erasure = {{"reason", "asked by ivan.petrov@example.com"}};
+  EXPECT_EQ(client.request("POST", "/v1/accounts/" + account + "/erasure", leaky_erasure.dump(), bearer(tenant.admin)).status, 400u);
   // The list and the event stream never carry the recipient.
   EXPECT_EQ(get("/v1/redemptions?account_id=" + account, tenant.cabinet).body.find("example.com"), std::string::npos);
 }
