@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "gateway/core/personal.hpp"
+#include "gateway/core/masks.hpp"
 
 namespace rgw::providers {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "fx/utf8.hpp"
-#include "gateway/core/personal.hpp"
+#include "gateway/core/masks.hpp"
 #include "gateway/net/url.hpp"
 
 namespace rgw::api {

@@ -9,6 +9,7 @@
 #include "gateway/api/services.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
 #include "gateway/api/views.hpp"
+#include "gateway/core/masks.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/pricing/offer.hpp"
 #include "gateway/redemptions/events.hpp"

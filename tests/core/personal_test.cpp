@@ -1,5 +1,6 @@
 // Per-account keys and the masks finance and ops see (core/personal.hpp).
 #include "gateway/core/personal.hpp"
+#include "gateway/core/masks.hpp"
 
 #include <gtest/gtest.h>
 
