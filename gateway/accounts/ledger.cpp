@@ -45,8 +45,11 @@ const pg::Query select_pricing_account{
     "ledger_select_pricing_account",
     "SELECT coalesce(tier_override, tier_by_rule) AS tier, balance - rgw_lapsed_points(id) AS spendable FROM accounts WHERE id = $1 AND program_id = $2"};
 
-const pg::Query lock_account{
-    "ledger_lock_account", "SELECT status FROM accounts WHERE id = $1 AND program_id = $2 FOR UPDATE"};
+// In the order of their ids, whoever locks several: two transactions locking overlapping sets cannot deadlock.
+const pg::Query lock_accounts{
+    "ledger_lock_accounts",
+    "SELECT a.id, a.status FROM accounts a JOIN unnest($1::text[], $2::text[]) AS x(id, program_id) ON a.id = x.id AND a.program_id = x.program_id"
+    " ORDER BY a.id FOR UPDATE OF a"};
 
 const pg::Query select_expiring{
     "ledger_select_expiring",
@@ -110,16 +113,18 @@ const pg::Query expire_lots{
     "         RETURNING id, program_id, account_id, points, lot_id, effective_at)"
     " SELECT id, program_id, account_id, -points AS points, lot_id, rgw_ts(effective_at) AS effective_at FROM ent"};
 
-// An order's points, from the account and from its unexpired lots, soonest-expiring first; what it took from each
-// lot is remembered for a reversal. Acts only once the order row exists (written earlier in the same transaction,
-// after lock_statement and the spendable check: accept_statements).
-const pg::Query debit_order{
+// Orders' points, from their accounts and from their unexpired lots, soonest-expiring first; what each took from
+// each lot is kept (redemption_lots), so a reversal can give the points back to the same lots. The orders are of
+// distinct accounts (an UPDATE changes a row once per statement). Runs after the accounts were locked and their
+// spendable points checked (redemptions::accept_statements); `$2` are the entries' ids, one per order.
+const pg::Query debit_orders{
     "ledger_debit",
-    "WITH r AS (SELECT program_id, account_id, points, created_at FROM redemptions WHERE id = $1),"
-    " acc AS (UPDATE accounts SET balance = balance - r.points FROM r WHERE accounts.id = r.account_id RETURNING accounts.balance),"
+    "WITH r AS (SELECT o.id, o.program_id, o.account_id, o.points, o.created_at, x.entry_id"
+    "           FROM unnest($1::text[], $2::text[]) AS x(redemption_id, entry_id) JOIN redemptions o ON o.id = x.redemption_id),"
+    " acc AS (UPDATE accounts SET balance = balance - r.points FROM r WHERE accounts.id = r.account_id RETURNING accounts.id, accounts.balance),"
     " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, created_at)"
-    "         SELECT $2, r.program_id, r.account_id, 'debit', -r.points, acc.balance, $1, r.created_at FROM r, acc)"
-    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT $1, t.lot_id, t.points FROM r, rgw_take_points(r.account_id, r.points) t"};
+    "         SELECT r.entry_id, r.program_id, r.account_id, 'debit', -r.points, acc.balance, r.id, r.created_at FROM r JOIN acc ON acc.id = r.account_id)"
+    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT r.id, t.lot_id, t.points FROM r, rgw_take_points(r.account_id, r.points) t"};
 
 // A failed order's points go back to the account and to the lots they were taken from; a lot that has expired
 // meanwhile is not spendable again, and the expiry job writes its expiry entry. The lots' update joins `acc`, so
@@ -274,9 +279,16 @@ pg::Statement credit_statement(const ProgramId& program_id, const AccountId& acc
   return pg::statement(add_lot, program_id, account_id, c.points, new_id("led"), c.reason, c.expires_at, "credit", std::nullopt);
 }
 
-pg::Statement lock_statement(const ProgramId& program_id, const AccountId& account_id) {
-  return pg::statement(lock_account, account_id, program_id);
+pg::Statement lock_statement(const std::vector<std::pair<ProgramId, AccountId>>& accounts) {
+  std::vector<std::string> ids, programs;
+  for (const auto& [program_id, account_id] : accounts) {
+    ids.push_back(account_id.str());
+    programs.push_back(program_id.str());
+  }
+  return pg::statement(lock_accounts, ids, programs);
 }
+
+pg::Statement lock_statement(const ProgramId& program_id, const AccountId& account_id) { return lock_statement({{program_id, account_id}}); }
 
 pg::Statement adjustment_statement(const ProgramId& program_id, const AccountId& account_id, const Adjustment& a) {
   if (a.points > 0) return pg::statement(add_lot, program_id, account_id, a.points, new_id("led"), a.reason, a.expires_at, "adjustment", a.api_key_id);
@@ -289,7 +301,14 @@ pg::Statement expiry_statement(const std::vector<std::string>& locked_accounts, 
   return pg::statement(expire_lots, locked_accounts, lots);
 }
 
-pg::Statement debit_statement(const RedemptionId& redemption_id) { return pg::statement(debit_order, redemption_id, new_id("led")); }
+pg::Statement debit_statement(const std::vector<RedemptionId>& orders) {
+  std::vector<std::string> ids, entry_ids;
+  for (const auto& id : orders) {
+    ids.push_back(id.str());
+    entry_ids.push_back(new_id("led"));
+  }
+  return pg::statement(debit_orders, ids, entry_ids);
+}
 
 pg::Statement reversal_statement(const RedemptionId& redemption_id, const std::string& reason) {
   return pg::statement(reverse_order, redemption_id, new_id("led"), reason);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/accounts/errc.hpp"
@@ -85,8 +86,10 @@ struct Adjustment {
   std::optional<std::string> expires_at;  // positive ones: the new lot's (RFC 3339)
   std::string api_key_id;
 };
-// Locks the account's row for the rest of the transaction; its row's `status` says whether the account may
-// redeem (empty when the program has no such account).
+// Locks the accounts' rows for the rest of the transaction, in the order of their ids (distinct); a row per
+// account found, with its `id` and the `status` that says whether it may redeem (none when the program has no
+// such account).
+pg::Statement lock_statement(const std::vector<std::pair<ProgramId, AccountId>>& accounts);
 pg::Statement lock_statement(const ProgramId& program, const AccountId& account);
 // A positive adjustment adds a lot like a credit. A negative one takes unexpired points soonest-expiring first,
 // only if the spendable points cover it: run it after lock_statement. Returns the entry's row, or none.
@@ -103,9 +106,10 @@ struct Expired {
   std::string effective_at;
 };
 Expired expired_from(const pg::Row& row);
-// Takes a redemption's points from its account, soonest-expiring lots first. The redemption row must be
-// written first in the same transaction, after its account row was locked (redemptions::accept_statements).
-pg::Statement debit_statement(const RedemptionId& redemption);
+// Takes redemptions' points from their accounts, soonest-expiring lots first; orders not written are skipped.
+// The orders are of distinct accounts, written first in the same transaction after their account rows were
+// locked (redemptions::accept_statements).
+pg::Statement debit_statement(const std::vector<RedemptionId>& orders);
 // Gives a failed redemption's points back, to the lots they came from; a second reversal is refused.
 pg::Statement reversal_statement(const RedemptionId& redemption, const std::string& reason);
 

@@ -5,21 +5,26 @@
 namespace rgw::idempotency {
 namespace {
 
-// The transaction-scoped advisory lock turns "someone else holds this key" into an immediate answer instead of
-// a wait on the unique index. An expired key (past keep_for) is taken over as new.
-const pg::Query claim_key{
+// Claims keys, one row per key in the order given (`n`, from 1); the keys are distinct. The transaction-scoped
+// advisory lock turns "someone else holds this key" into an immediate answer instead of a wait on the unique
+// index. An expired key (past keep_for) is taken over as new.
+const pg::Query claim_keys{
     "idem_claim",
-    "WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 7260311)) AS got),"
+    "WITH lock AS (SELECT r.*, pg_try_advisory_xact_lock(hashtextextended(r.program_id || chr(31) || r.idem_key, 7260311)) AS got"
+    "              FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) WITH ORDINALITY"
+    "                AS r(program_id, idem_key, fingerprint, keep_hours, marker, n)),"
     " fresh AS ("
     "  INSERT INTO idempotency_keys (program_id, idem_key, fingerprint, expires_at, response_body)"
-    "  SELECT $1, $2, $3, now() + make_interval(hours => $4::int), $5 FROM lock WHERE got"
+    "  SELECT program_id, idem_key, fingerprint, now() + make_interval(hours => keep_hours), marker FROM lock WHERE got"
     "  ON CONFLICT (program_id, idem_key) DO UPDATE"
     "    SET fingerprint = EXCLUDED.fingerprint, response_status = NULL, response_body = EXCLUDED.response_body,"
     "        created_at = now(), expires_at = EXCLUDED.expires_at"
     "    WHERE idempotency_keys.expires_at < now()"
-    "  RETURNING 1)"
-    " SELECT lock.got, EXISTS (SELECT 1 FROM fresh) AS claimed, k.fingerprint, k.response_status, k.response_body"
-    " FROM lock LEFT JOIN idempotency_keys k ON k.program_id = $1 AND k.idem_key = $2"};
+    "  RETURNING program_id, idem_key)"
+    " SELECT lock.n, lock.got, fresh.idem_key IS NOT NULL AS claimed, k.fingerprint, k.response_status, k.response_body"
+    " FROM lock LEFT JOIN fresh ON fresh.program_id = lock.program_id AND fresh.idem_key = lock.idem_key"
+    "  LEFT JOIN idempotency_keys k ON k.program_id = lock.program_id AND k.idem_key = lock.idem_key"
+    " ORDER BY lock.n"};
 
 const pg::Query remember_response{
     "idem_remember",
@@ -33,13 +38,20 @@ std::string fingerprint(std::string_view method, std::string_view path, std::str
   return crypto::sha256_hex(material);
 }
 
-pg::Statement claim_statement(const std::string& program_id, const std::string& key, const std::string& fingerprint, std::chrono::hours keep_for,
-                              const std::optional<std::string>& marker) {
-  return pg::statement(claim_key, program_id, key, fingerprint, keep_for.count(), marker);
+pg::Statement claim_statement(std::span<const ClaimRequest> requests) {
+  std::vector<std::string> programs, keys, fingerprints, hours;
+  std::vector<pg::Param> markers;
+  for (const auto& r : requests) {
+    programs.push_back(r.program_id);
+    keys.push_back(r.key);
+    fingerprints.push_back(r.fingerprint);
+    hours.push_back(std::to_string(r.keep_for.count()));
+    markers.push_back(r.marker);
+  }
+  return pg::statement(claim_keys, programs, keys, fingerprints, hours, markers);
 }
 
-Claim claim_from(const pg::Result& result, const std::string& fingerprint) {
-  const auto row = result.front();
+Claim claim_from(const pg::Row& row, const std::string& fingerprint) {
   if (!row.boolean("got")) return Claim{claim_state::in_progress, 0, {}};
   if (row.boolean("claimed")) return Claim{claim_state::claimed, 0, {}};
   // The row was committed by a request that finished after this statement's snapshot began: it is not
@@ -51,8 +63,9 @@ Claim claim_from(const pg::Result& result, const std::string& fingerprint) {
 
 boost::asio::awaitable<Claim> claim(pg::Transaction& tx, const std::string& program_id, const std::string& key,
                                     const std::string& fingerprint, std::chrono::hours keep_for) {
-  auto rows = co_await tx.exec(claim_statement(program_id, key, fingerprint, keep_for, std::nullopt));
-  co_return claim_from(rows, fingerprint);
+  const ClaimRequest one{program_id, key, fingerprint, keep_for, std::nullopt};
+  auto rows = co_await tx.exec(claim_statement(std::span(&one, 1)));
+  co_return claim_from(rows.front(), fingerprint);
 }
 
 pg::Statement remember(const std::string& program_id, const std::string& key, unsigned status, const std::string& body) {

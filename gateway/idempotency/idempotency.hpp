@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "gateway/pg/pool.hpp"
@@ -27,12 +28,17 @@ struct Claim {
 // Fingerprint of what makes two requests "the same": method, path and the canonical (re-serialised) body.
 std::string fingerprint(std::string_view method, std::string_view path, std::string_view canonical_body);
 
-// The claim as a statement, for callers that pipeline it with their work (the redemption batches): `marker`,
+// Claims as a statement, for callers that pipeline them with their work (the redemption batches): `marker`,
 // stored as the response body while the claim is open, lets later statements of the same transaction check
-// "this claim is mine" in SQL. claim_from() reads its result.
-pg::Statement claim_statement(const std::string& program_id, const std::string& key, const std::string& fingerprint, std::chrono::hours keep_for,
-                              const std::optional<std::string>& marker);
-Claim claim_from(const pg::Result& result, const std::string& fingerprint);
+// "this claim is mine" in SQL.
+struct ClaimRequest {
+  std::string program_id, key, fingerprint;
+  std::chrono::hours keep_for;
+  std::optional<std::string> marker;
+};
+// One row per request, in their order; the (program, key) pairs must be distinct. claim_from() reads a row.
+pg::Statement claim_statement(std::span<const ClaimRequest> requests);
+Claim claim_from(const pg::Row& row, const std::string& fingerprint);
 
 // Never waits on a concurrent holder of the key: that is reported as in_progress.
 boost::asio::awaitable<Claim> claim(pg::Transaction& tx, const std::string& program_id, const std::string& key,

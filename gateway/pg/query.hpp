@@ -33,20 +33,9 @@ Param to_param(const T& id) { return id.str(); }
 template <class T>
 Param to_param(const std::optional<T>& v) { return v ? to_param(*v) : std::nullopt; }
 // An array literal ("{...}") for a `$n::text[]` (or `::int[]`, `::timestamptz[]`) parameter; every element is
-// quoted, so any text travels as it is.
-inline Param to_param(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
+// quoted, so any text travels as it is; a nullopt element is NULL.
+Param to_param(const std::vector<std::string>& items);
+Param to_param(const std::vector<Param>& items);
 
 struct Statement {
   const Query* query;

@@ -1,6 +1,5 @@
 #include "gateway/redemptions/accept_batcher.hpp"
 
-#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -80,21 +79,16 @@ asio::awaitable<void> AcceptBatcher::write_batches([[maybe_unused]] std::shared_
 }
 
 asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>> batch) {
-  std::stable_sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a->work.order.terms.account_id < b->work.order.terms.account_id; });
   std::exception_ptr failure;
   try {
-    std::vector<pg::Statement> statements;
-    std::vector<std::size_t> first;  // each request's first statement; the next one's first ends it
-    for (const auto& p : batch) {
-      first.push_back(statements.size());
-      for (auto& s : accept_statements(p->work)) statements.push_back(std::move(s));
-    }
-    first.push_back(statements.size());
+    std::vector<const AcceptWork*> works;
+    for (const auto& p : batch) works.push_back(&p->work);
+    auto statements = accept_statements(works);
     statements.push_back(wake_dispatchers());
     auto tx = co_await pg::Transaction::begin(*db_);
     const auto results = co_await tx.commit(std::move(statements));
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      batch[i]->result = accept_result(std::span(results).subspan(first[i], first[i + 1] - first[i]), batch[i]->work);
+    auto accepted = accept_results(results, works);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(accepted[i]);
   } catch (...) {
     failure = std::current_exception();
   }

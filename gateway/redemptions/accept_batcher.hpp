@@ -1,10 +1,10 @@
 #pragma once
 // Group commit for redemptions. Requests arriving while a batch is being written wait for the next one; a batch
-// is one transaction and one round trip — BEGIN, each request's accept statements, one NOTIFY, COMMIT — so many
-// requests share a commit (one WAL flush) while each stays all or nothing (store.hpp). Requests are ordered by
-// account in a batch, so two batches lock accounts in the same order and cannot deadlock. If a batch fails (a
-// quote used twice, the database gone), its requests are run again one per transaction, so one request's error
-// is its own. One batcher per shard (io_context thread); not thread-safe.
+// is one transaction and one round trip — BEGIN, the batch's accept statements (set-based: one per step for all
+// its requests, store.hpp), one NOTIFY, COMMIT — so many requests share a commit (one WAL flush) and a handful of
+// statements while each stays all or nothing. The accounts are locked in id order, so two batches cannot
+// deadlock. If a batch fails (a quote used twice, the database gone), its requests are run again one per
+// transaction, so one request's error is its own. One batcher per shard (io_context thread); not thread-safe.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>

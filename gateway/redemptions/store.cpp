@@ -1,5 +1,8 @@
 #include "gateway/redemptions/store.hpp"
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "gateway/accounts/ledger.hpp"
@@ -9,38 +12,42 @@
 namespace rgw::redemptions {
 namespace {
 
-// One request's accept inside a shared transaction (a batch): each statement acts only if the one before it
-// succeeded for this request, so batched requests stay all-or-nothing each. The claim stores `marker` as the
-// key's response body; "the claim is mine" is that marker still being there.
+// A batch's accept, one statement per step for all its requests (accept_statements). Each step acts for a request
+// only if the one before it succeeded for that request, so every request stays all or nothing. The claim stores
+// `marker` as the key's response body; "the claim is mine" is that marker still being there.
 //
-// The order and its job, if the claim is mine, the account is active and its spendable points cover the order.
-// Runs after ledger::lock_statement locked the account row, so its snapshot sees every earlier change to the
-// account's lots and balance, and the debit that follows (ledger::debit_statement) cannot find them short. The
-// order travels as one JSON object whose member names are the columns.
-const pg::Query accept_order{
+// The orders and their jobs, for each request whose claim is mine, whose account is active and whose spendable
+// points cover it. Runs after ledger::lock_statement locked the accounts, so its snapshot sees every earlier
+// change to their lots and balances, and the debit that follows (ledger::debit_statement) cannot find them short.
+// Each order travels as a JSON object whose member names are the columns, with its request's `i`, `idem_key` and
+// `marker`; the accounts are distinct.
+const pg::Query accept_orders{
     "redemptions_accept",
-    "WITH o AS (SELECT * FROM jsonb_populate_record(NULL::redemptions, $1::jsonb)),"
-    " mine AS (SELECT 1 FROM idempotency_keys WHERE program_id = $2 AND idem_key = $3 AND response_status IS NULL AND response_body = $4),"
-    " funded AS (SELECT 1 FROM accounts JOIN o ON accounts.id = o.account_id AND accounts.program_id = o.program_id"
-    "            WHERE accounts.status = 'active' AND accounts.balance - rgw_lapsed_points(accounts.id) >= o.points"
-    "              AND EXISTS (SELECT 1 FROM mine)),"
+    "WITH o AS (SELECT (x->>'i')::int AS i, x->>'idem_key' AS idem_key, x->>'marker' AS marker, r.*"
+    "           FROM jsonb_array_elements($1::jsonb) x, jsonb_populate_record(NULL::redemptions, x) r),"
+    " funded AS (SELECT o.* FROM o JOIN accounts a ON a.id = o.account_id AND a.program_id = o.program_id"
+    "            WHERE a.status = 'active' AND a.balance - rgw_lapsed_points(a.id) >= o.points"
+    "              AND EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.program_id = o.program_id AND k.idem_key = o.idem_key"
+    "                            AND k.response_status IS NULL AND k.response_body = o.marker)),"
     " made AS (INSERT INTO redemptions (id, program_id, account_id, sku, status, face_amount, face_currency, points, base_amount, base_currency,"
     "                                   mid_rate, applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key,"
     "                                   recipient_sealed, created_at, updated_at)"
     "          SELECT id, program_id, account_id, sku, 'accepted', face_amount, face_currency, points, base_amount, base_currency, mid_rate,"
     "                 applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key, recipient_sealed, created_at, created_at"
-    "          FROM o WHERE EXISTS (SELECT 1 FROM funded) RETURNING id)"
-    " INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made RETURNING redemption_id"};
+    "          FROM funded RETURNING id),"
+    " jobs AS (INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made)"
+    " SELECT o.i FROM o JOIN made ON made.id = o.id"};
 
-const pg::Query remember_accepted{
-    "redemptions_remember",
-    "UPDATE idempotency_keys SET response_status = 202, response_body = $4"
-    " WHERE program_id = $1 AND idem_key = $2 AND response_body = $5 AND EXISTS (SELECT 1 FROM redemptions WHERE id = $3)"};
-
-// Refused (short of points, blocked or erased): the claim is let go, as if the request had never come.
-const pg::Query release_claim{
-    "redemptions_release_claim",
-    "DELETE FROM idempotency_keys WHERE program_id = $1 AND idem_key = $2 AND response_status IS NULL AND response_body = $3"};
+// The claims' end: an accepted request's key keeps its 202; a refused one's (short of points, blocked or erased)
+// is let go, as if the request had never come.
+const pg::Query settle_claims{
+    "redemptions_settle_claims",
+    "WITH x AS (SELECT x.*, EXISTS (SELECT 1 FROM redemptions WHERE id = x.redemption_id) AS accepted"
+    "           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(program_id, idem_key, marker, redemption_id, body)),"
+    " kept AS (UPDATE idempotency_keys k SET response_status = 202, response_body = x.body FROM x"
+    "          WHERE x.accepted AND k.program_id = x.program_id AND k.idem_key = x.idem_key AND k.response_body = x.marker)"
+    " DELETE FROM idempotency_keys k USING x"
+    " WHERE NOT x.accepted AND k.program_id = x.program_id AND k.idem_key = x.idem_key AND k.response_status IS NULL AND k.response_body = x.marker"};
 
 const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dispatch', '')"};
 
@@ -113,45 +120,111 @@ Redemption redemption_from(const pg::Row& r) {
 
 OrderIds OrderIds::mint() { return {RedemptionId(new_id("red")), ProviderKey(new_id("rgw"))}; }
 
-std::vector<pg::Statement> accept_statements(const AcceptWork& w) {
+namespace {
+
+std::string marker_of(const AcceptWork& w) { return "pending:" + w.ids.id.str(); }
+
+nlohmann::json order_of(const AcceptWork& w, std::size_t i) {
   const auto& t = w.order.terms;
-  const auto marker = "pending:" + w.ids.id.str();
-  const nlohmann::json order = {{"id", w.ids.id.str()},
-                                {"provider_key", w.ids.provider_key.str()},
-                                {"program_id", w.program_id},
-                                {"account_id", t.account_id},
-                                {"sku", t.sku},
-                                {"face_amount", t.face.amount_string()},
-                                {"face_currency", t.face.currency().code()},
-                                {"points", t.price.points},
-                                {"base_amount", t.price.base_value.amount_string()},
-                                {"base_currency", t.price.base_value.currency().code()},
-                                {"mid_rate", t.price.mid_rate.to_string()},
-                                {"applied_rate", t.price.applied_rate.to_string()},
-                                {"markup_bps", t.price.markup_bps},
-                                {"tier_discount_bps", t.tier_discount_bps},
-                                {"rates_source", t.rates_source},
-                                {"rates_as_of", t.rates_as_of},
-                                {"quote_id", w.order.quote_id ? nlohmann::json(*w.order.quote_id) : nlohmann::json(nullptr)},
-                                {"recipient_sealed", w.order.recipient_sealed ? nlohmann::json(*w.order.recipient_sealed) : nlohmann::json(nullptr)},
-                                {"created_at", w.created_at}};
+  return {{"i", i},
+          {"idem_key", w.idempotency_key},
+          {"marker", marker_of(w)},
+          {"id", w.ids.id.str()},
+          {"provider_key", w.ids.provider_key.str()},
+          {"program_id", w.program_id},
+          {"account_id", t.account_id},
+          {"sku", t.sku},
+          {"face_amount", t.face.amount_string()},
+          {"face_currency", t.face.currency().code()},
+          {"points", t.price.points},
+          {"base_amount", t.price.base_value.amount_string()},
+          {"base_currency", t.price.base_value.currency().code()},
+          {"mid_rate", t.price.mid_rate.to_string()},
+          {"applied_rate", t.price.applied_rate.to_string()},
+          {"markup_bps", t.price.markup_bps},
+          {"tier_discount_bps", t.tier_discount_bps},
+          {"rates_source", t.rates_source},
+          {"rates_as_of", t.rates_as_of},
+          {"quote_id", w.order.quote_id ? nlohmann::json(*w.order.quote_id) : nlohmann::json(nullptr)},
+          {"recipient_sealed", w.order.recipient_sealed ? nlohmann::json(*w.order.recipient_sealed) : nlohmann::json(nullptr)},
+          {"created_at", w.created_at}};
+}
+
+// The requests in rounds: a request runs in the round after every earlier request of the batch on its account or
+// with its key, so within a round accounts and keys are distinct, and a later round sees what the earlier ones
+// did, as if the requests had run one after another. Most batches are one round.
+std::vector<std::vector<std::size_t>> rounds_of(const std::vector<const AcceptWork*>& batch) {
+  std::map<std::string, std::size_t> next_for_account, next_for_key;  // the first round free for each
+  std::vector<std::vector<std::size_t>> rounds;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& w = *batch[i];
+    auto& account = next_for_account[w.program_id + '\x1f' + w.order.terms.account_id];
+    auto& key = next_for_key[w.program_id + '\x1f' + w.idempotency_key];
+    const auto round = std::max(account, key);
+    account = key = round + 1;
+    if (rounds.size() <= round) rounds.resize(round + 1);
+    rounds[round].push_back(i);
+  }
+  return rounds;
+}
+
+constexpr std::size_t statements_per_round = 4;  // claim, orders, debit, settle
+
+}  // namespace
+
+std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*>& batch) {
+  std::vector<std::pair<ProgramId, AccountId>> accounts;
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (const auto* w : batch)
+    if (seen.emplace(w->program_id, w->order.terms.account_id).second) accounts.emplace_back(ProgramId(w->program_id), AccountId(w->order.terms.account_id));
   std::vector<pg::Statement> out;
-  out.push_back(idempotency::claim_statement(w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker));
-  out.push_back(ledger::lock_statement(ProgramId(w.program_id), AccountId(t.account_id)));
-  out.push_back(pg::statement(accept_order, order.dump(), w.program_id, w.idempotency_key, marker));
-  out.push_back(ledger::debit_statement(w.ids.id));
-  out.push_back(pg::statement(remember_accepted, w.program_id, w.idempotency_key, w.ids.id, w.response_body, marker));
-  out.push_back(pg::statement(release_claim, w.program_id, w.idempotency_key, marker));
+  out.push_back(ledger::lock_statement(accounts));
+  for (const auto& round : rounds_of(batch)) {
+    std::vector<idempotency::ClaimRequest> claims;
+    auto orders = nlohmann::json::array();
+    std::vector<RedemptionId> ids;
+    std::vector<std::string> programs, keys, markers, order_ids, bodies;
+    for (const auto i : round) {
+      const auto& w = *batch[i];
+      claims.push_back({w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker_of(w)});
+      orders.push_back(order_of(w, i));
+      ids.push_back(w.ids.id);
+      programs.push_back(w.program_id);
+      keys.push_back(w.idempotency_key);
+      markers.push_back(marker_of(w));
+      order_ids.push_back(w.ids.id.str());
+      bodies.push_back(w.response_body);
+    }
+    out.push_back(idempotency::claim_statement(claims));
+    out.push_back(pg::statement(accept_orders, orders.dump()));
+    out.push_back(ledger::debit_statement(ids));
+    out.push_back(pg::statement(settle_claims, programs, keys, markers, order_ids, bodies));
+  }
   return out;
 }
 
-AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& w) {
-  AcceptResult result{idempotency::claim_from(results[0], w.fingerprint)};
-  result.accepted = !results[2].empty();
-  const auto status = !result.accepted && !results[1].empty() ? std::string(results[1].front().text("status")) : std::string("active");
-  result.account_blocked = status == "blocked";
-  result.account_erased = status == "erased";
-  return result;
+std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch) {
+  std::map<std::string, std::string> status_of;  // by account id: those found
+  for (int r = 0; r < results[0].size(); ++r) status_of.emplace(results[0][r].text("id"), results[0][r].text("status"));
+  std::vector<AcceptResult> out(batch.size());
+  const auto rounds = rounds_of(batch);
+  for (std::size_t round = 0; round < rounds.size(); ++round) {
+    const auto& claims = results[1 + round * statements_per_round];
+    const auto& made = results[2 + round * statements_per_round];
+    for (std::size_t n = 0; n < rounds[round].size(); ++n) {
+      const auto i = rounds[round][n];
+      out[i].claim = idempotency::claim_from(claims[static_cast<int>(n)], batch[i]->fingerprint);
+    }
+    for (int r = 0; r < made.size(); ++r) out[static_cast<std::size_t>(made[r].int64("i"))].accepted = true;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (out[i].accepted) continue;
+    const auto found = status_of.find(batch[i]->order.terms.account_id);
+    const std::string status = found == status_of.end() ? "active" : found->second;
+    out[i].account_blocked = status == "blocked";
+    out[i].account_erased = status == "erased";
+  }
+  return out;
 }
 
 pg::Statement wake_dispatchers() { return pg::statement(notify_dispatch); }

@@ -34,7 +34,6 @@ struct OrderIds {
 
 // One redemption's accept, ready to run in a transaction shared with other requests (AcceptBatcher): the
 // idempotency claim, the debit with the order, its ledger entry and dispatch job, the lots, the stored response.
-// Each statement acts only if the previous one succeeded for this request, so every request stays all or nothing.
 struct AcceptWork {
   std::string program_id;
   std::string idempotency_key, fingerprint;
@@ -45,9 +44,11 @@ struct AcceptWork {
   std::string response_body;  // the 202 body, stored under the key
 };
 
-// The claim, the account's lock, the order with its job, the debit, the stored response, the release of an
-// unused claim.
-std::vector<pg::Statement> accept_statements(const AcceptWork& work);
+// A batch's accept, set-based: the accounts locked (in id order), then per round the claims, the orders with
+// their jobs, the debits and the claims kept or let go — each one statement for all the round's requests, and
+// each acting for a request only if the step before it succeeded for that request, so every request stays all
+// or nothing. Requests on one account or with one key run in successive rounds, as if one after another.
+std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*>& batch);
 
 struct AcceptResult {
   idempotency::Claim claim;  // not `claimed`: nothing was written, answer per the claim
@@ -56,8 +57,8 @@ struct AcceptResult {
   bool account_erased = false;
   bool quote_taken = false;  // its quote priced another redemption already (one quote, one order): nothing written
 };
-// Reads the results of accept_statements(work), in order (as many as it built).
-AcceptResult accept_result(std::span<const pg::Result> results, const AcceptWork& work);
+// Reads the results of accept_statements(batch), in order: one per request of the batch.
+std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch);
 
 // The statement that wakes dispatchers; send it with the commit.
 pg::Statement wake_dispatchers();

@@ -27,7 +27,7 @@ TEST_F(Ledger, CreditsDebitsAndReversalsKeepTheBooksEqual) {
   credit(1'000);
   expect_books(1'000);
   const auto order = insert_order(300);
-  exec(debit_statement(order));
+  exec(debit_statement({order}));
   expect_books(700);
   exec(reversal_statement(order, "redemption failed"));
   expect_books(1'000);
@@ -38,7 +38,7 @@ TEST_F(Ledger, DebitsTakeTheSoonestExpiringPointsFirstAndReversalsGiveThemBack) 
   credit(100);  // never expires: spent last
   credit(100, "2098-01-01T00:00:00Z");
   const auto order = insert_order(150);
-  exec(debit_statement(order));
+  exec(debit_statement({order}));
   auto lots = expiring();
   ASSERT_EQ(lots.size(), 1u) << "the 2098 lot is spent, the 2099 lot half";
   EXPECT_EQ(lots[0].points, 50);
@@ -54,8 +54,8 @@ TEST_F(Ledger, DebitsTakeTheSoonestExpiringPointsFirstAndReversalsGiveThemBack) 
 TEST_F(Ledger, AnOrderIsDebitedOnceAndReversedOnce) {
   credit(1'000);
   const auto order = insert_order(300);
-  exec(debit_statement(order));
-  EXPECT_EQ(refusal_of({debit_statement(order)}), pg::sqlstate::unique_violation) << "a second debit of one order";
+  exec(debit_statement({order}));
+  EXPECT_EQ(refusal_of({debit_statement({order})}), pg::sqlstate::unique_violation) << "a second debit of one order";
   exec(reversal_statement(order, "failed"));
   EXPECT_EQ(refusal_of({reversal_statement(order, "failed again")}), pg::sqlstate::unique_violation) << "a second reversal";
   expect_books(1'000);
@@ -64,13 +64,13 @@ TEST_F(Ledger, AnOrderIsDebitedOnceAndReversedOnce) {
 TEST_F(Ledger, TheDatabaseRefusesANegativeBalance) {
   credit(100);
   const auto order = insert_order(101);
-  EXPECT_EQ(refusal_of({debit_statement(order)}), pg::sqlstate::check_violation);
+  EXPECT_EQ(refusal_of({debit_statement({order})}), pg::sqlstate::check_violation);
   expect_books(100);
 }
 
 TEST_F(Ledger, ADebitWithoutItsOrderWritesNothing) {
   credit(100);
-  EXPECT_FALSE(refusal_of({debit_statement(RedemptionId("red_missing"))}));
+  EXPECT_FALSE(refusal_of({debit_statement({RedemptionId("red_missing")})}));
   expect_books(100);
 }
 

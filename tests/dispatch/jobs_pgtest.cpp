@@ -21,7 +21,7 @@ class Jobs : public test::SchemaTest {
   RedemptionId accepted_order(std::int64_t points) {
     exec(ledger::credit_statement(program_id, account_id, ledger::Credit{points, "test", std::nullopt}));
     const auto id = insert_order(points);
-    exec({ledger::debit_statement(id), pg::statement(add_job, id)});
+    exec({ledger::debit_statement({id}), pg::statement(add_job, id)});
     return id;
   }
   std::vector<Claim> claim(std::size_t limit = 10) { return run(io, jobs::claim(*pool, "worker-1", limit, 60s)); }

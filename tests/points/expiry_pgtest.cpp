@@ -69,7 +69,7 @@ class Expiry : public test::SchemaTest {
     const redemptions::AcceptWork w{program_id.str(), new_id("key"), "fp", std::chrono::hours(72), redemptions::NewRedemption{terms, std::nullopt, std::nullopt},
                                     ids, "2026-11-22T10:00:00Z", "{}"};
     last_order = ids.id;
-    return redemptions::accept_result(exec(redemptions::accept_statements(w)), w);
+    return redemptions::accept_results(exec(redemptions::accept_statements({&w})), {&w}).front();
   }
   ExpiryConfig config;
   RedemptionId last_order{""};

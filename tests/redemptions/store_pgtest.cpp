@@ -1,5 +1,6 @@
-// One accept's statements against the real schema: accepted (order, job, debit, lots, stored response, all
-// written), short of points (nothing written, the key let go), and a key already used (nothing written).
+// A batch's accept statements against the real schema: accepted (order, job, debit, lots, stored response, all
+// written), short of points (nothing written, the key let go), a key already used (nothing written), and
+// batches whose requests share accounts or keys ending exactly as if their requests had run one by one.
 #include "gateway/redemptions/store.hpp"
 #include "gateway/accounts/ledger.hpp"
 #include "tests/support/schema.hpp"
@@ -9,17 +10,19 @@ namespace {
 
 const pg::Query order_row{"t_store_order", "SELECT status, points, provider_key, recipient_sealed, recipient::text AS recipient FROM redemptions WHERE id = $1"};
 const pg::Query job_row{"t_store_job", "SELECT count(*) AS n FROM dispatch_jobs WHERE redemption_id = $1"};
+const pg::Query block_account{"t_store_block", "UPDATE accounts SET status = 'blocked' WHERE id = $1"};
 const pg::Query stored_response{"t_store_response", "SELECT response_status, response_body FROM idempotency_keys WHERE program_id = $1 AND idem_key = $2"};
 
 class Store : public test::SchemaTest {
  protected:
-  AcceptWork work(const std::string& key, std::int64_t points) {
+  AcceptWork work(const std::string& key, std::int64_t points) { return work_for(account_id, key, points); }
+  AcceptWork work_for(const AccountId& account, const std::string& key, std::int64_t points) {
     const auto eur = fx::Money::parse("10.00", "EUR").value();
-    pricing::Terms terms{account_id.str(), "AMZ", eur, catalog::Price{points, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value(), 0},
+    pricing::Terms terms{account.str(), "AMZ", eur, catalog::Price{points, eur, fx::Decimal::parse("1").value(), fx::Decimal::parse("1").value(), 0},
                          0, "ecb", "2026-11-20T14:00:00Z"};
     const auto ids = OrderIds::mint();
-    auto read_key = [this]() -> boost::asio::awaitable<std::optional<personal::AccountKey>> {  // a future needs a default-constructible value
-      auto key = co_await ledger::account_key(*pool, program_id, account_id, master);
+    auto read_key = [this, account]() -> boost::asio::awaitable<std::optional<personal::AccountKey>> {  // a future needs a default-constructible value
+      auto key = co_await ledger::account_key(*pool, program_id, account, master);
       co_return std::move(key.value());
     };
     const auto account_key = test::run(io, read_key()).value();
@@ -27,9 +30,14 @@ class Store : public test::SchemaTest {
     return AcceptWork{program_id.str(), key, "fp-" + key, std::chrono::hours(72), NewRedemption{terms, std::nullopt, sealed}, ids, "2026-11-22T10:00:00Z",
                       "{\"id\":\"" + ids.id.str() + "\"}"};
   }
-  AcceptResult accept(const AcceptWork& w) {
-    auto statements = accept_statements(w);
-    return accept_result(exec(std::move(statements)), w);
+  AcceptResult accept(const AcceptWork& w) { return accept_batch({&w}).front(); }
+  // One transaction, as AcceptBatcher sends a batch.
+  std::vector<AcceptResult> accept_batch(const std::vector<const AcceptWork*>& batch) { return accept_results(exec(accept_statements(batch)), batch); }
+  AccountId another_account(std::int64_t points) {
+    auto made = test::run(io, ledger::create_account(*pool, program_id, ledger::NewAccount{new_id("ext"), "Other", std::nullopt}, master));
+    const AccountId other(made.value().id);
+    exec(ledger::credit_statement(program_id, other, ledger::Credit{points, "test", std::nullopt}));
+    return other;
   }
 };
 
@@ -83,18 +91,41 @@ TEST_F(Store, AKeyAlreadyUsedWritesNothing) {
   EXPECT_EQ(balance(), 900);
 }
 
-TEST_F(Store, AcceptsInOneTransactionSeeEachOthersDebits) {
+TEST_F(Store, RequestsOnOneAccountInABatchEndAsIfOneAfterAnother) {
   exec(ledger::credit_statement(program_id, account_id, ledger::Credit{500, "test", std::nullopt}));
-  const auto a = work("k1", 300), b = work("k2", 300);
-  auto statements = accept_statements(a);
-  const auto first_count = statements.size();
-  for (auto& s : accept_statements(b)) statements.push_back(std::move(s));
-  const auto results = exec(std::move(statements));
-  EXPECT_TRUE(accept_result(std::span(results).first(first_count), a).accepted);
-  EXPECT_FALSE(accept_result(std::span(results).subspan(first_count), b).accepted) << "the first took what the second needed";
-  EXPECT_EQ(balance(), 200);
-  EXPECT_EQ(ledger_sum(), 200);
-  EXPECT_EQ(lots_remaining(), 200);
+  const auto a = work("k1", 300), b = work("k2", 300), c = work("k3", 150);
+  const auto results = accept_batch({&a, &b, &c});
+  EXPECT_TRUE(results[0].accepted);
+  EXPECT_FALSE(results[1].accepted) << "the first took what the second needed";
+  EXPECT_TRUE(results[2].accepted) << "the third fits in what the first left, the second having taken nothing";
+  EXPECT_EQ(balance(), 50);
+  EXPECT_EQ(ledger_sum(), 50);
+  EXPECT_EQ(lots_remaining(), 50);
+  EXPECT_EQ(exec(pg::statement(stored_response, program_id, "k2")).size(), 0) << "the refused one's key was let go";
+  EXPECT_EQ(exec(pg::statement(stored_response, program_id, "k3")).front().int64("response_status"), 202);
+}
+
+TEST_F(Store, ABatchKeepsEachRequestsOutcomeItsOwn) {
+  exec(ledger::credit_statement(program_id, account_id, ledger::Credit{1'000, "test", std::nullopt}));
+  const auto rich = another_account(5'000), poor = another_account(50), blocked = another_account(5'000);
+  exec(pg::statement(block_account, blocked));
+  const auto first = work("same-key", 100), replayed = work("same-key", 100);
+  const auto to_rich = work_for(rich, "r1", 4'000), to_poor = work_for(poor, "p1", 100), to_blocked = work_for(blocked, "b1", 100);
+  const auto results = accept_batch({&to_rich, &first, &to_poor, &replayed, &to_blocked});
+  EXPECT_TRUE(results[0].accepted);
+  EXPECT_TRUE(results[1].accepted);
+  EXPECT_FALSE(results[2].accepted);
+  EXPECT_FALSE(results[2].account_blocked);
+  EXPECT_FALSE(results[3].accepted) << "a second request with the first's key, in the same batch";
+  EXPECT_EQ(results[3].claim.state, idempotency::claim_state::replay);
+  EXPECT_EQ(results[3].claim.body, first.response_body) << "answered as the first";
+  EXPECT_FALSE(results[4].accepted);
+  EXPECT_TRUE(results[4].account_blocked);
+  EXPECT_EQ(balance(), 900) << "one debit for the two requests with one key";
+  EXPECT_EQ(exec(pg::statement(order_row, replayed.ids.id)).size(), 0);
+  EXPECT_EQ(exec(pg::statement(order_row, to_poor.ids.id)).size(), 0);
+  EXPECT_EQ(exec(pg::statement(order_row, to_blocked.ids.id)).size(), 0);
+  EXPECT_EQ(exec(pg::statement(job_row, to_rich.ids.id)).front().int64("n"), 1);
 }
 
 }  // namespace

@@ -50,9 +50,9 @@ TEST_F(LiabilityReport, OutstandingEqualsTheUnexpiredLotsAtThatInstantAndBreakag
   credit(300, std::chrono::hours(24 * 400));
   exec(pg::statement(lapse_lot, account_id, 300));  // lapsed two days ago, not written down
   const auto order = insert_order(600);
-  exec(ledger::debit_statement(order));  // 200 from the 10-day lot, 400 from the 40-day lot
+  exec(ledger::debit_statement({order}));  // 200 from the 10-day lot, 400 from the 40-day lot
   const auto failed = insert_order(50);
-  exec(ledger::debit_statement(failed));
+  exec(ledger::debit_statement({failed}));
   exec(ledger::reversal_statement(failed, "failed"));  // taken and given back
 
   const auto r = report(today());
@@ -79,7 +79,7 @@ TEST_F(LiabilityReport, OutstandingEqualsTheUnexpiredLotsAtThatInstantAndBreakag
 TEST_F(LiabilityReport, AStatementsOpeningPlusEntriesIsItsClosing) {
   credit(1'000);
   const auto order = insert_order(300);
-  exec(ledger::debit_statement(order));
+  exec(ledger::debit_statement({order}));
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   const auto all = run(io, ledger::statement(*pool, program_id, account_id, rfc3339(now - std::chrono::hours(1)), rfc3339(now + std::chrono::hours(1))));
   ASSERT_TRUE(all);
