@@ -33,28 +33,41 @@ std::string_view bearer_token(const http::Request& request) {
 
 // What the access log and the HTTP metrics record of a request, kept until its body is written.
 struct Served {
-  std::string route, method;
-  nlohmann::json fields;  // the log line without its duration
+  RequestMetrics::Series series;
+  std::string request_id, method, path;
   unsigned status = 0;
+  std::optional<std::string> client_request_id, key_id, program_id, member_account_id, error;
+  std::optional<std::int64_t> bytes;  // of a streamed body, with whether the client took all of it
+  bool complete = true;
 };
 
-void record(metrics::Registry& metrics, const Served& served, std::chrono::steady_clock::time_point started) {
+void record(const Served& served, std::chrono::steady_clock::time_point started) {
   const auto took = std::chrono::steady_clock::now() - started;
-  metrics.counter(metrics::http_requests, {{"route", served.route}, {"method", served.method}, {"status", std::to_string(served.status)}}).add();
-  metrics.histogram(metrics::http_duration, {{"route", served.route}, {"method", served.method}}).observe(took);
-  auto fields = served.fields;
-  fields["ms"] = std::round(std::chrono::duration<double, std::milli>(took).count() * 1000) / 1000;
-  log::write(served.status >= 500 ? log::level::error : log::level::info, "request", fields);
+  served.series.requests->add();
+  served.series.duration->observe(took);
+  log::Line line(served.status >= 500 ? log::level::error : log::level::info, "request");
+  line.field("request_id", served.request_id).field("method", served.method).field("path", served.path).field("status", std::int64_t{served.status});
+  auto optional = [&line](std::string_view name, const std::optional<std::string>& value) {
+    if (value) line.field(name, *value);
+  };
+  optional("client_request_id", served.client_request_id);
+  optional("key_id", served.key_id);
+  optional("program_id", served.program_id);
+  optional("member_account_id", served.member_account_id);
+  optional("error", served.error);
+  if (served.bytes) line.field("bytes", *served.bytes).flag("complete", served.complete);
+  line.milliseconds("ms", std::chrono::duration<double, std::milli>(took).count());
+  line.write();
 }
 
 // A streamed body (a report): the request is timed and logged once the body is written, with its size and
 // whether the client took all of it.
-boost::asio::awaitable<void> stream_then_record(http::BodyWriter body, Served served, std::shared_ptr<metrics::Registry> metrics,
-                                                std::chrono::steady_clock::time_point started, http::BodySink& sink) {
-  std::size_t bytes = 0;
+boost::asio::awaitable<void> stream_then_record(http::BodyWriter body, Served served, std::chrono::steady_clock::time_point started,
+                                                http::BodySink& sink) {
+  std::int64_t bytes = 0;
   bool complete = true;
   http::BodySink counting{[&](std::string_view piece) -> boost::asio::awaitable<bool> {
-    bytes += piece.size();
+    bytes += static_cast<std::int64_t>(piece.size());
     const bool taken = co_await sink.write(piece);
     complete = complete && taken;
     co_return taken;
@@ -62,13 +75,13 @@ boost::asio::awaitable<void> stream_then_record(http::BodyWriter body, Served se
   try {
     co_await body(counting);
   } catch (const std::exception& e) {
-    served.fields["error"] = e.what();
+    served.error = e.what();
     complete = false;
   }
-  served.fields["bytes"] = bytes;
-  served.fields["complete"] = complete;
-  record(*metrics, served, started);
-  if (served.fields.contains("error")) throw std::runtime_error(served.fields["error"].get<std::string>());
+  served.bytes = bytes;
+  served.complete = complete;
+  record(served, started);
+  if (served.error) throw std::runtime_error(*served.error);
 }
 
 // 429 with Retry-After in whole seconds (at least 1).
@@ -103,6 +116,17 @@ Api::Api(Services services, Settings settings)
       routes_(all_routes()) {
   for (const auto& pool : services_.pools) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool));
   cors_.resize(services_.pools.size());
+  request_metrics_.assign(services_.pools.size(), RequestMetrics(services_.metrics));
+}
+
+RequestMetrics::Series RequestMetrics::series(std::string_view route, http::beast::http::verb method, unsigned status) {
+  auto& found = known_[Key{route.data(), route.size(), method, status}];
+  if (!found.requests) {
+    const std::string method_name(http::beast::http::to_string(method));
+    found.requests = &registry_->counter(metrics::http_requests, {{"route", std::string(route)}, {"method", method_name}, {"status", std::to_string(status)}});
+    found.duration = &registry_->histogram(metrics::http_duration, {{"route", std::string(route)}, {"method", method_name}});
+  }
+  return found;
 }
 
 boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer,
@@ -195,24 +219,22 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
   if (readable_by) allow_origin(response, *readable_by);
 
   Served served;  // assigned member by member: aggregate initialisation in coroutines trips GCC 12
-  served.route = route;
-  served.method = request.method_string();
   served.status = response.result_int();
-  served.fields = {{"request_id", id},
-                   {"method", served.method},
-                   {"path", request.target().substr(0, request.target().find('?'))},
-                   {"status", served.status}};
-  if (client_id) served.fields["client_request_id"] = *client_id;
-  if (!principal.key_id.empty()) served.fields["key_id"] = principal.key_id, served.fields["program_id"] = principal.program_id;
-  if (principal.account_id) served.fields["member_account_id"] = *principal.account_id;
-  if (principal.bootstrap) served.fields["key_id"] = "bootstrap";
-  if (!error.empty()) served.fields["error"] = error;
+  served.series = request_metrics_[shard].series(route, request.method(), served.status);
+  served.request_id = id;
+  served.method = request.method_string();
+  served.path = request.target().substr(0, request.target().find('?'));
+  served.client_request_id = client_id;
+  if (!principal.key_id.empty()) served.key_id = principal.key_id, served.program_id = principal.program_id;
+  served.member_account_id = principal.account_id;
+  if (principal.bootstrap) served.key_id = "bootstrap";
+  if (!error.empty()) served.error = error;
   if (reply.stream) {
-    reply.stream = [body = std::move(reply.stream), served = std::move(served), metrics = services_.metrics, started](http::BodySink& sink) {
-      return stream_then_record(body, served, metrics, started, sink);
+    reply.stream = [body = std::move(reply.stream), served = std::move(served), started](http::BodySink& sink) {
+      return stream_then_record(body, served, started, sink);
     };
   } else {
-    record(*services_.metrics, served, started);
+    record(served, started);
   }
   co_return reply;
 }

@@ -2,7 +2,9 @@
 // The HTTP API of docs/openapi.yaml: request ids, authentication, access checks, routing, problem responses and one
 // structured log line per request.
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <memory>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -12,6 +14,23 @@
 #include "gateway/api/services.hpp"
 
 namespace rgw::api {
+
+// The HTTP metric series of each (route pattern, method, status), looked up in the registry once and then
+// kept: one per shard, so without a lock. The patterns are the router's (stable for the Api's life).
+class RequestMetrics {
+ public:
+  struct Series {
+    metrics::Counter* requests = nullptr;
+    metrics::Histogram* duration = nullptr;
+  };
+  explicit RequestMetrics(std::shared_ptr<metrics::Registry> registry) : registry_(std::move(registry)) {}
+  Series series(std::string_view route, http::beast::http::verb method, unsigned status);
+
+ private:
+  using Key = std::tuple<const char*, std::size_t, http::beast::http::verb, unsigned>;
+  std::shared_ptr<metrics::Registry> registry_;
+  std::map<Key, Series> known_;
+};
 
 class Api {
  public:
@@ -33,6 +52,7 @@ class Api {
 
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools
   std::vector<CorsOrigins> cors_;  // one per shard
+  std::vector<RequestMetrics> request_metrics_;  // one per shard
   Services services_;
   Settings settings_;
   auth::RateLimiter limiter_;

@@ -6,6 +6,7 @@
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
 #include "gateway/core/families.hpp"
+#include "gateway/core/log.hpp"
 
 namespace rgw::api {
 namespace {
@@ -43,6 +44,7 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_counter("rewardgw_api_key_lookups_total", "API keys looked up in the database (one at a time per key; the rest served from the cache).", call.services.keys->lookups());
   out += metrics::render_counter("rewardgw_event_streams_refused_total", "Event streams refused (503 too_many_streams) at REWARDGW_EVENT_STREAMS_MAX.", call.services.feed->refused());
   out += metrics::render_gauge("rewardgw_event_streams", "Order event streams open in this process.", {{{}, static_cast<double>(call.services.feed->followers())}});
+  out += metrics::render_counter("rewardgw_log_lines_dropped_total", "Log lines dropped because writing them to stderr fell 16 MiB behind.", log::dropped());
   out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.services.keys->lookups_throttled());
 
   std::vector<std::pair<Labels, double>> breaker, paused, in_flight, balance;

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 namespace rgw::crypto {
@@ -26,9 +27,15 @@ std::string hex(const unsigned char* bytes, unsigned int length) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
+  // The algorithm fetched once and a context per thread: OpenSSL 3 looks EVP_sha256() up and allocates a context
+  // on every EVP_Digest, several times the hash itself for a key (every authenticated request hashes one).
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+  if (!sha256 || !context || EVP_DigestInit_ex2(context.get(), sha256, nullptr) != 1 || EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1)
+    throw std::runtime_error("SHA-256 failed");
   return hex(digest, length);
 }
 

@@ -12,9 +12,38 @@
 namespace rgw {
 
 std::string rfc3339(timestamp t) {
-  if (t.time_since_epoch() % std::chrono::seconds(1) == std::chrono::microseconds(0))
-    return date::format("%FT%TZ", date::floor<std::chrono::seconds>(t));
-  return date::format("%FT%TZ", t);
+  using namespace std::chrono;
+  // Digits written by hand: date::format builds a stream and a locale per call, and every log line has a time.
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) return date::format("%FT%TZ", t);
+  const auto in_day = t - day;
+  const auto seconds_of_day = duration_cast<seconds>(in_day).count();
+  const auto micros = (in_day % seconds(1)).count();
+  char text[32];
+  auto put = [&text](int at, long value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  text[4] = '-';
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  text[7] = '-';
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  text[10] = 'T';
+  put(11, seconds_of_day / 3600, 2);
+  text[13] = ':';
+  put(14, seconds_of_day / 60 % 60, 2);
+  text[16] = ':';
+  put(17, seconds_of_day % 60, 2);
+  int length = 19;
+  if (micros != 0) {
+    text[19] = '.';
+    put(20, micros, 6);
+    length = 26;
+  }
+  text[length++] = 'Z';
+  return std::string(text, static_cast<std::size_t>(length));
 }
 
 std::optional<timestamp> parse_rfc3339(std::string_view s) {

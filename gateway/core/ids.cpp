@@ -1,20 +1,45 @@
 #include "gateway/core/ids.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace rgw {
+namespace {
+
+// RAND_bytes drawn 4 KiB at a time: one call per id (one per request, for its request id) cost more than the
+// rest of the id. The bytes are the same CSPRNG's; a forked child discards its parent's.
+void random_bytes(unsigned char* out, std::size_t n) {
+  struct Pool {
+    std::array<unsigned char, 4096> bytes;
+    std::size_t used = 4096;
+    pid_t owner = 0;
+  };
+  thread_local Pool pool;
+  if (pool.used + n > pool.bytes.size() || pool.owner != ::getpid()) {
+    if (RAND_bytes(pool.bytes.data(), static_cast<int>(pool.bytes.size())) != 1) throw std::runtime_error("no randomness for an id");
+    pool.used = 0;
+    pool.owner = ::getpid();
+  }
+  std::memcpy(out, pool.bytes.data() + pool.used, n);
+  OPENSSL_cleanse(pool.bytes.data() + pool.used, n);  // given out once
+  pool.used += n;
+}
+
+}  // namespace
 
 std::string new_id(std::string_view prefix) {
   static constexpr char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // Crockford base32
   std::array<unsigned char, 16> bytes{};
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   for (int i = 0; i < 6; ++i) bytes[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(ms) >> (8 * (5 - i)));
-  if (RAND_bytes(bytes.data() + 6, 10) != 1) throw std::runtime_error("no randomness for an id");
+  random_bytes(bytes.data() + 6, 10);
   // 128 bits as 26 base32 characters, most significant first.
   __extension__ unsigned __int128 value = 0;
   for (unsigned char b : bytes) value = (value << 8) | b;
