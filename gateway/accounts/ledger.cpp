@@ -123,8 +123,10 @@ const pg::Query debit_orders{
     "           FROM unnest($1::text[], $2::text[]) AS x(redemption_id, entry_id) JOIN redemptions o ON o.id = x.redemption_id),"
     " acc AS (UPDATE accounts SET balance = balance - r.points FROM r WHERE accounts.id = r.account_id RETURNING accounts.id, accounts.balance),"
     " ent AS (INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, redemption_id, created_at)"
-    "         SELECT r.entry_id, r.program_id, r.account_id, 'debit', -r.points, acc.balance, r.id, r.created_at FROM r JOIN acc ON acc.id = r.account_id)"
-    " INSERT INTO redemption_lots (redemption_id, lot_id, points) SELECT r.id, t.lot_id, t.points FROM r, rgw_take_points(r.account_id, r.points) t"};
+    "         SELECT r.entry_id, r.program_id, r.account_id, 'debit', -r.points, acc.balance, r.id, r.created_at FROM r JOIN acc ON acc.id = r.account_id),"
+    " want AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(account_id ORDER BY id) AS accounts, array_agg(points ORDER BY id) AS points FROM r)"
+    " INSERT INTO redemption_lots (redemption_id, lot_id, points)"
+    " SELECT want.ids[t.n], t.lot_id, t.points FROM want, rgw_take_points_each(want.accounts, want.points) t"};
 
 // A failed order's points go back to the account and to the lots they were taken from; a lot that has expired
 // meanwhile is not spendable again, and the expiry job writes its expiry entry. The lots' update joins `acc`, so
