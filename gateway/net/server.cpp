@@ -66,6 +66,28 @@ Problem transport_problem(const boost::system::error_code& ec) {
   return {Status::bad_request, "invalid_request", "malformed HTTP request"};
 }
 
+// A response's status line and fields as they go on the wire, written by hand: Beast's serializer walks its
+// buffer sequences through several layers of views, a tenth of the time of a small request. The body is sent
+// from where it is, as a second buffer of the same write.
+std::string wire_head(const Response& response) {
+  std::string out;
+  out.reserve(256);
+  out += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(response.result_int());
+  out += ' ';
+  const auto reason = response.reason();
+  out += reason.empty() ? bhttp::obsolete_reason(response.result()) : reason;
+  out += "\r\n";
+  for (const auto& field : response) {
+    out += field.name_string();
+    out += ": ";
+    out += field.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
 bool is_disconnect(const boost::system::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
          ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
@@ -250,7 +272,9 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
       written = co_await write_streamed(stream, reply, !http_1_0);
     } else {
       lowest.expires_after(config.write_timeout);
-      auto [write_ec, n] = co_await bhttp::async_write(stream, reply.response, use_nothrow);
+      const auto head = wire_head(reply.response);
+      const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(reply.response.body())};
+      auto [write_ec, n] = co_await asio::async_write(stream, message, use_nothrow);
       written = !write_ec;
     }
     control.busy = false;
