@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <set>
 
 #include "gateway/pg/error.hpp"
 
@@ -63,19 +64,38 @@ void AcceptBatcher::stop() {
 // The writers hold the batcher (self) so it outlives them however the process stops.
 asio::awaitable<void> AcceptBatcher::write_batches([[maybe_unused]] std::shared_ptr<AcceptBatcher> self) {
   for (;;) {
-    while (queue_.empty()) {
-      if (stopping_) co_return;
-      // The timer stays at time_point::max() and is only ever cancelled; re-arming it here would cancel the
-      // other writers' waits, and they would re-arm it in turn, spinning for ever (outside probe, issue 12).
+    auto batch = take_batch();
+    if (batch.empty()) {
+      if (stopping_ && queue_.empty()) co_return;
+      // New work, or another writer's batch done (its accounts free again). The timer stays at time_point::max()
+      // and is only ever cancelled; re-arming it here would cancel the other writers' waits, and they would
+      // re-arm it in turn, spinning for ever (outside probe, issue 12).
       co_await work_arrived_->async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
     }
-    std::vector<std::shared_ptr<Pending>> batch;
-    while (!queue_.empty() && batch.size() < max_batch_) {
-      batch.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
+    std::set<std::string> accounts;
+    for (const auto& p : batch) accounts.insert(p->work.order.terms.account_id);
     co_await write(std::move(batch));
+    for (const auto& account : accounts) in_flight_.erase(account);
+    if (!queue_.empty()) work_arrived_->cancel();
   }
+}
+
+std::vector<std::shared_ptr<AcceptBatcher::Pending>> AcceptBatcher::take_batch() {
+  std::vector<std::shared_ptr<Pending>> batch;
+  std::set<std::string> taken;  // accounts of this batch
+  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < max_batch_;) {
+    const auto& account = (*it)->work.order.terms.account_id;
+    if (in_flight_.contains(account) && !taken.contains(account)) {
+      ++it;  // left queued, in its place, for the batch after the one that holds its account
+      continue;
+    }
+    taken.insert(account);
+    batch.push_back(std::move(*it));
+    it = queue_.erase(it);
+  }
+  in_flight_.insert(taken.begin(), taken.end());
+  return batch;
 }
 
 asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>> batch) {

@@ -3,12 +3,15 @@
 // is one transaction and one round trip — BEGIN, the batch's accept statements (set-based: one per step for all
 // its requests, store.hpp), one NOTIFY, COMMIT — so many requests share a commit (one WAL flush) and a handful of
 // statements while each stays all or nothing. The accounts are locked in id order, so two batches cannot
-// deadlock. If a batch fails (a quote used twice, the database gone), its requests are run again one per
+// deadlock; and a writer leaves a request queued while its account is in another writer's batch, so the writers
+// of a process never wait for each other's locks (one batch waiting for another's commit was the tail). If a batch fails (a quote used twice, the database gone), its requests are run again one per
 // transaction, so one request's error is its own. One batcher per shard (io_context thread); not thread-safe.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "gateway/pg/pool.hpp"
 #include "gateway/redemptions/store.hpp"
@@ -29,6 +32,8 @@ class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
  private:
   struct Pending;
   boost::asio::awaitable<void> write_batches(std::shared_ptr<AcceptBatcher> self);
+  // Up to max_batch queued requests, in order, but those on an account another writer's batch holds.
+  std::vector<std::shared_ptr<Pending>> take_batch();
   boost::asio::awaitable<void> write(std::vector<std::shared_ptr<Pending>> batch);
 
   std::shared_ptr<pg::Pool> db_;
@@ -36,6 +41,7 @@ class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
   bool started_ = false;
   bool stopping_ = false;
   std::deque<std::shared_ptr<Pending>> queue_;
+  std::set<std::string> in_flight_;  // accounts of the batches being written
   std::unique_ptr<boost::asio::steady_timer> work_arrived_;
 };
 
