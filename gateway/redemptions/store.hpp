@@ -44,10 +44,11 @@ struct AcceptWork {
   std::string response_body;  // the 202 body, stored under the key
 };
 
-// A batch's accept, set-based (its statements planned once per connection): the accounts locked (in id order), then per round the claims, the orders with
-// their jobs, the debits and the claims kept or let go — each one statement for all the round's requests, and
-// each acting for a request only if the step before it succeeded for that request, so every request stays all
-// or nothing. Requests on one account or with one key run in successive rounds, as if one after another.
+// A batch's accept, set-based (its statements planned once per connection): the accounts locked (in id order),
+// then per round the claims, the orders with their jobs, the debits and the claims kept or let go — each one
+// statement for all the round's requests, and each acting for a request only if the step before it succeeded for
+// that request, so every request stays all or nothing. Requests on one account or with one key run in successive
+// rounds, as if one after another.
 std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*>& batch);
 
 struct AcceptResult {
