@@ -17,10 +17,10 @@ std::string rfc3339(timestamp t) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) return date::format("%FT%TZ", t);
   const auto in_day = t - day;
   const auto seconds_of_day = duration_cast<seconds>(in_day).count();
   const auto micros = (in_day % seconds(1)).count();
+  if (year < 0 || year > 9999) return micros == 0 ? date::format("%FT%TZ", date::floor<seconds>(t)) : date::format("%FT%TZ", t);
   char text[32];
   auto put = [&text](int at, long value, int width) {
     for (int i = width - 1; i >= 0; --i, value /= 10) text[at + i] = static_cast<char>('0' + value % 10);

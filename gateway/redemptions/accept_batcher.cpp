@@ -6,7 +6,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <set>
 
 #include "gateway/pg/error.hpp"
 
@@ -64,8 +63,8 @@ void AcceptBatcher::stop() {
 // The writers hold the batcher (self) so it outlives them however the process stops.
 asio::awaitable<void> AcceptBatcher::write_batches([[maybe_unused]] std::shared_ptr<AcceptBatcher> self) {
   for (;;) {
-    auto batch = take_batch();
-    if (batch.empty()) {
+    auto taken = take_batch();  // not a structured binding: GCC 12 loses them across co_await
+    if (taken.batch.empty()) {
       if (stopping_ && queue_.empty()) co_return;
       // New work, or another writer's batch done (its accounts free again). The timer stays at time_point::max()
       // and is only ever cancelled; re-arming it here would cancel the other writers' waits, and they would
@@ -73,29 +72,26 @@ asio::awaitable<void> AcceptBatcher::write_batches([[maybe_unused]] std::shared_
       co_await work_arrived_->async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
-    std::set<std::string> accounts;
-    for (const auto& p : batch) accounts.insert(p->work.order.terms.account_id);
-    co_await write(std::move(batch));
-    for (const auto& account : accounts) in_flight_.erase(account);
+    co_await write(std::move(taken.batch));
+    for (const auto& account : taken.accounts) in_flight_.erase(account);
     if (!queue_.empty()) work_arrived_->cancel();
   }
 }
 
-std::vector<std::shared_ptr<AcceptBatcher::Pending>> AcceptBatcher::take_batch() {
-  std::vector<std::shared_ptr<Pending>> batch;
-  std::set<std::string> taken;  // accounts of this batch
-  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < max_batch_;) {
+AcceptBatcher::Taken AcceptBatcher::take_batch() {
+  Taken taken;
+  for (auto it = queue_.begin(); it != queue_.end() && taken.batch.size() < max_batch_;) {
     const auto& account = (*it)->work.order.terms.account_id;
-    if (in_flight_.contains(account) && !taken.contains(account)) {
+    if (in_flight_.contains(account) && !taken.accounts.contains(account)) {
       ++it;  // left queued, in its place, for the batch after the one that holds its account
       continue;
     }
-    taken.insert(account);
-    batch.push_back(std::move(*it));
+    taken.accounts.insert(account);
+    taken.batch.push_back(std::move(*it));
     it = queue_.erase(it);
   }
-  in_flight_.insert(taken.begin(), taken.end());
-  return batch;
+  in_flight_.insert(taken.accounts.begin(), taken.accounts.end());
+  return taken;
 }
 
 asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>> batch) {

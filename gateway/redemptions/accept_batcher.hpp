@@ -32,8 +32,13 @@ class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
  private:
   struct Pending;
   boost::asio::awaitable<void> write_batches(std::shared_ptr<AcceptBatcher> self);
-  // Up to max_batch queued requests, in order, but those on an account another writer's batch holds.
-  std::vector<std::shared_ptr<Pending>> take_batch();
+  // Up to max_batch queued requests, in order, but those on an account another writer's batch holds; their
+  // accounts are in flight until the caller erases them.
+  struct Taken {
+    std::vector<std::shared_ptr<Pending>> batch;
+    std::set<std::string> accounts;
+  };
+  Taken take_batch();
   boost::asio::awaitable<void> write(std::vector<std::shared_ptr<Pending>> batch);
 
   std::shared_ptr<pg::Pool> db_;

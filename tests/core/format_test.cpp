@@ -28,6 +28,9 @@ TEST(Rfc3339, WritesWhatTheDateLibraryWrites) {
                                timestamp(seconds(1'700'000'000)), timestamp(seconds(1'700'000'000) + microseconds(250'000))};
   for (int i = 0; i < 100'000; ++i) cases.push_back(timestamp(microseconds(any(random))));
   for (int i = 0; i < 1'000; ++i) cases.push_back(timestamp(seconds(any(random) / 1'000'000)));  // whole seconds: no fraction
+  const timestamp beyond{date::sys_days{date::year{10000} / 1 / 1}};  // past four digits: the library writes it
+  cases.push_back(beyond);
+  cases.push_back(beyond + microseconds(1));
   for (const auto t : cases) ASSERT_EQ(rfc3339(t), reference(t)) << t.time_since_epoch().count();
   EXPECT_EQ(rfc3339(timestamp(seconds(1'700'000'000) + microseconds(250'000))), "2023-11-14T22:13:20.250000Z");
 }
