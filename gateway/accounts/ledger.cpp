@@ -46,10 +46,12 @@ const pg::Query select_pricing_account{
     "SELECT coalesce(tier_override, tier_by_rule) AS tier, balance - rgw_lapsed_points(id) AS spendable FROM accounts WHERE id = $1 AND program_id = $2"};
 
 // In the order of their ids, whoever locks several: two transactions locking overlapping sets cannot deadlock.
-const pg::Query lock_accounts{
-    "ledger_lock_accounts",
-    "SELECT a.id, a.status FROM accounts a JOIN unnest($1::text[], $2::text[]) AS x(id, program_id) ON a.id = x.id AND a.program_id = x.program_id"
-    " ORDER BY a.id FOR UPDATE OF a"};
+#define RGW_LOCK_ACCOUNTS \
+  "SELECT a.id, a.status FROM accounts a JOIN unnest($1::text[], $2::text[]) AS x(id, program_id) ON a.id = x.id AND a.program_id = x.program_id" \
+  " ORDER BY a.id FOR UPDATE OF a"
+const pg::Query lock_accounts{"ledger_lock_accounts", RGW_LOCK_ACCOUNTS};
+const pg::Query lock_free_accounts{"ledger_lock_free_accounts", RGW_LOCK_ACCOUNTS " SKIP LOCKED"};
+#undef RGW_LOCK_ACCOUNTS
 
 const pg::Query select_expiring{
     "ledger_select_expiring",
@@ -281,16 +283,16 @@ pg::Statement credit_statement(const ProgramId& program_id, const AccountId& acc
   return pg::statement(add_lot, program_id, account_id, c.points, new_id("led"), c.reason, c.expires_at, "credit", std::nullopt);
 }
 
-pg::Statement lock_statement(const std::vector<std::pair<ProgramId, AccountId>>& accounts) {
+pg::Statement lock_statement(const std::vector<std::pair<ProgramId, AccountId>>& accounts, if_held when_held) {
   std::vector<std::string> ids, programs;
   for (const auto& [program_id, account_id] : accounts) {
     ids.push_back(account_id.str());
     programs.push_back(program_id.str());
   }
-  return pg::statement(lock_accounts, ids, programs);
+  return pg::statement(when_held == if_held::skip ? lock_free_accounts : lock_accounts, ids, programs);
 }
 
-pg::Statement lock_statement(const ProgramId& program_id, const AccountId& account_id) { return lock_statement({{program_id, account_id}}); }
+pg::Statement lock_statement(const ProgramId& program_id, const AccountId& account_id) { return lock_statement({{program_id, account_id}}, if_held::wait); }
 
 pg::Statement adjustment_statement(const ProgramId& program_id, const AccountId& account_id, const Adjustment& a) {
   if (a.points > 0) return pg::statement(add_lot, program_id, account_id, a.points, new_id("led"), a.reason, a.expires_at, "adjustment", a.api_key_id);

@@ -87,9 +87,10 @@ struct Adjustment {
   std::string api_key_id;
 };
 // Locks the accounts' rows for the rest of the transaction, in the order of their ids (distinct); a row per
-// account found, with its `id` and the `status` that says whether it may redeem (none when the program has no
-// such account).
-pg::Statement lock_statement(const std::vector<std::pair<ProgramId, AccountId>>& accounts);
+// account locked, with its `id` and the `status` that says whether it may redeem (none when the program has no
+// such account, or, with if_held::skip, when another transaction holds it).
+enum class if_held { wait, skip };
+pg::Statement lock_statement(const std::vector<std::pair<ProgramId, AccountId>>& accounts, if_held when_held);
 pg::Statement lock_statement(const ProgramId& program, const AccountId& account);
 // A positive adjustment adds a lot like a credit. A negative one takes unexpired points soonest-expiring first,
 // only if the spendable points cover it: run it after lock_statement. Returns the entry's row, or none.

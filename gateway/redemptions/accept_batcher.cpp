@@ -33,6 +33,7 @@ struct AcceptBatcher::Pending {
   asio::steady_timer done;  // cancelled when the result (or error) is set
   AcceptResult result;
   std::exception_ptr error;
+  bool waits = false;  // passed over once (its account held elsewhere): waits for it next time
 };
 
 AcceptBatcher::AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch, std::size_t writers)
@@ -98,12 +99,36 @@ asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>>
   std::exception_ptr failure;
   try {
     std::vector<const AcceptWork*> works;
-    for (const auto& p : batch) works.push_back(&p->work);
+    std::vector<bool> waits;
+    for (const auto& p : batch) {
+      works.push_back(&p->work);
+      waits.push_back(p->waits);
+    }
+    auto tx = co_await pg::Transaction::begin(*db_);
+    const auto locks = locks_from(co_await tx.pipeline(lock_statements(works, waits)), works, waits);
+    // Those passed over go back to the head of the queue, in order, to wait for their accounts in a later batch.
+    std::vector<std::shared_ptr<Pending>> ahead;
+    std::vector<const AcceptWork*> ahead_works;
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      if (locks.ahead[i]) {
+        ahead.push_back(batch[i]);
+        ahead_works.push_back(works[i]);
+      }
+    for (std::size_t i = batch.size(); i-- > 0;)
+      if (!locks.ahead[i]) {
+        batch[i]->waits = true;
+        queue_.push_front(std::move(batch[i]));
+      }
+    batch = std::move(ahead);
+    works = std::move(ahead_works);
+    if (batch.empty()) {
+      co_await tx.rollback();
+      co_return;
+    }
     auto statements = accept_statements(works);
     statements.push_back(wake_dispatchers());
-    auto tx = co_await pg::Transaction::begin(*db_);
     const auto results = co_await tx.commit(std::move(statements));
-    auto accepted = accept_results(results, works);
+    auto accepted = accept_results(results, works, locks);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(accepted[i]);
   } catch (...) {
     failure = std::current_exception();

@@ -1,11 +1,14 @@
 #pragma once
 // Group commit for redemptions. Requests arriving while a batch is being written wait for the next one; a batch
-// is one transaction and one round trip — BEGIN, the batch's accept statements (set-based: one per step for all
-// its requests, store.hpp), one NOTIFY, COMMIT — so many requests share a commit (one WAL flush) and a handful of
-// statements while each stays all or nothing. The accounts are locked in id order, so two batches cannot
-// deadlock; and a writer leaves a request queued while its account is in another writer's batch, so the writers
-// of a process never wait for each other's locks (one batch waiting for another's commit was the tail). If a batch fails (a quote used twice, the database gone), its requests are run again one per
-// transaction, so one request's error is its own. One batcher per shard (io_context thread); not thread-safe.
+// is one transaction in two round trips — BEGIN with the accounts' locks, then the batch's accept statements
+// (set-based: one per step for all its requests, store.hpp), one NOTIFY and COMMIT — so many requests share a
+// commit (one WAL flush) and a handful of statements while each stays all or nothing. No batch waits for another:
+// a writer leaves a request queued while its account is in another writer's batch of this process, and a request
+// whose account another transaction holds (another process's batch, a points job) is passed over and queued
+// again, to wait for it in a later batch (one batch waiting for another's commit was the tail, and two processes'
+// collapse). The waiting locks come first and in id order, so no two batches can deadlock. If a batch fails (a
+// quote used twice, the database gone), its requests are run again one per transaction, so one request's error is
+// its own. One batcher per shard (io_context thread); not thread-safe.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>

@@ -177,14 +177,41 @@ constexpr std::size_t statements_per_round = 4;  // claim, orders, debit, settle
 
 }  // namespace
 
-std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*>& batch) {
-  std::vector<std::pair<ProgramId, AccountId>> accounts;
+std::vector<pg::Statement> lock_statements(const std::vector<const AcceptWork*>& batch, const std::vector<bool>& waits) {
+  std::vector<std::pair<ProgramId, AccountId>> waiting, free_only;
   std::set<std::pair<std::string_view, std::string_view>> seen;
-  for (const auto* w : batch)
-    if (seen.emplace(w->program_id, w->order.terms.account_id).second) accounts.emplace_back(ProgramId(w->program_id), AccountId(w->order.terms.account_id));
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (seen.emplace(batch[i]->program_id, batch[i]->order.terms.account_id).second)
+      (waits[i] ? waiting : free_only).emplace_back(ProgramId(batch[i]->program_id), AccountId(batch[i]->order.terms.account_id));
   std::vector<pg::Statement> out;
   out.push_back(pg::statement(generic_plans));
-  out.push_back(ledger::lock_statement(accounts));
+  // The waiting locks first: while a transaction waits it holds only accounts it locked in id order before, so
+  // no two batches can wait for each other.
+  out.push_back(ledger::lock_statement(waiting, ledger::if_held::wait));
+  out.push_back(ledger::lock_statement(free_only, ledger::if_held::skip));
+  return out;
+}
+
+Locks locks_from(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch, const std::vector<bool>& waits) {
+  Locks locks;
+  for (const auto& locked : results.subspan(1, 2))
+    for (int r = 0; r < locked.size(); ++r) locks.status_of.emplace(locked[r].text("id"), locked[r].text("status"));
+  std::set<std::string> passed_accounts, passed_keys;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& w = *batch[i];
+    const auto key = w.program_id + '\x1f' + w.idempotency_key;
+    const bool ahead = (waits[i] || locks.status_of.contains(w.order.terms.account_id)) && !passed_accounts.contains(w.order.terms.account_id) &&
+                       !passed_keys.contains(key);
+    locks.ahead.push_back(ahead);
+    if (ahead) continue;
+    passed_accounts.insert(w.order.terms.account_id);
+    passed_keys.insert(key);
+  }
+  return locks;
+}
+
+std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*>& batch) {
+  std::vector<pg::Statement> out;
   for (const auto& round : rounds_of(batch)) {
     std::vector<idempotency::ClaimRequest> claims;
     auto orders = nlohmann::json::array();
@@ -209,15 +236,12 @@ std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*
   return out;
 }
 
-std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch) {
-  std::map<std::string, std::string> status_of;  // by account id: those found
-  const auto& locked = results[1];
-  for (int r = 0; r < locked.size(); ++r) status_of.emplace(locked[r].text("id"), locked[r].text("status"));
+std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch, const Locks& locks) {
   std::vector<AcceptResult> out(batch.size());
   const auto rounds = rounds_of(batch);
   for (std::size_t round = 0; round < rounds.size(); ++round) {
-    const auto& claims = results[2 + round * statements_per_round];
-    const auto& made = results[3 + round * statements_per_round];
+    const auto& claims = results[round * statements_per_round];
+    const auto& made = results[1 + round * statements_per_round];
     for (std::size_t n = 0; n < rounds[round].size(); ++n) {
       const auto i = rounds[round][n];
       out[i].claim = idempotency::claim_from(claims[static_cast<int>(n)], batch[i]->fingerprint);
@@ -226,8 +250,8 @@ std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, co
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (out[i].accepted) continue;
-    const auto found = status_of.find(batch[i]->order.terms.account_id);
-    const std::string status = found == status_of.end() ? "active" : found->second;
+    const auto found = locks.status_of.find(batch[i]->order.terms.account_id);
+    const std::string status = found == locks.status_of.end() ? "active" : found->second;
     out[i].account_blocked = status == "blocked";
     out[i].account_erased = status == "erased";
   }

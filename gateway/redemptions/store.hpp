@@ -3,6 +3,7 @@
 // all or nothing), the reads and the audited reveal.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,11 +45,24 @@ struct AcceptWork {
   std::string response_body;  // the 202 body, stored under the key
 };
 
-// A batch's accept, set-based (its statements planned once per connection): the accounts locked (in id order),
-// then per round the claims, the orders with their jobs, the debits and the claims kept or let go — each one
-// statement for all the round's requests, and each acting for a request only if the step before it succeeded for
-// that request, so every request stays all or nothing. Requests on one account or with one key run in successive
-// rounds, as if one after another.
+// A batch's first round trip: its accounts locked, in id order (its statements planned once per connection from
+// here on). A request that `waits` (passed over before) waits for its account if another transaction holds it;
+// the others' accounts are locked only if free (SKIP LOCKED), so a batch does not wait for another process's
+// batch (or a points job) holding one of its accounts: those requests are passed over, to wait in a later batch.
+std::vector<pg::Statement> lock_statements(const std::vector<const AcceptWork*>& batch, const std::vector<bool>& waits);
+struct Locks {
+  std::vector<bool> ahead;                      // per request: goes ahead in this transaction
+  std::map<std::string, std::string> status_of;  // by account id: the accounts locked, with their status
+};
+// Reads lock_statements' results. A request goes ahead if its account was locked, or if it waits (an account
+// not found is then the accept's to refuse); not, if it does not, nor does any later request on its account or
+// with its key (the batch stays in order).
+Locks locks_from(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch, const std::vector<bool>& waits);
+
+// The rest of the accept for the requests that went ahead, set-based: per round the claims, the orders with their
+// jobs, the debits and the claims kept or let go — each one statement for all the round's requests, and each
+// acting for a request only if the step before it succeeded for that request, so every request stays all or
+// nothing. Requests on one account or with one key run in successive rounds, as if one after another.
 std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*>& batch);
 
 struct AcceptResult {
@@ -59,7 +73,7 @@ struct AcceptResult {
   bool quote_taken = false;  // its quote priced another redemption already (one quote, one order): nothing written
 };
 // Reads the results of accept_statements(batch), in order: one per request of the batch.
-std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch);
+std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch, const Locks& locks);
 
 // The statement that wakes dispatchers; send it with the commit.
 pg::Statement wake_dispatchers();

@@ -9,6 +9,7 @@
 
 #include <boost/asio/detached.hpp>
 
+#include "gateway/accounts/ledger.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
@@ -186,19 +187,21 @@ redemptions::AcceptWork work_for(const Tenant& tenant, const std::string& key, s
 const pg::Query shared_commits{"t_shared_commits",
                                "SELECT count(*) AS orders, count(DISTINCT xmin::text) AS transactions FROM redemptions WHERE account_id = $1"};
 
+asio::awaitable<std::string> outcome_of(redemptions::AcceptBatcher& batcher, const redemptions::AcceptWork& work) {
+  try {
+    const auto r = co_await batcher.submit(work);
+    co_return r.quote_taken ? "quote taken" : r.claim.state != idempotency::claim_state::claimed ? "refused" : r.accepted ? "accepted" : "short";
+  } catch (const pg::Error& e) {
+    co_return e.what();
+  }
+}
+
 // Submits `works` to a fresh batcher before it writes anything, so they go out as one batch; returns each outcome.
 std::vector<std::string> submit_together(const std::string& db_url, const std::vector<redemptions::AcceptWork>& works) {
   asio::io_context io;
   auto batcher = std::make_shared<redemptions::AcceptBatcher>(pg::Pool::create(io.get_executor(), pg::PoolConfig{db_url}), 64, 1);
   std::vector<std::string> outcomes(works.size());
-  auto submit = [&](std::size_t i) -> asio::awaitable<void> {
-    try {
-      const auto r = co_await batcher->submit(works[i]);
-      outcomes[i] = r.quote_taken ? "quote taken" : r.claim.state != idempotency::claim_state::claimed ? "refused" : r.accepted ? "accepted" : "short";
-    } catch (const pg::Error& e) {
-      outcomes[i] = e.what();
-    }
-  };
+  auto submit = [&](std::size_t i) -> asio::awaitable<void> { outcomes[i] = co_await outcome_of(*batcher, works[i]); };
   for (std::size_t i = 0; i < works.size(); ++i) asio::co_spawn(io, submit(i), asio::detached);
   auto all_answered = [&] { return std::none_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.empty(); }); };
   while (!all_answered() && io.run_one_for(10s) > 0) {
@@ -234,6 +237,46 @@ TEST_F(Redemptions, RequestsSharingACommitStayAllOrNothingEach) {
   EXPECT_EQ(t.int64("ledger"), 500);
   EXPECT_EQ(t.int64("lots"), 500);
   EXPECT_EQ(t.int64("jobs"), 4);
+}
+
+// A batch does not wait for an account another transaction holds (another process's batch, a points job): the
+// requests on it are passed over and wait for it in a later batch; the batch's other requests commit at once.
+TEST_F(Redemptions, ABatchPassesOverAnAccountAnotherTransactionHolds) {
+  credit(2'000);
+  const Tenant other = make_tenant(client, gateway->bootstrap_key);
+  ASSERT_EQ(client.request("POST", "/v1/accounts/" + other.account_id + "/credits", R"({"points": 1000, "reason": "test"})",
+                           bearer(other.admin, {{"Idempotency-Key", "c-" + unique_suffix()}})).status,
+            201u);
+  asio::io_context io;
+  auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{world->db.url});
+  std::optional<pg::Transaction> holder;  // holds the tenant's account, as another process's batch would
+  run(io, [&]() -> asio::awaitable<void> {
+    holder.emplace(co_await pg::Transaction::begin(*pool));
+    co_await holder->exec(ledger::lock_statement(ProgramId(tenant.program_id), AccountId(tenant.account_id)));
+  }());
+
+  io.restart();  // run() left it stopped
+
+  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pool, 64, 1);
+  const std::vector<redemptions::AcceptWork> works{work_for(tenant, "held-1"), work_for(other, "free-1"), work_for(tenant, "held-2")};
+  std::vector<std::string> outcomes(works.size());
+  for (std::size_t i = 0; i < works.size(); ++i)
+    asio::co_spawn(io, [&, i]() -> asio::awaitable<void> { outcomes[i] = co_await outcome_of(*batcher, works[i]); }, asio::detached);
+  while (outcomes[1].empty() && io.run_one_for(10s) > 0) {
+  }
+  EXPECT_EQ(outcomes[1], "accepted") << "committed while the other account was held";
+  EXPECT_EQ(outcomes[0], "") << "waits for its account";
+  EXPECT_EQ(outcomes[2], "");
+
+  asio::co_spawn(io, holder->rollback(), asio::detached);
+  while ((outcomes[0].empty() || outcomes[2].empty()) && io.run_one_for(10s) > 0) {
+  }
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"accepted", "accepted", "accepted"})) << "accepted once the account was free";
+  const auto t = totals();
+  EXPECT_EQ(t.int64("orders"), 2);
+  EXPECT_EQ(t.int64("balance"), 0);
+  EXPECT_EQ(t.int64("ledger"), 0);
+  EXPECT_EQ(query(account_totals, other.account_id).front().int64("balance"), 0);
 }
 
 TEST_F(Redemptions, ConcurrentRequestsShareCommits) {

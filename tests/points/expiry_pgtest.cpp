@@ -5,6 +5,7 @@
 #include "gateway/core/format.hpp"
 #include "gateway/points/expiry.hpp"
 #include "gateway/redemptions/store.hpp"
+#include "tests/support/accept.hpp"
 #include "tests/support/schema.hpp"
 
 namespace rgw::points {
@@ -69,7 +70,7 @@ class Expiry : public test::SchemaTest {
     const redemptions::AcceptWork w{program_id.str(), new_id("key"), "fp", std::chrono::hours(72), redemptions::NewRedemption{terms, std::nullopt, std::nullopt},
                                     ids, "2026-11-22T10:00:00Z", "{}"};
     last_order = ids.id;
-    return redemptions::accept_results(exec(redemptions::accept_statements({&w})), {&w}).front();
+    return test::accept_batch([this](auto statements) { return exec(std::move(statements)); }, {&w}).front();
   }
   ExpiryConfig config;
   RedemptionId last_order{""};

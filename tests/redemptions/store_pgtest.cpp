@@ -3,6 +3,7 @@
 // batches whose requests share accounts or keys ending exactly as if their requests had run one by one.
 #include "gateway/redemptions/store.hpp"
 #include "gateway/accounts/ledger.hpp"
+#include "tests/support/accept.hpp"
 #include "tests/support/schema.hpp"
 
 namespace rgw::redemptions {
@@ -32,7 +33,9 @@ class Store : public test::SchemaTest {
   }
   AcceptResult accept(const AcceptWork& w) { return accept_batch({&w}).front(); }
   // One transaction, as AcceptBatcher sends a batch.
-  std::vector<AcceptResult> accept_batch(const std::vector<const AcceptWork*>& batch) { return accept_results(exec(accept_statements(batch)), batch); }
+  std::vector<AcceptResult> accept_batch(const std::vector<const AcceptWork*>& batch) {
+    return test::accept_batch([this](auto statements) { return exec(std::move(statements)); }, batch);
+  }
   AccountId another_account(std::int64_t points) {
     auto made = test::run(io, ledger::create_account(*pool, program_id, ledger::NewAccount{new_id("ext"), "Other", std::nullopt}, master));
     const AccountId other(made.value().id);
@@ -126,6 +129,32 @@ TEST_F(Store, ABatchKeepsEachRequestsOutcomeItsOwn) {
   EXPECT_EQ(exec(pg::statement(order_row, to_poor.ids.id)).size(), 0);
   EXPECT_EQ(exec(pg::statement(order_row, to_blocked.ids.id)).size(), 0);
   EXPECT_EQ(exec(pg::statement(job_row, to_rich.ids.id)).front().int64("n"), 1);
+}
+
+// A batch locks only free accounts for requests that have not waited yet; a request passed over takes every later
+// request on its account or with its key with it, so what goes ahead is what would have run first anyway.
+TEST_F(Store, ARequestPassedOverTakesLaterOnesOnItsAccountOrKeyWithIt) {
+  const auto held = another_account(1'000), free = another_account(1'000), other = another_account(1'000);
+  const auto on_held = work_for(held, "k", 100), same_key = work_for(free, "k", 100), alone = work_for(other, "z", 100),
+             after_same_key = work_for(free, "w", 100);
+  const std::vector<const AcceptWork*> batch{&on_held, &same_key, &alone, &after_same_key};
+  const auto locks_while_held = [&](const std::vector<bool>& waits) {
+    return test::run(io, [&]() -> boost::asio::awaitable<std::optional<Locks>> {  // optional: a future needs a default-constructible value
+      auto holder = co_await pg::Transaction::begin(*pool);
+      co_await holder.exec(ledger::lock_statement(program_id, held));
+      auto batch_tx = co_await pg::Transaction::begin(*pool);  // on another connection of the pool
+      auto locks = locks_from(co_await batch_tx.pipeline(lock_statements(batch, waits)), batch, waits);
+      co_await batch_tx.rollback();
+      co_await holder.rollback();
+      co_return locks;
+    }()).value();
+  };
+  const auto first = locks_while_held({false, false, false, false});
+  EXPECT_EQ(first.ahead, (std::vector<bool>{false, false, true, false}));
+  EXPECT_FALSE(first.status_of.contains(held.str())) << "skipped, not waited for";
+  EXPECT_EQ(first.status_of.at(other.str()), "active");
+  const auto waited = locks_while_held({false, true, false, false});
+  EXPECT_EQ(waited.ahead, first.ahead) << "a request that waits still goes after an earlier one with its key";
 }
 
 }  // namespace
