@@ -16,6 +16,9 @@ struct Settings {
   std::optional<std::chrono::seconds> fx_readiness_max_age;
   double rate_limit_per_second = 50;  // per API key and process
   double rate_limit_burst = 100;
+  // Accept transactions each shard writes at once (AcceptBatcher). More split the load into smaller batches,
+  // each paying a transaction's fixed costs: one per shard measured best here (docs/performance.md).
+  std::size_t accept_writers = 1;
   std::size_t event_streams_max = 1000;  // open event streams per process; more are refused (503 too_many_streams)
   std::chrono::milliseconds event_heartbeat{15'000};  // a comment on an idle event stream, so proxies keep it open
   bool demo = false;  // GET /demo/cabinet serves a page with a member token for any account: demos only

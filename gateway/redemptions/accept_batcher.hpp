@@ -24,7 +24,7 @@ namespace rgw::redemptions {
 class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
  public:
   // At most `max_batch` requests per transaction, and `writers` transactions at once.
-  AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch = 64, std::size_t writers = 2);
+  AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch = 64, std::size_t writers = 1);
 
   // Runs `work` in the next batch. A used quote is a result (quote_taken); throws pg::Error if its own transaction
   // failed for any other reason (then nothing was written).

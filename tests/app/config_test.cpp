@@ -37,6 +37,8 @@ TEST(Config, DefaultsFromTheDocs) {
   EXPECT_EQ(c.dispatch.retry.deadline, std::chrono::seconds(86'400)) << "deadline 24 h";
   EXPECT_EQ(c.points.interval, std::chrono::milliseconds(60'000)) << "docs/points.md: the points jobs run every minute";
   EXPECT_EQ(c.points.lots_per_batch, 10'000);
+  EXPECT_EQ(c.settings.accept_writers, 1u) << "docs/configuration.md: one accept writer per thread";
+  EXPECT_EQ(load({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_ACCEPT_WRITERS", "3"}}).settings.accept_writers, 3u);
 }
 
 TEST(Config, ReadsListenAddresses) {
@@ -67,6 +69,7 @@ TEST(Config, RefusesBadValuesByName) {
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_DISPATCH_LEASE_S", "1"}}).find("LEASE"), std::string::npos);
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_POINTS_JOB_INTERVAL_MS", "-1"}}).find("POINTS_JOB"), std::string::npos);
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_EXPIRY_BATCH_LOTS", "0"}}).find("EXPIRY_BATCH"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_ACCEPT_WRITERS", "0"}}).find("REWARDGW_ACCEPT_WRITERS"), std::string::npos);
 }
 
 // What an outside probe found start-up accepting (issue 12): each is refused with a message, not discovered later.
