@@ -13,6 +13,7 @@ inline const std::string webhook_deliveries = "rewardgw_webhook_deliveries_total
 inline const std::string reconciliation_findings = "rewardgw_reconciliation_findings_total";  // provider, kind
 inline const std::string reconciliation_pulls = "rewardgw_reconciliation_pulls_total";        // provider, outcome
 inline const std::string points_expired_lots = "rewardgw_points_expired_lots_total";          // (none)
+inline const std::string accepts_passed_over = "rewardgw_accepts_passed_over_total";      // (none)
 inline const std::string connections_refused = "rewardgw_http_connections_refused_total";    // (none)
 
 std::shared_ptr<Registry> gateway_registry();

@@ -36,8 +36,8 @@ struct AcceptBatcher::Pending {
   bool waits = false;  // passed over once (its account held elsewhere): waits for it next time
 };
 
-AcceptBatcher::AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch, std::size_t writers)
-    : db_(std::move(db)), max_batch_(max_batch), writers_(writers) {}
+AcceptBatcher::AcceptBatcher(std::shared_ptr<pg::Pool> db, metrics::Counter& passed_over, std::size_t max_batch, std::size_t writers)
+    : db_(std::move(db)), passed_over_(passed_over), max_batch_(max_batch), writers_(writers) {}
 
 asio::awaitable<AcceptResult> AcceptBatcher::submit(AcceptWork work) {
   const auto executor = co_await asio::this_coro::executor;
@@ -118,6 +118,7 @@ asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>>
       if (!locks.ahead[i]) {
         batch[i]->waits = true;
         queue_.push_front(std::move(batch[i]));
+        passed_over_.add();
       }
     batch = std::move(ahead);
     works = std::move(ahead_works);

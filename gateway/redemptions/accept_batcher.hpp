@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 
+#include "gateway/core/metrics.hpp"
 #include "gateway/pg/pool.hpp"
 #include "gateway/redemptions/store.hpp"
 
@@ -23,8 +24,9 @@ namespace rgw::redemptions {
 
 class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
  public:
-  // At most `max_batch` requests per transaction, and `writers` transactions at once.
-  AcceptBatcher(std::shared_ptr<pg::Pool> db, std::size_t max_batch = 64, std::size_t writers = 1);
+  // At most `max_batch` requests per transaction, and `writers` transactions at once; requests passed over
+  // (their account held elsewhere) are counted in `passed_over`, which must outlive the batcher.
+  AcceptBatcher(std::shared_ptr<pg::Pool> db, metrics::Counter& passed_over, std::size_t max_batch = 64, std::size_t writers = 1);
 
   // Runs `work` in the next batch. A used quote is a result (quote_taken); throws pg::Error if its own transaction
   // failed for any other reason (then nothing was written).
@@ -45,6 +47,7 @@ class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
   boost::asio::awaitable<void> write(std::vector<std::shared_ptr<Pending>> batch);
 
   std::shared_ptr<pg::Pool> db_;
+  metrics::Counter& passed_over_;
   const std::size_t max_batch_, writers_;
   bool started_ = false;
   bool stopping_ = false;

@@ -199,7 +199,8 @@ asio::awaitable<std::string> outcome_of(redemptions::AcceptBatcher& batcher, con
 // Submits `works` to a fresh batcher before it writes anything, so they go out as one batch; returns each outcome.
 std::vector<std::string> submit_together(const std::string& db_url, const std::vector<redemptions::AcceptWork>& works) {
   asio::io_context io;
-  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pg::Pool::create(io.get_executor(), pg::PoolConfig{db_url}), 64, 1);
+  metrics::Counter passed_over;
+  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pg::Pool::create(io.get_executor(), pg::PoolConfig{db_url}), passed_over, 64, 1);
   std::vector<std::string> outcomes(works.size());
   auto submit = [&](std::size_t i) -> asio::awaitable<void> { outcomes[i] = co_await outcome_of(*batcher, works[i]); };
   for (std::size_t i = 0; i < works.size(); ++i) asio::co_spawn(io, submit(i), asio::detached);
@@ -257,7 +258,8 @@ TEST_F(Redemptions, ABatchPassesOverAnAccountAnotherTransactionHolds) {
 
   io.restart();  // run() left it stopped
 
-  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pool, 64, 1);
+  metrics::Counter passed_over;
+  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pool, passed_over, 64, 1);
   const std::vector<redemptions::AcceptWork> works{work_for(tenant, "held-1"), work_for(other, "free-1"), work_for(tenant, "held-2")};
   std::vector<std::string> outcomes(works.size());
   for (std::size_t i = 0; i < works.size(); ++i)
@@ -267,6 +269,7 @@ TEST_F(Redemptions, ABatchPassesOverAnAccountAnotherTransactionHolds) {
   EXPECT_EQ(outcomes[1], "accepted") << "committed while the other account was held";
   EXPECT_EQ(outcomes[0], "") << "waits for its account";
   EXPECT_EQ(outcomes[2], "");
+  EXPECT_EQ(passed_over.value(), 2u) << "both requests on the held account, counted";
 
   asio::co_spawn(io, holder->rollback(), asio::detached);
   while ((outcomes[0].empty() || outcomes[2].empty()) && io.run_one_for(10s) > 0) {
