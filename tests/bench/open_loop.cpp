@@ -3,9 +3,11 @@
 // so a stall shows in the figures instead of slowing the load down (closed-loop tools such as wrk hide it).
 // Requests wait for one of --connections kept-alive connections; one waiting counts its wait.
 //   rgw_open_loop --host 127.0.0.1 --port P --rate R --seconds S [--connections C]
-//                 --path /v1/redemptions --body TEMPLATE [--header "Name: value"]...
+//                 --path /v1/redemptions --body TEMPLATE [--header "Name: value"]... [--per-second FILE]
 // In the body and header values, {n} is the request's number and {random:N} a random integer from 1 to N.
 // Prints the answers by status, the latency percentiles and the maximum; exits 1 on a transport error.
+// --per-second writes one line per second of the run (by when requests were due): count, p50, p99, max — to tell
+// a stall (slow requests bunched in a few seconds) from queueing (spread over the run).
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -32,7 +34,7 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string host = "127.0.0.1", path = "/", body;
+  std::string host = "127.0.0.1", path = "/", body, per_second;
   unsigned short port = 0;
   double rate = 0, seconds = 0;
   int connections = 256;
@@ -41,6 +43,7 @@ struct Options {
 
 struct Results {
   std::vector<double> latency_ms;
+  std::vector<std::vector<double>> latency_ms_by_second;  // by the second of the run each request was due in
   std::map<unsigned, std::uint64_t> statuses;
   std::uint64_t errors = 0;
 };
@@ -70,7 +73,8 @@ class Load {
 
   asio::awaitable<void> produce() {
     const auto total = static_cast<std::uint64_t>(options_.rate * options_.seconds);
-    const auto start = clock_type::now();
+    start_ = clock_type::now();
+    const auto start = start_;
     asio::steady_timer timer(io_);
     for (std::uint64_t k = 0; k < total; ++k) {
       const auto due = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(static_cast<double>(k) / options_.rate));
@@ -110,7 +114,11 @@ class Load {
         co_await beast_http::async_write(socket, request, asio::use_awaitable);
         beast_http::response<beast_http::string_body> response;
         co_await beast_http::async_read(socket, buffer, response, asio::use_awaitable);
-        results_.latency_ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - due).count());
+        const double latency = std::chrono::duration<double, std::milli>(clock_type::now() - due).count();
+        results_.latency_ms.push_back(latency);
+        const auto second = static_cast<std::size_t>(std::chrono::duration<double>(due - start_).count());
+        if (results_.latency_ms_by_second.size() <= second) results_.latency_ms_by_second.resize(second + 1);
+        results_.latency_ms_by_second[second].push_back(latency);
         ++results_.statuses[response.result_int()];
         if (!response.keep_alive()) socket.close();
       } catch (const std::exception& e) {
@@ -134,6 +142,7 @@ class Load {
   asio::steady_timer wake_;  // cancelled when a request is due; stays at max()
   std::deque<Due> queue_;
   bool produced_ = false;
+  clock_type::time_point start_;
   Results results_;
 };
 
@@ -148,6 +157,7 @@ Options parse(int argc, char** argv) {
     else if (name == "--connections") o.connections = std::stoi(value);
     else if (name == "--path") o.path = value;
     else if (name == "--body") o.body = value;
+    else if (name == "--per-second") o.per_second = value;
     else if (name == "--header") {
       const auto colon = value.find(':');
       o.headers.emplace_back(value.substr(0, colon), value.substr(value.find_first_not_of(' ', colon + 1)));
@@ -175,13 +185,30 @@ int main(int argc, char** argv) {
 
   auto latencies = load.results().latency_ms;
   std::sort(latencies.begin(), latencies.end());
-  auto at = [&](double q) { return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * static_cast<double>(latencies.size())))]; };
+  const auto at = [](const std::vector<double>& sorted, double q) {
+    return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * static_cast<double>(sorted.size())))];
+  };
+  if (!options.per_second.empty()) {
+    std::FILE* out = std::fopen(options.per_second.c_str(), "w");
+    if (out == nullptr) {
+      std::perror(options.per_second.c_str());
+      return 2;
+    }
+    std::fprintf(out, "second answered p50_ms p99_ms max_ms\n");
+    auto by_second = load.results().latency_ms_by_second;
+    for (std::size_t second = 0; second < by_second.size(); ++second) {
+      auto& within = by_second[second];
+      std::sort(within.begin(), within.end());
+      std::fprintf(out, "%zu %zu %.2f %.2f %.2f\n", second, within.size(), at(within, 0.5), at(within, 0.99), within.empty() ? 0.0 : within.back());
+    }
+    std::fclose(out);
+  }
   const auto over_250 = static_cast<std::size_t>(latencies.end() - std::upper_bound(latencies.begin(), latencies.end(), 250.0));
   std::printf("offered: %.0f requests/s for %.0f s\n", options.rate, options.seconds);
   std::printf("answered:");
   for (const auto& [status, count] : load.results().statuses) std::printf(" %u=%llu", status, static_cast<unsigned long long>(count));
   std::printf(" transport_errors=%llu\n", static_cast<unsigned long long>(load.results().errors));
-  std::printf("latency ms: p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f\n", at(0.5), at(0.9), at(0.99), at(0.999), latencies.empty() ? 0.0 : latencies.back());
+  std::printf("latency ms: p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f\n", at(latencies, 0.5), at(latencies, 0.9), at(latencies, 0.99), at(latencies, 0.999), latencies.empty() ? 0.0 : latencies.back());
   std::printf("over 250 ms: %zu\n", over_250);
   return load.results().errors == 0 ? 0 : 1;
 }
