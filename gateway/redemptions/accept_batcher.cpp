@@ -106,22 +106,15 @@ asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>>
     }
     auto tx = co_await pg::Transaction::begin(*db_);
     const auto locks = locks_from(co_await tx.pipeline(lock_statements(works, waits)), works, waits);
+    std::vector<std::shared_ptr<Pending>> ahead, passed;
+    for (std::size_t i = 0; i < batch.size(); ++i) (locks.ahead[i] ? ahead : passed).push_back(std::move(batch[i]));
     // Those passed over go back to the head of the queue, in order, to wait for their accounts in a later batch.
-    std::vector<std::shared_ptr<Pending>> ahead;
-    std::vector<const AcceptWork*> ahead_works;
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      if (locks.ahead[i]) {
-        ahead.push_back(batch[i]);
-        ahead_works.push_back(works[i]);
-      }
-    for (std::size_t i = batch.size(); i-- > 0;)
-      if (!locks.ahead[i]) {
-        batch[i]->waits = true;
-        queue_.push_front(std::move(batch[i]));
-        passed_over_.add();
-      }
+    for (const auto& p : passed) p->waits = true;
+    queue_.insert(queue_.begin(), passed.begin(), passed.end());
+    passed_over_.add(passed.size());
     batch = std::move(ahead);
-    works = std::move(ahead_works);
+    works.clear();
+    for (const auto& p : batch) works.push_back(&p->work);
     if (batch.empty()) {
       co_await tx.rollback();
       co_return;
