@@ -114,9 +114,9 @@ Api::Api(Services services, Settings settings)
       settings_(settings),
       limiter_(settings.rate_limit_per_second, settings.rate_limit_burst),
       routes_(all_routes()) {
-  auto& passed_over = services_.metrics->counter(metrics::accepts_passed_over);
-  for (const auto& pool : services_.pools)
-    accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool, passed_over, 64, settings_.accept_writers));
+  const redemptions::AcceptCounters counters{services_.metrics->counter(metrics::accepts_passed_over), services_.metrics->counter(metrics::accepts_shed)};
+  const redemptions::AcceptLimits limits{64, settings_.accept_writers, settings_.accept_max_wait};
+  for (const auto& pool : services_.pools) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool, counters, limits));
   cors_.resize(services_.pools.size());
   request_metrics_.assign(services_.pools.size(), RequestMetrics(services_.metrics));
 }

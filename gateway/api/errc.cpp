@@ -43,6 +43,7 @@ code_info info(errc e) {
     case errc::browser_key_refused:
       return {S::forbidden, "browser_key_refused", "API keys never belong in a browser: use a member token (POST /v1/accounts/{id}/sessions)"};
     case errc::origin_not_allowed: return {S::forbidden, "origin_not_allowed", "the program does not list this origin in cors_origins"};
+    case errc::overloaded: return {S::service_unavailable, "overloaded", "the gateway is overloaded"};
     case errc::too_many_streams: return {S::service_unavailable, "too_many_streams", "this gateway process serves its maximum of event streams"};
     case errc::cannot_cancel: return {S::conflict, "cannot_cancel", "a provider may already hold this order"};
     case errc::cannot_resolve: return {S::conflict, "cannot_resolve", "only an order whose outcome is unknown can be resolved"};

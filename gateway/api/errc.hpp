@@ -38,6 +38,7 @@ enum class errc {
   too_many_streams,     // this process serves its maximum of event streams
   cannot_cancel,        // cancel of an order a provider may already hold (or a final one)
   cannot_resolve,       // resolve of an order whose outcome is not unknown
+  overloaded,           // a redemption waited longer than REWARDGW_ACCEPT_MAX_WAIT_MS for a batch; nothing written
 };
 
 const boost::system::error_category& api_category() noexcept;

@@ -93,6 +93,11 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   work.response_body = http::to_text(response);
   const auto points = terms.price.points;
   auto result = co_await call.accepts.submit(work);
+  if (result.shed) {
+    auto busy = refusal(errc::overloaded, "the gateway is behind with redemptions; nothing was written: retry with the same Idempotency-Key");
+    busy.set(http::beast::http::field::retry_after, "1");
+    co_return busy;
+  }
   if (result.quote_taken) co_return refusal(errc::conflict, "the quote has been used by another redemption");
   if (result.claim.state != idempotency::claim_state::claimed) co_return answer_refused_claim(std::move(result.claim));
   if (result.account_blocked) co_return refusal(errc::account_blocked, "the account is blocked: it may not redeem");

@@ -19,6 +19,8 @@ struct Settings {
   // Accept transactions each shard writes at once (AcceptBatcher). More split the load into smaller batches,
   // each paying a transaction's fixed costs: one per shard measured best here (docs/performance.md).
   std::size_t accept_writers = 1;
+  // How long a redemption may wait for a batch to take it; then 503 overloaded, nothing written.
+  std::chrono::milliseconds accept_max_wait{5'000};
   std::size_t event_streams_max = 1000;  // open event streams per process; more are refused (503 too_many_streams)
   std::chrono::milliseconds event_heartbeat{15'000};  // a comment on an idle event stream, so proxies keep it open
   bool demo = false;  // GET /demo/cabinet serves a page with a member token for any account: demos only

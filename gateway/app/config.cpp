@@ -159,6 +159,7 @@ Config config_from_environment(const Environment& getenv) {
   c.settings.rate_limit_per_second = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_RPS", 50, 1, 1'000'000));
   c.settings.rate_limit_burst = static_cast<double>(env.number("REWARDGW_RATE_LIMIT_BURST", 100, 1, 1'000'000));
   c.settings.accept_writers = static_cast<std::size_t>(env.number("REWARDGW_ACCEPT_WRITERS", 1, 1, 64));
+  c.settings.accept_max_wait = milliseconds(env.number("REWARDGW_ACCEPT_MAX_WAIT_MS", 5'000, 1, 600'000));
   c.settings.event_streams_max = static_cast<std::size_t>(env.number("REWARDGW_EVENT_STREAMS_MAX", 1000, 1, 100'000));
   c.settings.event_heartbeat = milliseconds(env.number("REWARDGW_EVENT_HEARTBEAT_MS", 15'000, 100, 300'000));
   c.settings.demo = env.number("REWARDGW_DEMO", 0, 0, 1) == 1;

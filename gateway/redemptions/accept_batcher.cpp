@@ -30,26 +30,40 @@ bool quote_taken(const std::exception_ptr& failure, const AcceptWork& work) {
 struct AcceptBatcher::Pending {
   explicit Pending(AcceptWork w, const asio::any_io_executor& executor) : work(std::move(w)), done(executor, asio::steady_timer::time_point::max()) {}
   AcceptWork work;
-  asio::steady_timer done;  // cancelled when the result (or error) is set
+  asio::steady_timer done;  // expires at the bound of the request's wait in the queue; cancelled when finished
   AcceptResult result;
   std::exception_ptr error;
-  bool waits = false;  // passed over once (its account held elsewhere): waits for it next time
+  bool taken = false;     // in a batch once: no longer shed, whatever it waits for
+  bool finished = false;  // result or error set
+  bool waits = false;     // passed over once (its account held elsewhere): waits for it next time
 };
 
-AcceptBatcher::AcceptBatcher(std::shared_ptr<pg::Pool> db, metrics::Counter& passed_over, std::size_t max_batch, std::size_t writers)
-    : db_(std::move(db)), passed_over_(passed_over), max_batch_(max_batch), writers_(writers) {}
+AcceptBatcher::AcceptBatcher(std::shared_ptr<pg::Pool> db, AcceptCounters counters, AcceptLimits limits)
+    : db_(std::move(db)), counters_(counters), limits_(limits) {}
 
 asio::awaitable<AcceptResult> AcceptBatcher::submit(AcceptWork work) {
   const auto executor = co_await asio::this_coro::executor;
   if (!started_) {
     started_ = true;
     work_arrived_ = std::make_unique<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
-    for (std::size_t i = 0; i < writers_; ++i) asio::co_spawn(executor, write_batches(shared_from_this()), asio::detached);
+    for (std::size_t i = 0; i < limits_.writers; ++i) asio::co_spawn(executor, write_batches(shared_from_this()), asio::detached);
   }
   auto pending = std::make_shared<Pending>(std::move(work), executor);
+  pending->done.expires_after(limits_.max_wait);
   queue_.push_back(pending);
   work_arrived_->cancel();
-  co_await pending->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  for (;;) {
+    co_await pending->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (pending->finished) break;
+    if (!pending->taken) {  // still queued at its bound: the writers are behind; nothing of it was written
+      std::erase(queue_, pending);
+      counters_.shed.add();
+      AcceptResult shed;
+      shed.shed = true;
+      co_return shed;
+    }
+    pending->done.expires_at(asio::steady_timer::time_point::max());  // in a batch: its outcome comes with it
+  }
   if (pending->error) std::rethrow_exception(pending->error);
   co_return std::move(pending->result);
 }
@@ -81,13 +95,14 @@ asio::awaitable<void> AcceptBatcher::write_batches([[maybe_unused]] std::shared_
 
 AcceptBatcher::Taken AcceptBatcher::take_batch() {
   Taken taken;
-  for (auto it = queue_.begin(); it != queue_.end() && taken.batch.size() < max_batch_;) {
+  for (auto it = queue_.begin(); it != queue_.end() && taken.batch.size() < limits_.max_batch;) {
     const auto& account = (*it)->work.order.terms.account_id;
     if (in_flight_.contains(account) && !taken.accounts.contains(account)) {
       ++it;  // left queued, in its place, for the batch after the one that holds its account
       continue;
     }
     taken.accounts.insert(account);
+    (*it)->taken = true;
     taken.batch.push_back(std::move(*it));
     it = queue_.erase(it);
   }
@@ -111,7 +126,7 @@ asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>>
     // Those passed over go back to the head of the queue, in order, to wait for their accounts in a later batch.
     for (const auto& p : passed) p->waits = true;
     queue_.insert(queue_.begin(), passed.begin(), passed.end());
-    passed_over_.add(passed.size());
+    counters_.passed_over.add(passed.size());
     batch = std::move(ahead);
     works.clear();
     for (const auto& p : batch) works.push_back(&p->work);
@@ -139,6 +154,7 @@ asio::awaitable<void> AcceptBatcher::write(std::vector<std::shared_ptr<Pending>>
   for (auto& p : batch) {
     if (failure && quote_taken(failure, p->work)) p->result.quote_taken = true;
     else p->error = failure;
+    p->finished = true;
     p->done.cancel();
   }
 }

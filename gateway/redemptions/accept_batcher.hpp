@@ -8,9 +8,12 @@
 // again, to wait for it in a later batch (one batch waiting for another's commit was the tail, and two processes'
 // collapse). The waiting locks come first and in id order, so no two batches can deadlock. If a batch fails (a
 // quote used twice, the database gone), its requests are run again one per transaction, so one request's error is
-// its own. One batcher per shard (io_context thread); not thread-safe.
+// its own. A request that waits in the queue longer than a bound (the gateway overloaded) is shed: answered at
+// once, nothing written, so a caller can retry with its key instead of waiting without end. One batcher per shard
+// (io_context thread); not thread-safe.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <set>
@@ -22,14 +25,25 @@
 
 namespace rgw::redemptions {
 
+struct AcceptLimits {
+  std::size_t max_batch = 64;  // requests per transaction
+  std::size_t writers = 1;     // transactions at once
+  std::chrono::milliseconds max_wait{5'000};  // in the queue before a batch takes the request; then it is shed
+};
+
+// Counted by the batcher; they must outlive it.
+struct AcceptCounters {
+  metrics::Counter& passed_over;  // requests passed over because another transaction held their account
+  metrics::Counter& shed;         // requests shed after waiting longer than AcceptLimits::max_wait
+};
+
 class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
  public:
-  // At most `max_batch` requests per transaction, and `writers` transactions at once; requests passed over
-  // (their account held elsewhere) are counted in `passed_over`, which must outlive the batcher.
-  AcceptBatcher(std::shared_ptr<pg::Pool> db, metrics::Counter& passed_over, std::size_t max_batch = 64, std::size_t writers = 1);
+  AcceptBatcher(std::shared_ptr<pg::Pool> db, AcceptCounters counters, AcceptLimits limits = {});
 
-  // Runs `work` in the next batch. A used quote is a result (quote_taken); throws pg::Error if its own transaction
-  // failed for any other reason (then nothing was written).
+  // Runs `work` in the next batch. A used quote is a result (quote_taken), and so is a request shed (shed: it
+  // waited in the queue longer than max_wait; nothing written); throws pg::Error if its own transaction failed
+  // for any other reason (then nothing was written).
   boost::asio::awaitable<AcceptResult> submit(AcceptWork work);
   // Lets the writers end once the queue is empty (at shutdown). Callable from any thread.
   void stop();
@@ -47,8 +61,8 @@ class AcceptBatcher : public std::enable_shared_from_this<AcceptBatcher> {
   boost::asio::awaitable<void> write(std::vector<std::shared_ptr<Pending>> batch);
 
   std::shared_ptr<pg::Pool> db_;
-  metrics::Counter& passed_over_;
-  const std::size_t max_batch_, writers_;
+  AcceptCounters counters_;
+  const AcceptLimits limits_;
   bool started_ = false;
   bool stopping_ = false;
   std::deque<std::shared_ptr<Pending>> queue_;

@@ -71,6 +71,7 @@ struct AcceptResult {
   bool account_blocked = false;
   bool account_erased = false;
   bool quote_taken = false;  // its quote priced another redemption already (one quote, one order): nothing written
+  bool shed = false;         // waited in the queue longer than its bound (AcceptBatcher): nothing written
 };
 // Reads the results of accept_statements(batch), in order: one per request of the batch.
 std::vector<AcceptResult> accept_results(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch, const Locks& locks);

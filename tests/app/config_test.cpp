@@ -39,6 +39,8 @@ TEST(Config, DefaultsFromTheDocs) {
   EXPECT_EQ(c.points.lots_per_batch, 10'000);
   EXPECT_EQ(c.settings.accept_writers, 1u) << "docs/configuration.md: one accept writer per thread";
   EXPECT_EQ(load({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_ACCEPT_WRITERS", "3"}}).settings.accept_writers, 3u);
+  EXPECT_EQ(c.settings.accept_max_wait, std::chrono::milliseconds(5'000)) << "docs/configuration.md";
+  EXPECT_EQ(load({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_ACCEPT_MAX_WAIT_MS", "250"}}).settings.accept_max_wait, std::chrono::milliseconds(250));
 }
 
 TEST(Config, ReadsListenAddresses) {
@@ -70,6 +72,7 @@ TEST(Config, RefusesBadValuesByName) {
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_POINTS_JOB_INTERVAL_MS", "-1"}}).find("POINTS_JOB"), std::string::npos);
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_EXPIRY_BATCH_LOTS", "0"}}).find("EXPIRY_BATCH"), std::string::npos);
   EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_ACCEPT_WRITERS", "0"}}).find("REWARDGW_ACCEPT_WRITERS"), std::string::npos);
+  EXPECT_NE(message({{"REWARDGW_DATABASE_URL", "dbname=x"}, {"REWARDGW_ACCEPT_MAX_WAIT_MS", "0"}}).find("REWARDGW_ACCEPT_MAX_WAIT_MS"), std::string::npos);
 }
 
 // What an outside probe found start-up accepting (issue 12): each is refused with a message, not discovered later.

@@ -25,6 +25,31 @@ namespace asio = boost::asio;
 class Redemptions : public RedemptionFixture {
  protected:
   void adjust(app::Config& c) override { c.dispatch.concurrency = 0; }
+
+  // The tenant's account (2,000 points) held by another transaction, as another process's batch would hold it,
+  // beside another tenant's account, free, with one order's points (1,000); `io` ready to run a batcher on `pool`.
+  struct HeldAccount {
+    Tenant other;
+    asio::io_context io;
+    std::shared_ptr<pg::Pool> pool;
+    std::optional<pg::Transaction> holder;
+    metrics::Counter passed_over, shed;
+  };
+  std::unique_ptr<HeldAccount> hold_account() {
+    credit(2'000);
+    auto held = std::make_unique<HeldAccount>();
+    held->other = make_tenant(client, gateway->bootstrap_key);
+    EXPECT_EQ(client.request("POST", "/v1/accounts/" + held->other.account_id + "/credits", R"({"points": 1000, "reason": "test"})",
+                             bearer(held->other.admin, {{"Idempotency-Key", "c-" + unique_suffix()}})).status,
+              201u);
+    held->pool = pg::Pool::create(held->io.get_executor(), pg::PoolConfig{world->db.url});
+    run(held->io, [&]() -> asio::awaitable<void> {
+      held->holder.emplace(co_await pg::Transaction::begin(*held->pool));
+      co_await held->holder->exec(ledger::lock_statement(ProgramId(tenant.program_id), AccountId(tenant.account_id)));
+    }());
+    held->io.restart();  // run() left it stopped
+    return held;
+  }
 };
 
 TEST_F(Redemptions, TwoHundredAtOnceAgainstABalanceForFifty) {
@@ -190,6 +215,7 @@ const pg::Query shared_commits{"t_shared_commits",
 asio::awaitable<std::string> outcome_of(redemptions::AcceptBatcher& batcher, const redemptions::AcceptWork& work) {
   try {
     const auto r = co_await batcher.submit(work);
+    if (r.shed) co_return "shed";
     co_return r.quote_taken ? "quote taken" : r.claim.state != idempotency::claim_state::claimed ? "refused" : r.accepted ? "accepted" : "short";
   } catch (const pg::Error& e) {
     co_return e.what();
@@ -199,8 +225,9 @@ asio::awaitable<std::string> outcome_of(redemptions::AcceptBatcher& batcher, con
 // Submits `works` to a fresh batcher before it writes anything, so they go out as one batch; returns each outcome.
 std::vector<std::string> submit_together(const std::string& db_url, const std::vector<redemptions::AcceptWork>& works) {
   asio::io_context io;
-  metrics::Counter passed_over;
-  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pg::Pool::create(io.get_executor(), pg::PoolConfig{db_url}), passed_over, 64, 1);
+  metrics::Counter passed_over, shed;
+  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pg::Pool::create(io.get_executor(), pg::PoolConfig{db_url}),
+                                                              redemptions::AcceptCounters{passed_over, shed});
   std::vector<std::string> outcomes(works.size());
   auto submit = [&](std::size_t i) -> asio::awaitable<void> { outcomes[i] = co_await outcome_of(*batcher, works[i]); };
   for (std::size_t i = 0; i < works.size(); ++i) asio::co_spawn(io, submit(i), asio::detached);
@@ -243,23 +270,9 @@ TEST_F(Redemptions, RequestsSharingACommitStayAllOrNothingEach) {
 // A batch does not wait for an account another transaction holds (another process's batch, a points job): the
 // requests on it are passed over and wait for it in a later batch; the batch's other requests commit at once.
 TEST_F(Redemptions, ABatchPassesOverAnAccountAnotherTransactionHolds) {
-  credit(2'000);
-  const Tenant other = make_tenant(client, gateway->bootstrap_key);
-  ASSERT_EQ(client.request("POST", "/v1/accounts/" + other.account_id + "/credits", R"({"points": 1000, "reason": "test"})",
-                           bearer(other.admin, {{"Idempotency-Key", "c-" + unique_suffix()}})).status,
-            201u);
-  asio::io_context io;
-  auto pool = pg::Pool::create(io.get_executor(), pg::PoolConfig{world->db.url});
-  std::optional<pg::Transaction> holder;  // holds the tenant's account, as another process's batch would
-  run(io, [&]() -> asio::awaitable<void> {
-    holder.emplace(co_await pg::Transaction::begin(*pool));
-    co_await holder->exec(ledger::lock_statement(ProgramId(tenant.program_id), AccountId(tenant.account_id)));
-  }());
-
-  io.restart();  // run() left it stopped
-
-  metrics::Counter passed_over;
-  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pool, passed_over, 64, 1);
+  const auto held = hold_account();
+  auto& [other, io, pool, holder, passed_over, shed] = *held;
+  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pool, redemptions::AcceptCounters{passed_over, shed});
   const std::vector<redemptions::AcceptWork> works{work_for(tenant, "held-1"), work_for(other, "free-1"), work_for(tenant, "held-2")};
   std::vector<std::string> outcomes(works.size());
   for (std::size_t i = 0; i < works.size(); ++i)
@@ -279,6 +292,40 @@ TEST_F(Redemptions, ABatchPassesOverAnAccountAnotherTransactionHolds) {
   EXPECT_EQ(t.int64("orders"), 2);
   EXPECT_EQ(t.int64("balance"), 0);
   EXPECT_EQ(t.int64("ledger"), 0);
+  EXPECT_EQ(query(account_totals, other.account_id).front().int64("balance"), 0);
+}
+
+// An overloaded gateway answers at once instead of queueing without end: a request that waits longer than its bound
+// for a batch to take it is shed, with nothing written, so it can be sent again with its key. Here the only writer is
+// stuck on a held account, and the request behind it waits past a bound of 50 ms.
+TEST_F(Redemptions, ARequestWaitingLongerThanItsBoundIsShedWithNothingWritten) {
+  const auto held = hold_account();
+  auto& [other, io, pool, holder, passed_over, shed] = *held;
+  // One request per batch: the one behind the stuck batch cannot ride in it.
+  auto batcher = std::make_shared<redemptions::AcceptBatcher>(pool, redemptions::AcceptCounters{passed_over, shed},
+                                                              redemptions::AcceptLimits{1, 1, std::chrono::milliseconds(50)});
+  const auto stuck = work_for(tenant, "stuck-1"), behind = work_for(other, "behind-1");
+  std::string stuck_outcome, behind_outcome;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { stuck_outcome = co_await outcome_of(*batcher, stuck); }, asio::detached);
+  while (passed_over.value() == 0 && io.run_one_for(10s) > 0) {  // passed over once; its next batch waits for the account
+  }
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { behind_outcome = co_await outcome_of(*batcher, behind); }, asio::detached);
+  while (behind_outcome.empty() && io.run_one_for(10s) > 0) {
+  }
+  EXPECT_EQ(behind_outcome, "shed");
+  EXPECT_EQ(shed.value(), 1u);
+  EXPECT_EQ(stuck_outcome, "") << "taken into a batch: it waits for its account, never shed";
+  EXPECT_EQ(query(account_totals, other.account_id).front().int64("balance"), 1'000) << "nothing written for the shed request";
+
+  asio::co_spawn(io, holder->rollback(), asio::detached);
+  while (stuck_outcome.empty() && io.run_one_for(10s) > 0) {
+  }
+  EXPECT_EQ(stuck_outcome, "accepted");
+  behind_outcome.clear();
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { behind_outcome = co_await outcome_of(*batcher, behind); }, asio::detached);
+  while (behind_outcome.empty() && io.run_one_for(10s) > 0) {
+  }
+  EXPECT_EQ(behind_outcome, "accepted") << "sent again with its key: its claim had never been made";
   EXPECT_EQ(query(account_totals, other.account_id).front().int64("balance"), 0);
 }
 
