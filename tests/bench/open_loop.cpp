@@ -1,7 +1,8 @@
 // rgw_open_loop: a fixed-rate (open-loop) HTTP/1.1 load generator for scripts/bench. Request k is due at
 // start + k / rate whether or not earlier ones were answered, and its latency is counted from when it was due,
 // so a stall shows in the figures instead of slowing the load down (closed-loop tools such as wrk hide it).
-// Requests wait for one of --connections kept-alive connections; one waiting counts its wait.
+// Requests wait for one of --connections kept-alive connections, all opened before the first request is due (a
+// client's pool, warm: a connect is not counted in a request's latency); one waiting counts its wait.
 //   rgw_open_loop --host 127.0.0.1 --port P --rate R --seconds S [--connections C]
 //                 --path /v1/redemptions --body TEMPLATE [--header "Name: value"]... [--per-second FILE]
 // In the body and header values, {n} is the request's number and {random:N} a random integer from 1 to N.
@@ -93,6 +94,14 @@ class Load {
     asio::ip::tcp::socket socket(io_);
     std::mt19937_64 random(std::random_device{}());
     boost::beast::flat_buffer buffer;
+    try {
+      co_await open(socket);
+    } catch (const std::exception& e) {
+      failed(0, e);
+      boost::system::error_code ignored;
+      socket.close(ignored);  // opened again for its first request
+    }
+    if (++ready_ == options_.connections) asio::co_spawn(io_, produce(), asio::detached);
     for (;;) {
       while (queue_.empty()) {
         if (produced_) co_return;
@@ -101,11 +110,7 @@ class Load {
       const auto [n, due] = queue_.front();
       queue_.pop_front();
       try {
-        if (!socket.is_open()) {
-          const asio::ip::tcp::endpoint to(asio::ip::make_address(options_.host), options_.port);
-          co_await socket.async_connect(to, asio::use_awaitable);
-          socket.set_option(asio::ip::tcp::no_delay(true));
-        }
+        if (!socket.is_open()) co_await open(socket);
         beast_http::request<beast_http::string_body> request{beast_http::verb::post, options_.path, 11};
         request.set(beast_http::field::host, options_.host);
         for (const auto& [name, value] : options_.headers) request.set(name, fill(value, n, random));
@@ -122,8 +127,7 @@ class Load {
         ++results_.statuses[response.result_int()];
         if (!response.keep_alive()) socket.close();
       } catch (const std::exception& e) {
-        ++results_.errors;
-        if (results_.errors <= 5) std::fprintf(stderr, "rgw_open_loop: request %llu: %s\n", static_cast<unsigned long long>(n), e.what());
+        failed(n, e);
         boost::system::error_code ignored;
         socket.close(ignored);
       }
@@ -133,6 +137,16 @@ class Load {
   const Results& results() const { return results_; }
 
  private:
+  asio::awaitable<void> open(asio::ip::tcp::socket& socket) {
+    const asio::ip::tcp::endpoint to(asio::ip::make_address(options_.host), options_.port);
+    co_await socket.async_connect(to, asio::use_awaitable);
+    socket.set_option(asio::ip::tcp::no_delay(true));
+  }
+  void failed(std::uint64_t n, const std::exception& e) {
+    ++results_.errors;
+    if (results_.errors <= 5) std::fprintf(stderr, "rgw_open_loop: request %llu: %s\n", static_cast<unsigned long long>(n), e.what());
+  }
+
   struct Due {
     std::uint64_t n;
     clock_type::time_point at;
@@ -141,6 +155,7 @@ class Load {
   Options options_;
   asio::steady_timer wake_;  // cancelled when a request is due; stays at max()
   std::deque<Due> queue_;
+  int ready_ = 0;  // connections that tried to open; the load starts when all have
   bool produced_ = false;
   clock_type::time_point start_;
   Results results_;
@@ -179,7 +194,6 @@ int main(int argc, char** argv) {
   const auto options = parse(argc, argv);
   asio::io_context io(1);
   Load load(io, options);
-  asio::co_spawn(io, load.produce(), asio::detached);
   for (int i = 0; i < options.connections; ++i) asio::co_spawn(io, load.connection(), asio::detached);
   io.run();
 
