@@ -84,13 +84,6 @@ boost::asio::awaitable<void> stream_then_record(http::BodyWriter body, Served se
   if (served.error) throw std::runtime_error(*served.error);
 }
 
-// 429 with Retry-After in whole seconds (at least 1).
-http::Response rate_limited(std::string detail, std::chrono::milliseconds wait) {
-  auto response = refusal(errc::rate_limited, std::move(detail));
-  response.set(http::beast::http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(wait).count())));
-  return response;
-}
-
 }  // namespace
 
 Routes all_routes() {
@@ -165,7 +158,7 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
     if (match.route->access.account_in_path && principal.account_id && *principal.account_id != match.params.front())
       co_return refusal(errc::not_found, "no such account");
     if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.account_id ? "member " + *principal.account_id : principal.key_id))
-      co_return rate_limited("too many requests for this API key", *wait);
+      co_return refusal_to_retry(errc::rate_limited, "too many requests for this API key", *wait);
   }
   Call call{request, request_id, client_request_id, std::move(match.params), principal, db, *accepts_[shard], services_, settings_};
   co_return co_await match.route->handler(call);
@@ -182,7 +175,7 @@ boost::asio::awaitable<std::variant<auth::Principal, http::Response>> Api::authe
   } else {
     who = co_await services_.keys->authenticate(db, bearer, peer);
   }
-  if (who.throttled) co_return rate_limited("too many unknown API keys from this address", *who.throttled);
+  if (who.throttled) co_return refusal_to_retry(errc::rate_limited, "too many unknown API keys from this address", *who.throttled);
   if (!who.principal) co_return refusal(errc::unauthorized, "a valid API key or member token is required: Authorization: Bearer <key>");
   co_return std::move(*who.principal);
 }

@@ -1,5 +1,8 @@
 #include "gateway/api/errc.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "fx/errc.hpp"
 #include "gateway/accounts/errc.hpp"
 #include "gateway/pricing/errc.hpp"
@@ -108,6 +111,12 @@ http::Problem to_problem(const boost::system::error_code& outcome, std::string d
 
 http::Response refusal(const boost::system::error_code& outcome, std::string detail) {
   return http::problem_response(to_problem(outcome, std::move(detail)));
+}
+
+http::Response refusal_to_retry(const boost::system::error_code& outcome, std::string detail, std::chrono::milliseconds after) {
+  auto response = refusal(outcome, std::move(detail));
+  response.set(http::beast::http::field::retry_after, std::to_string(std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(after).count())));
+  return response;
 }
 
 }  // namespace rgw::api

@@ -3,6 +3,7 @@
 // mapping from any module's outcome (api, ledger, pricing, fx categories) to an HTTP answer.
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
+#include <chrono>
 #include <string>
 
 #include "gateway/net/message.hpp"
@@ -52,6 +53,8 @@ http::Problem to_problem(errc code, std::string detail);
 http::Problem to_problem(const boost::system::error_code& outcome, std::string detail = {});
 // A handler's answer for an expected outcome: returned as a value, never thrown.
 http::Response refusal(const boost::system::error_code& outcome, std::string detail = {});
+// A refusal the client may retry: with Retry-After in whole seconds (at least 1).
+http::Response refusal_to_retry(const boost::system::error_code& outcome, std::string detail, std::chrono::milliseconds after);
 
 }  // namespace rgw::api
 

@@ -94,9 +94,7 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   const auto points = terms.price.points;
   auto result = co_await call.accepts.submit(work);
   if (result.shed) {
-    auto busy = refusal(errc::overloaded, "the gateway is behind with redemptions; nothing was written: retry with the same Idempotency-Key");
-    busy.set(http::beast::http::field::retry_after, "1");
-    co_return busy;
+    co_return refusal_to_retry(errc::overloaded, "the gateway is behind with redemptions; nothing was written: retry with the same Idempotency-Key", std::chrono::seconds(1));
   }
   if (result.quote_taken) co_return refusal(errc::conflict, "the quote has been used by another redemption");
   if (result.claim.state != idempotency::claim_state::claimed) co_return answer_refused_claim(std::move(result.claim));
@@ -276,9 +274,7 @@ boost::asio::awaitable<http::Reply> follow_redemption(Call& call) {
   if (!order || !call.sees(order->account_id)) co_return refusal(errc::not_found, "no such redemption");
   std::shared_ptr<redemptions::StatusFeed::Follower> follower = call.services.feed->follow(id.str());
   if (!follower) {
-    auto busy = refusal(errc::too_many_streams, "this gateway process serves its maximum of event streams; try again shortly or poll GET /v1/redemptions/{id}");
-    busy.set(http::beast::http::field::retry_after, "5");
-    co_return busy;
+    co_return refusal_to_retry(errc::too_many_streams, "this gateway process serves its maximum of event streams; try again shortly or poll GET /v1/redemptions/{id}", std::chrono::seconds(5));
   }
   http::Response head{http::Status::ok, 11};
   head.set(http::beast::http::field::content_type, "text/event-stream");

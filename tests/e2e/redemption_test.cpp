@@ -329,6 +329,42 @@ TEST_F(Redemptions, ARequestWaitingLongerThanItsBoundIsShedWithNothingWritten) {
   EXPECT_EQ(query(account_totals, other.account_id).front().int64("balance"), 0);
 }
 
+// The same over HTTP: the client is told at once, and how soon to come back.
+class RedemptionsWithAShortWait : public Redemptions {
+ protected:
+  void adjust(app::Config& c) override {
+    Redemptions::adjust(c);
+    c.threads = 1;  // one shard, one batcher: both requests meet in its queue
+    c.settings.accept_max_wait = 200ms;
+  }
+};
+
+TEST_F(RedemptionsWithAShortWait, AShedRequestIsAnswered503OverloadedWithRetryAfterAndItsKeyWorksWhenSentAgain) {
+  const auto held = hold_account();
+  const auto& other = held->other;
+  ASSERT_EQ(client.request("PUT", "/v1/catalog/AMZ", voucher.dump(), bearer(other.admin)).status, 201u);
+  Reply stuck;
+  std::thread stuck_client([&] { stuck = redeem("stuck-1"); });
+  // Passed over once, its next batch waits for the account's lock: the only writer is busy from here on.
+  const pg::Query lock_waits{"t_lock_waits", "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"};
+  ASSERT_EQ(eventually([&] { return query(lock_waits).front().int64("n"); }, 1, 15s), 1);
+
+  const nlohmann::json body = {{"account_id", other.account_id}, {"sku", "AMZ"}, {"face_value", ten_eur}};
+  const auto send_behind = [&] { return client.request("POST", "/v1/redemptions", body.dump(), bearer(other.cabinet, {{"Idempotency-Key", "behind-1"}})); };
+  const auto behind = send_behind();
+  EXPECT_EQ(behind.status, 503u);
+  EXPECT_EQ(behind.json()["code"], "overloaded");
+  EXPECT_EQ(behind.header("retry-after"), "1");
+  EXPECT_EQ(counter_value(client, "rewardgw_accepts_shed_total"), 1u);
+  EXPECT_EQ(query(account_totals, other.account_id).front().int64("balance"), 1'000) << "nothing written";
+
+  run(held->io, held->holder->rollback());
+  stuck_client.join();
+  EXPECT_EQ(stuck.status, 202u) << "taken into a batch: it waited for its account";
+  EXPECT_EQ(send_behind().status, 202u) << "its key was never claimed";
+  EXPECT_EQ(query(account_totals, other.account_id).front().int64("balance"), 0);
+}
+
 TEST_F(Redemptions, ConcurrentRequestsShareCommits) {
   credit(1'000'000);
   std::vector<std::thread> threads;
