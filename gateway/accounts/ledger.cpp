@@ -56,7 +56,7 @@ const pg::Query lock_free_accounts{"ledger_lock_free_accounts", RGW_LOCK_ACCOUNT
 const pg::Query select_expiring{
     "ledger_select_expiring",
     "SELECT remaining AS points, rgw_ts(expires_at) AS expires_at FROM point_lots"
-    " WHERE account_id = $1 AND remaining > 0 AND expires_at > now() ORDER BY expires_at, id LIMIT 20"};
+    " WHERE account_id = $1 AND unspent AND expires_at > now() ORDER BY expires_at, id LIMIT 20"};
 
 // Every balance change is one statement: the balance, its ledger entry and the lots move together, so they
 // cannot disagree; the database refuses a negative balance (CHECK) and a second debit or reversal of an order
@@ -93,7 +93,7 @@ const pg::Query take_adjustment{
 const pg::Query lock_lapsed_accounts{
     "ledger_lock_lapsed",
     "SELECT id FROM accounts WHERE id IN"
-    " (SELECT account_id FROM point_lots WHERE remaining > 0 AND expires_at <= now() ORDER BY expires_at LIMIT $1::int)"
+    " (SELECT account_id FROM point_lots WHERE unspent AND expires_at <= now() ORDER BY expires_at LIMIT $1::int)"
     " ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED"};
 
 // Step two, with those rows locked: each lapsed lot's remaining points leave the balance in one expiry entry
@@ -101,7 +101,7 @@ const pg::Query lock_lapsed_accounts{
 const pg::Query expire_lots{
     "ledger_expire",
     "WITH due AS (SELECT id, account_id, remaining, expires_at FROM point_lots"
-    "             WHERE account_id = ANY($1::text[]) AND remaining > 0 AND expires_at <= now() ORDER BY expires_at, id LIMIT $2::int),"
+    "             WHERE account_id = ANY($1::text[]) AND unspent AND expires_at <= now() ORDER BY expires_at, id LIMIT $2::int),"
     " swept AS (UPDATE point_lots l SET remaining = 0 FROM due WHERE l.id = due.id"
     "           RETURNING l.id, l.account_id, due.remaining AS points, l.expires_at),"
     " totals AS (SELECT account_id, sum(points)::bigint AS points FROM swept GROUP BY account_id),"

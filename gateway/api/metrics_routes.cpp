@@ -23,7 +23,7 @@ const pg::Query backlog{"metrics_backlog",
                        "  FROM dispatch_jobs j JOIN redemptions r ON r.id = j.redemption_id GROUP BY r.status"
                        " UNION ALL SELECT 'webhook', '', '', count(*) FROM webhook_events WHERE delivered_at IS NULL"
                        " UNION ALL SELECT 'expiry_lag', '', '', coalesce(extract(epoch FROM now() - min(expires_at)), 0)::bigint"
-                       "  FROM point_lots WHERE remaining > 0 AND expires_at <= now()"};
+                       "  FROM point_lots WHERE unspent AND expires_at <= now()"};
 
 double breaker_level(std::string_view state) { return state == "open" ? 2 : state == "degraded" ? 1 : 0; }
 

@@ -22,7 +22,7 @@ namespace asio = boost::asio;
 const pg::Query mark_expiring{
     "points_mark_expiring",
     "WITH due AS (SELECT l.id FROM point_lots l JOIN accounts a ON a.id = l.account_id JOIN programs p ON p.id = a.program_id"
-    "             WHERE l.remaining > 0 AND l.notified_at IS NULL AND l.expires_at > now()"
+    "             WHERE l.unspent AND l.notified_at IS NULL AND l.expires_at > now()"
     "               AND l.expires_at <= now() + make_interval(days => (SELECT max(expiry_notice_days) FROM programs))"
     "               AND l.expires_at <= now() + make_interval(days => p.expiry_notice_days)"
     "             ORDER BY l.expires_at LIMIT $1::int FOR UPDATE OF l SKIP LOCKED)"

@@ -39,7 +39,7 @@ const pg::Query expired_by_month{
     "  SELECT " RGW_LAPSE_MONTH("effective_at") " AS month, -points AS points FROM ledger_entries"
     "   WHERE program_id = $1 AND kind = 'expiry' AND effective_at > $4 AND effective_at <= $2"
     "  UNION ALL SELECT " RGW_LAPSE_MONTH("l.expires_at") ", l.remaining FROM point_lots l JOIN accounts a ON a.id = l.account_id"
-    "   WHERE a.program_id = $1 AND l.remaining > 0 AND l.expires_at > $4 AND l.expires_at <= $2) lapsed"
+    "   WHERE a.program_id = $1 AND l.unspent AND l.expires_at > $4 AND l.expires_at <= $2) lapsed"
     " GROUP BY month ORDER BY month"};
 #undef RGW_LAPSE_MONTH
 
