@@ -130,6 +130,8 @@ class OAuth2Credentials final : public Credentials {
     co_return std::nullopt;
   }
 
+  void drop_idle_connections() override { client_.drop_idle(); }
+
   bool refused(const Headers& headers) override {
     std::lock_guard lock(mutex_);
     const auto used = headers.find("Authorization");

@@ -29,6 +29,8 @@ class Credentials {
   // secret re-read from its file or variable). True when the next apply() carries something else, so that
   // one more attempt may succeed.
   virtual bool refused(const Headers& headers) = 0;
+  // Closes kept-alive connections of its own (a token endpoint's), as Provider::drop_idle_connections.
+  virtual void drop_idle_connections() {}
 };
 
 }  // namespace rgw::providers

@@ -1,6 +1,8 @@
 #pragma once
 // The end of one operation that others wait for, on any thread: each waiter resumes on its own executor (its
 // own timer, cancelled there), so a look-up or a token request made once serves every coroutine that needed it.
+// A waiter's executor must run one handler at a time (a shard's io_context, or a strand): the wake-up is posted
+// to it and must not run while the waiter is still between registering and starting its wait.
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <mutex>

@@ -81,7 +81,10 @@ HttpTarget http_target(const ProviderOptions& options);
 // What every HTTP adapter holds: where the provider is, and the connection (client and credentials) to it.
 class HttpProvider : public Provider {
  public:
-  void drop_idle_connections() override { connection_.client.drop_idle(); }
+  void drop_idle_connections() override {
+    connection_.client.drop_idle();
+    if (connection_.credentials) connection_.credentials->drop_idle_connections();
+  }
 
  protected:
   HttpProvider(std::string name, Limits limits, HttpTarget target)
