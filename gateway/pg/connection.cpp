@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <sys/stat.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -42,10 +43,15 @@ Connection::~Connection() {
 
 void Connection::attach_socket() {
   const int fd = PQsocket(conn_.get());
-  if (socket_.is_open() && socket_.native_handle() == fd) return;
+  struct stat about {};
+  const unsigned long inode = fd >= 0 && ::fstat(fd, &about) == 0 ? about.st_ino : 0;
+  // The same number is not the same socket: when libpq replaced its socket (the next host, or a retry without
+  // TLS), the old registration went with the old socket, and the new one must be registered.
+  if (socket_.is_open() && socket_.native_handle() == fd && socket_inode_ == inode) return;
   if (socket_.is_open()) socket_.release();
   if (fd < 0) fail("connection has no socket");
   socket_.assign(fd);
+  socket_inode_ = inode;
 }
 
 std::optional<std::string> conninfo_problem(const std::string& conninfo) {
@@ -71,8 +77,15 @@ std::optional<std::string> conninfo_problem(const std::string& conninfo) {
   return redacted;
 }
 
+// libpq closes its socket when it finds the connection gone: let go of the registration at once, while the number
+// is still nobody's; later, letting go by number could take out another connection's registration.
+void Connection::let_go_if_closed() noexcept {
+  if (socket_.is_open() && (!conn_ || PQsocket(conn_.get()) != socket_.native_handle())) socket_.release();
+}
+
 void Connection::fail(std::string_view what) {
   broken_ = true;
+  let_go_if_closed();
   std::string message(what);
   if (conn_) {
     const std::string detail = trimmed(PQerrorMessage(conn_.get()));
@@ -165,7 +178,9 @@ asio::awaitable<pg_result*> Connection::next_result() {
     co_await wait_readable();
     consume_input();
   }
-  co_return PQgetResult(conn_.get());
+  pg_result* result = PQgetResult(conn_.get());
+  let_go_if_closed();
+  co_return result;
 }
 
 void Connection::cancel_running_query() noexcept {

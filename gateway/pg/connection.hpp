@@ -69,12 +69,15 @@ class Connection {
   template <class T>
   asio::awaitable<T> within(asio::awaitable<T> op, duration timeout);
   void attach_socket();
+  void let_go_if_closed() noexcept;
   void consume_input();
   [[noreturn]] void fail(std::string_view what);
   void cancel_running_query() noexcept;
 
   std::unique_ptr<pg_conn, void (*)(pg_conn*)> conn_;
   asio::posix::stream_descriptor socket_;
+  // Which socket socket_ registered (its inode): libpq may close its socket and open another with the same number.
+  unsigned long socket_inode_ = 0;
   std::unordered_set<const Query*> prepared_;
   bool broken_ = false;
 };

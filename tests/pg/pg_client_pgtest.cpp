@@ -2,14 +2,20 @@
 // timeouts, a server restart and LISTEN/NOTIFY.
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
 #include "gateway/db/schema.hpp"
+#include "gateway/pg/connection.hpp"
 #include "gateway/pg/listener.hpp"
 #include "gateway/pg/pool.hpp"
 #include "tests/support/run.hpp"
@@ -183,6 +189,101 @@ TEST_F(PgClient, PoolRecoversAfterServerRestart) {
   // The idle connection died with the old server; the pool notices and opens a new one.
   const auto after = run(io, pid_of(*pool));
   EXPECT_NE(before, after);
+}
+
+// libpq closes its socket and opens another when it gives up on one attempt — the next host of a failover's
+// connection string, or, with sslmode=prefer, the same server again without TLS — and the kernel may give the new
+// socket the old one's descriptor number. Asio's registration went with the old socket; taking the new one for
+// the old by its number, the connection never registered it and its waits never woke: the connect timed out.
+// Here the server's first answer is to agree to TLS and hang up, as a proxy that cannot do TLS might.
+TEST_F(PgClient, ConnectsWhenLibpqReplacesItsSocketMidway) {
+  const auto url = test::database_url();
+  const auto host = url.find("host="), host_end = url.find('&', host);
+  ASSERT_NE(host, std::string::npos) << "a URL with a host parameter, as scripts/pg prints";
+  const auto server_socket = url.substr(host + 5, host_end - host - 5) + "/.s.PGSQL.5432";
+  asio::ip::tcp::acceptor proxy(io, {asio::ip::make_address("127.0.0.1"), 0});
+  int connections = 0;
+  // Copies one direction until either side closes.
+  auto pump = [](auto& from, auto& to) -> asio::awaitable<void> {
+    std::array<char, 8192> buffer;
+    for (;;) {
+      auto read = co_await from.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
+      if (std::get<0>(read)) break;
+      auto written = co_await asio::async_write(to, asio::buffer(buffer, std::get<1>(read)), asio::as_tuple(asio::use_awaitable));
+      if (std::get<0>(written)) break;
+    }
+    from.close();
+    to.close();
+  };
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    for (;;) {
+      auto accepted = co_await proxy.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (std::get<0>(accepted)) co_return;  // closed: the test is done
+      auto client = std::move(std::get<1>(accepted));
+      if (++connections == 1) {  // the SSLRequest: "S", then gone
+        std::array<char, 8> request;
+        co_await asio::async_read(client, asio::buffer(request), asio::as_tuple(asio::use_awaitable));
+        co_await asio::async_write(client, asio::buffer("S", 1), asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      auto server = std::make_shared<asio::local::stream_protocol::socket>(io);
+      server->connect(asio::local::stream_protocol::endpoint(server_socket));
+      auto shared_client = std::make_shared<asio::ip::tcp::socket>(std::move(client));
+      asio::co_spawn(io, [=]() -> asio::awaitable<void> { co_await pump(*shared_client, *server); }, asio::detached);
+      asio::co_spawn(io, [=]() -> asio::awaitable<void> { co_await pump(*server, *shared_client); }, asio::detached);
+    }
+  }, asio::detached);
+  const auto conninfo = "postgresql://127.0.0.1:" + std::to_string(proxy.local_endpoint().port()) + "/rewardgw?user=rewardgw&sslmode=prefer";
+  std::int64_t pid = 0;
+  std::string failure;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    try {
+      auto connection = co_await Connection::connect(conninfo, 5s, 5s);
+      const std::vector<Statement> statements{statement(backend_pid)};
+      pid = (co_await connection->pipeline(statements, 5s)).front().front().int64("pid");
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }, asio::detached);
+  io.restart();  // the fixture's run() left it stopped
+  while (pid == 0 && failure.empty() && io.run_one_for(10s) > 0) {
+  }
+  proxy.close();
+  EXPECT_GT(pid, 0) << failure;
+  EXPECT_EQ(connections, 2) << "the TLS attempt, then the plain one";
+}
+
+// When the server drops a connection, libpq closes its socket at once, and the next socket opened on this thread
+// may get its number. The broken connection is destroyed later (the pool gives it back); had it still held the
+// old socket's registration, letting go of it by number would have taken the new connection's registration out
+// of the reactor, and the new connection's waits would never wake.
+TEST_F(PgClient, ABrokenConnectionLetsGoOfItsSocketBeforeTheNumberIsReused) {
+  const Query terminate{"t_terminate", "SELECT pg_terminate_backend($1::int) AS done"};
+  const auto url = test::database_url();
+  std::string failure = "not run";
+  auto body = [&]() -> asio::awaitable<void> {
+    const std::vector<Statement> ask_pid{statement(backend_pid)}, slow{statement(sleep_for, "0.05")};
+    auto broken = co_await Connection::connect(url, 5s, 5s);
+    const auto pid = (co_await broken->pipeline(ask_pid, 5s)).front().front().int64("pid");
+    co_await pool->exec(statement(terminate, std::to_string(pid)));
+    try {
+      co_await broken->pipeline(ask_pid, 5s);
+      failure = "the terminated connection still answered";
+      co_return;
+    } catch (const Error&) {  // libpq found the connection gone and closed its socket
+    }
+    auto fresh = co_await Connection::connect(url, 5s, 5s);  // its socket likely takes the closed one's number
+    broken.reset();
+    // A statement that takes a moment, so the answer is waited for in the reactor, not found at once.
+    try {
+      co_await fresh->pipeline(slow, 5s);
+      failure.clear();
+    } catch (const Error& e) {
+      failure = e.what();
+    }
+  };
+  run(io, body());
+  EXPECT_EQ(failure, "");
 }
 
 TEST_F(PgClient, ListenerReceivesNotifications) {
