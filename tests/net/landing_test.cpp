@@ -24,10 +24,8 @@ TEST(Landing, WakesEveryWaiterWhenFinishRacesTheirWaitsOnOtherThreads) {
   constexpr int waiters_per_round = 8;
   boost::asio::io_context io(4);
   std::atomic<int> woken = 0;
-  std::vector<std::shared_ptr<Landing>> landings;
   for (int round = 0; round < rounds; ++round) {
-    auto landing = std::make_shared<Landing>();
-    landings.push_back(landing);
+    auto landing = std::make_shared<Landing>();  // held by its waiters and its finish
     for (int i = 0; i < waiters_per_round; ++i) {
       boost::asio::co_spawn(
           boost::asio::make_strand(io),
