@@ -157,7 +157,11 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
     if (!match.route->access.allows(principal)) co_return refusal(errc::forbidden, "this key's role may not do this");
     if (match.route->access.account_in_path && principal.account_id && *principal.account_id != match.params.front())
       co_return refusal(errc::not_found, "no such account");
-    if (auto wait = limiter_.admit(principal.bootstrap ? "bootstrap" : principal.account_id ? "member " + *principal.account_id : principal.key_id))
+    // The bucket is the key's (a member's: its account's); a key's id is passed as it is, not copied per request.
+    static const std::string bootstrap_bucket = "bootstrap";
+    const std::string member_bucket = principal.account_id ? "member " + *principal.account_id : std::string();
+    const std::string& bucket = principal.bootstrap ? bootstrap_bucket : principal.account_id ? member_bucket : principal.key_id;
+    if (auto wait = limiter_.admit(bucket))
       co_return refusal_to_retry(errc::rate_limited, "too many requests for this API key", *wait);
   }
   Call call{request, request_id, client_request_id, std::move(match.params), principal, db, *accepts_[shard], services_, settings_};
@@ -186,7 +190,7 @@ void Api::stop() {
 
 boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string id = new_id("req");
+  std::string id = new_id("req");
   const auto client_id = client_request_id(request);
   auth::Principal principal;
   std::string_view route = "unmatched";  // a pattern, not the path: bounded label values
@@ -216,12 +220,13 @@ boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::siz
   Served served;  // assigned member by member: aggregate initialisation in coroutines trips GCC 12
   served.status = response.result_int();
   served.series = request_metrics_[shard].series(route, request.method(), served.status);
-  served.request_id = id;
+  // Moved, not copied: the id and the principal are not used after this.
+  served.request_id = std::move(id);
   served.method = request.method_string();
   served.path = request.target().substr(0, request.target().find('?'));
   served.client_request_id = client_id;
-  if (!principal.key_id.empty()) served.key_id = principal.key_id, served.program_id = principal.program_id;
-  served.member_account_id = principal.account_id;
+  if (!principal.key_id.empty()) served.key_id = std::move(principal.key_id), served.program_id = std::move(principal.program_id);
+  served.member_account_id = std::move(principal.account_id);
   if (principal.bootstrap) served.key_id = "bootstrap";
   if (!error.empty()) served.error = error;
   if (reply.stream) {

@@ -42,8 +42,8 @@ boost::asio::awaitable<void> audit_personal_read(const Call& call, std::string t
 std::string etag_of(std::string_view body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }
 
 http::Response conditional(const http::Request& request, std::string_view body, const std::string& etag, std::string_view content_type) {
-  http::Response response{http::Status::not_modified, 11};
-  if (request[http::beast::http::field::if_none_match] != etag) response = http::make_response(http::Status::ok, std::string(body), content_type);
+  const bool unchanged = request[http::beast::http::field::if_none_match] == etag;
+  auto response = unchanged ? http::Response{http::Status::not_modified, 11} : http::make_response(http::Status::ok, std::string(body), content_type);
   response.set(http::beast::http::field::etag, etag);
   return response;
 }

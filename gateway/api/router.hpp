@@ -11,7 +11,8 @@ template <class Route>
 class Router {
  public:
   void add(boost::beast::http::verb method, std::string_view pattern, Route route) {
-    entries_.push_back({method, split(pattern), std::string(pattern), std::move(route)});
+    const auto segments = split(pattern);
+    entries_.push_back({method, std::vector<std::string>(segments.begin(), segments.end()), std::string(pattern), std::move(route)});
   }
 
   struct Match {
@@ -52,8 +53,9 @@ class Router {
     Route route;
   };
 
-  static std::vector<std::string> split(std::string_view path) {
-    std::vector<std::string> out;
+  // Views into the path, which outlives the match: no copy of each segment per request.
+  static std::vector<std::string_view> split(std::string_view path) {
+    std::vector<std::string_view> out;
     std::size_t start = 1;  // paths start with '/'
     while (start <= path.size()) {
       const auto end = path.find('/', start);
@@ -64,13 +66,13 @@ class Router {
     return out;
   }
 
-  static bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
+  static bool matches(const std::vector<std::string>& pattern, const std::vector<std::string_view>& segments,
                       std::vector<std::string>& params) {
     if (pattern.size() != segments.size()) return false;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
       if (pattern[i].starts_with('{')) {
         if (segments[i].empty()) return false;
-        params.push_back(segments[i]);
+        params.emplace_back(segments[i]);
       } else if (pattern[i] != segments[i]) {
         return false;
       }

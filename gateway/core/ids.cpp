@@ -2,9 +2,10 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <unistd.h>
+#include <pthread.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -13,19 +14,26 @@
 namespace rgw {
 namespace {
 
+// Bumped in a forked child, so that it discards the bytes it inherited (asking getpid() per id instead was one
+// system call per request).
+std::atomic<unsigned> forks{0};
+
 // RAND_bytes drawn 4 KiB at a time: one call per id (one per request, for its request id) cost more than the
 // rest of the id. The bytes are the same CSPRNG's; a forked child discards its parent's.
 void random_bytes(unsigned char* out, std::size_t n) {
+  static const int watching_forks = ::pthread_atfork(nullptr, nullptr, [] { forks.fetch_add(1, std::memory_order_relaxed); });
+  (void)watching_forks;
   struct Pool {
     std::array<unsigned char, 4096> bytes;
     std::size_t used = 4096;
-    pid_t owner = 0;
+    unsigned generation = 0;
   };
   thread_local Pool pool;
-  if (pool.used + n > pool.bytes.size() || pool.owner != ::getpid()) {
+  const auto generation = forks.load(std::memory_order_relaxed);
+  if (pool.used + n > pool.bytes.size() || pool.generation != generation) {
     if (RAND_bytes(pool.bytes.data(), static_cast<int>(pool.bytes.size())) != 1) throw std::runtime_error("no randomness for an id");
     pool.used = 0;
-    pool.owner = ::getpid();
+    pool.generation = generation;
   }
   std::memcpy(out, pool.bytes.data() + pool.used, n);
   OPENSSL_cleanse(pool.bytes.data() + pool.used, n);  // given out once

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -124,11 +126,15 @@ Writer& writer() {
 
 std::string now() { return rfc3339(std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now())); }
 
-// Text that needs no escaping in JSON: printable ASCII but the quote and the backslash.
+// Text that needs no escaping in JSON: printable ASCII but the quote and the backslash. A table, not four
+// comparisons per byte: every request's log line goes through here.
 bool plain(std::string_view text) {
-  for (const unsigned char c : text)
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
-  return true;
+  static constexpr auto plain_byte = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0x20; c <= 0x7e; ++c) table[c] = c != '"' && c != '\\';
+    return table;
+  }();
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return plain_byte[c]; });
 }
 
 void append_string(std::string& out, std::string_view text) {

@@ -1,6 +1,8 @@
 #include "gateway/core/ids.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <set>
 
@@ -23,6 +25,31 @@ TEST(Ids, PrefixedUlidsAreUniqueAndSortByTime) {
   auto a = new_id("x").substr(2, 10);
   auto b = new_id("x").substr(2, 10);
   EXPECT_LE(a, b);
+}
+
+// Ids draw their random bytes from a pool per thread; a forked child inherits the pool and must not hand out the
+// same bytes as its parent.
+TEST(Ids, AForkedChildDoesNotRepeatItsParentsIds) {
+  (void)new_id("x");  // the pool is filled before the fork
+  int pipe_ends[2];
+  ASSERT_EQ(::pipe(pipe_ends), 0);
+  const pid_t child = ::fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    const auto id = new_id("x");
+    const bool written = ::write(pipe_ends[1], id.data(), id.size()) == static_cast<ssize_t>(id.size());
+    ::_exit(written ? 0 : 1);
+  }
+  ::close(pipe_ends[1]);
+  const auto parents = new_id("x");
+  std::string childs(parents.size(), '\0');
+  ASSERT_EQ(::read(pipe_ends[0], childs.data(), childs.size()), static_cast<ssize_t>(childs.size()));
+  ::close(pipe_ends[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  // The last 16 characters are random bits only (the first ten hold the millisecond).
+  EXPECT_NE(childs.substr(childs.size() - 16), parents.substr(parents.size() - 16));
 }
 
 TEST(Crypto, Sha256AndTokens) {
