@@ -14,7 +14,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -33,10 +32,21 @@ using tcp = asio::ip::tcp;
 namespace bhttp = beast::http;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
-// What the server needs from a live connection at shutdown: whether it is mid-request, and how to close it.
+using clock = std::chrono::steady_clock;
+
+// How often each shard looks for connections past their deadline: timeouts hold to within it.
+constexpr auto sweep_interval = std::chrono::milliseconds(250);
+
+// What the server needs from a live connection: whether it is mid-request (at shutdown), by when its current
+// read or write must be done, and how to close it. A deadline is a plain store checked by the shard's sweep, not a
+// timer armed and cancelled around every read and write (that was a twentieth of a small request's instructions).
 struct connection_control {
   bool busy = false;
+  clock::time_point deadline = clock::time_point::max();
   std::function<void()> close;
+
+  void allow(clock::duration d) { deadline = clock::now() + d; }
+  void no_deadline() { deadline = clock::time_point::max(); }  // between operations: a handler may take its time
 };
 
 asio::ssl::context make_tls_context(const TlsFiles& files) {
@@ -89,7 +99,7 @@ std::string wire_head(const Response& response) {
 }
 
 bool is_disconnect(const boost::system::error_code& ec) {
-  return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+  return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor ||
          ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
          ec == bhttp::error::partial_message;
 }
@@ -131,12 +141,13 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> run_connection(tcp::socket socket, std::size_t shard);
+  asio::awaitable<void> sweep(std::size_t shard);
   template <class Stream>
-  asio::awaitable<void> serve(Stream& stream, std::size_t shard);
+  asio::awaitable<void> serve(Stream& stream, connection_control& control, std::size_t shard);
   template <class Stream>
-  asio::awaitable<void> drain(Stream& stream);
+  asio::awaitable<void> drain(Stream& stream, connection_control& control);
   template <class Stream>
-  asio::awaitable<bool> write_streamed(Stream& stream, Reply& reply, bool chunked);
+  asio::awaitable<bool> write_streamed(Stream& stream, connection_control& control, Reply& reply, bool chunked);
   void close_idle(std::size_t shard);
 
   std::size_t body_limit_for(std::string_view target) const {
@@ -184,19 +195,35 @@ asio::awaitable<void> Server::state::accept_loop() {
 
 asio::awaitable<void> Server::state::run_connection(tcp::socket socket, std::size_t shard) {
   auto self = shared_from_this();
+  connection_control control;
+  auto& registry = connections[shard];
+  auto position = registry.insert(registry.end(), &control);
+  struct unregister {
+    std::list<connection_control*>& registry;
+    std::list<connection_control*>::iterator position;
+    ~unregister() { registry.erase(position); }
+  } guard{registry, position};
   try {
-    beast::tcp_stream tcp_stream(std::move(socket));
     if (!tls) {
-      co_await serve(tcp_stream, shard);
+      control.close = [&socket] {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      };
+      co_await serve(socket, control, shard);
       boost::system::error_code ignored;  // the peer may be gone already
-      tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      socket.shutdown(tcp::socket::shutdown_send, ignored);
     } else {
-      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *tls);
-      beast::get_lowest_layer(stream).expires_after(config.read_timeout);
+      beast::ssl_stream<tcp::socket> stream(std::move(socket), *tls);
+      control.close = [&stream] {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(stream).close(ignored);
+      };
+      control.allow(config.read_timeout);
       auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_nothrow);
+      control.no_deadline();
       if (!ec) {
-        co_await serve(stream, shard);
-        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+        co_await serve(stream, control, shard);
+        control.allow(std::chrono::seconds(2));
         co_await stream.async_shutdown(use_nothrow);
       }
     }
@@ -206,32 +233,35 @@ asio::awaitable<void> Server::state::run_connection(tcp::socket socket, std::siz
   --open;
 }
 
-template <class Stream>
-asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
-  auto& lowest = beast::get_lowest_layer(stream);
-  connection_control control;
-  control.close = [&lowest] {
-    boost::system::error_code ignored;
-    lowest.socket().close(ignored);
-  };
-  auto& registry = connections[shard];
-  auto position = registry.insert(registry.end(), &control);
-  struct unregister {
-    std::list<connection_control*>& registry;
-    std::list<connection_control*>::iterator position;
-    ~unregister() { registry.erase(position); }
-  } guard{registry, position};
+asio::awaitable<void> Server::state::sweep(std::size_t shard) {
+  auto self = shared_from_this();
+  asio::steady_timer tick(*shards[shard]);
+  while (!stopping || !connections[shard].empty()) {
+    tick.expires_after(sweep_interval);
+    co_await tick.async_wait(use_nothrow);
+    const auto now = clock::now();
+    for (connection_control* c : connections[shard]) {
+      if (c->deadline > now) continue;
+      c->no_deadline();
+      c->close();  // its pending read or write ends with an error: the connection's coroutine finishes
+    }
+  }
+}
 
+template <class Stream>
+asio::awaitable<void> Server::state::serve(Stream& stream, connection_control& control, std::size_t shard) {
+  auto& lowest = beast::get_lowest_layer(stream);
   boost::system::error_code no_peer;
-  const auto peer = lowest.socket().remote_endpoint(no_peer).address();
+  const auto peer = lowest.remote_endpoint(no_peer).address();
   beast::flat_buffer buffer;
   while (!stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(largest_body_limit());  // Beast checks Content-Length with the header; the target picks the limit after
     // One absolute deadline for waiting and the whole header: a client trickling bytes cannot hold on.
-    lowest.expires_after(config.idle_timeout);
+    control.allow(config.idle_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
+    control.no_deadline();
     control.busy = true;
     if (!ec) {
       const auto limit = body_limit_for(parser.get().target());
@@ -239,8 +269,9 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
       parser.body_limit(limit);
     }
     if (!ec && !parser.is_done()) {
-      lowest.expires_after(config.read_timeout);
+      control.allow(config.read_timeout);
       std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
+      control.no_deadline();
     }
     Reply reply = Response{};
     bool keep_alive = false;
@@ -269,38 +300,40 @@ asio::awaitable<void> Server::state::serve(Stream& stream, std::size_t shard) {
     if (tls) reply.response.set(bhttp::field::strict_transport_security, "max-age=31536000");  // browsers: never plain HTTP here
     bool written = false;
     if (reply.stream) {
-      written = co_await write_streamed(stream, reply, !http_1_0);
+      written = co_await write_streamed(stream, control, reply, !http_1_0);
     } else {
-      lowest.expires_after(config.write_timeout);
       const auto head = wire_head(reply.response);
       const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(reply.response.body())};
+      control.allow(config.write_timeout);
       auto [write_ec, n] = co_await asio::async_write(stream, message, use_nothrow);
+      control.no_deadline();
       written = !write_ec;
     }
     control.busy = false;
-    if (refused && written) co_await drain(stream);
+    if (refused && written) co_await drain(stream, control);
     if (!written || !reply.response.keep_alive()) co_return;
   }
 }
 
 template <class Stream>
-asio::awaitable<bool> Server::state::write_streamed(Stream& stream, Reply& reply, bool chunked) {
-  auto& lowest = beast::get_lowest_layer(stream);
+asio::awaitable<bool> Server::state::write_streamed(Stream& stream, connection_control& control, Reply& reply, bool chunked) {
   reply.response.erase(bhttp::field::content_length);
   reply.response.body().clear();
   if (chunked) reply.response.chunked(true);
   else reply.response.keep_alive(false);  // HTTP/1.0: the body ends where the connection does
   bhttp::response_serializer<bhttp::string_body> head(reply.response);
-  lowest.expires_after(config.write_timeout);
+  control.allow(config.write_timeout);
   auto [head_ec, head_n] = co_await bhttp::async_write_header(stream, head, use_nothrow);
+  control.no_deadline();
   bool alive = !head_ec;
   BodySink sink{[&](std::string_view piece) -> asio::awaitable<bool> {
     if (!alive || piece.empty()) co_return alive;  // an empty chunk would end the body
-    lowest.expires_after(config.write_timeout);
     const auto bytes = asio::buffer(piece.data(), piece.size());
     boost::system::error_code ec;
+    control.allow(config.write_timeout);
     if (chunked) std::tie(ec, std::ignore) = co_await asio::async_write(stream, bhttp::make_chunk(bytes), use_nothrow);
     else std::tie(ec, std::ignore) = co_await asio::async_write(stream, bytes, use_nothrow);
+    control.no_deadline();  // the next piece may take its time to make
     alive = !ec;
     co_return alive;
   }};
@@ -315,17 +348,18 @@ asio::awaitable<bool> Server::state::write_streamed(Stream& stream, Reply& reply
   }
   if (!alive) co_return false;
   if (!chunked) co_return true;
-  lowest.expires_after(config.write_timeout);
+  control.allow(config.write_timeout);
   auto [end_ec, end_n] = co_await asio::async_write(stream, bhttp::make_chunk_last(), use_nothrow);
+  control.no_deadline();
   co_return !end_ec;
 }
 
 template <class Stream>
-asio::awaitable<void> Server::state::drain(Stream& stream) {
+asio::awaitable<void> Server::state::drain(Stream& stream, connection_control& control) {
   // Lingering close: a client still sending the body we refused would get a reset instead of our answer if we
   // closed now. Read and discard what it sends, for a bounded time and amount.
   constexpr std::size_t max_bytes = 8 * 1024 * 1024;
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  control.allow(std::chrono::seconds(2));
   std::array<char, 16 * 1024> sink;
   for (std::size_t seen = 0; seen < max_bytes;) {
     auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_nothrow);
@@ -344,7 +378,10 @@ Server::Server(std::vector<asio::io_context*> shards, ServerConfig config, Handl
 
 Server::~Server() = default;
 
-void Server::start() { asio::co_spawn(*state_->shards.front(), state_->accept_loop(), asio::detached); }
+void Server::start() {
+  asio::co_spawn(*state_->shards.front(), state_->accept_loop(), asio::detached);
+  for (std::size_t i = 0; i < state_->shards.size(); ++i) asio::co_spawn(*state_->shards[i], state_->sweep(i), asio::detached);
+}
 
 unsigned short Server::port() const noexcept { return state_->port; }
 

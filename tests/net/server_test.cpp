@@ -1,0 +1,91 @@
+// The HTTP server's deadlines: each read and write has its own, and none runs while a handler works.
+#include "gateway/net/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <thread>
+
+namespace rgw::http {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using tcp = asio::ip::tcp;
+
+// A server on one thread of its own, answering with `handler`.
+class RunningServer {
+ public:
+  RunningServer(ServerConfig config, Handler handler) : server_({&io_}, with_any_port(std::move(config)), std::move(handler)) {
+    server_.start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~RunningServer() {
+    io_.stop();
+    thread_.join();
+  }
+  unsigned short port() const { return server_.port(); }
+  std::size_t open_connections() const { return server_.open_connections(); }
+  std::uint64_t accepted_connections() const { return server_.accepted_connections(); }
+
+ private:
+  static ServerConfig with_any_port(ServerConfig c) {
+    c.port = 0;
+    return c;
+  }
+  asio::io_context io_;
+  Server server_;
+  std::thread thread_;
+};
+
+tcp::socket connect_to(asio::io_context& io, unsigned short port) {
+  tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  return s;
+}
+
+TEST(HttpServer, AHandlerSlowerThanTheIdleTimeoutStillGetsItsAnswerOut) {
+  ServerConfig config;
+  config.idle_timeout = 300ms;  // the wait for a request, not the handler's time
+  RunningServer server(config, [](Request&, std::size_t, const asio::ip::address&) -> asio::awaitable<Reply> {
+    asio::steady_timer work(co_await asio::this_coro::executor, 900ms);
+    co_await work.async_wait(asio::use_awaitable);
+    co_return make_response(Status::ok, "done", "text/plain");
+  });
+  asio::io_context io;
+  auto s = connect_to(io, server.port());
+  asio::write(s, asio::buffer(std::string_view("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response<boost::beast::http::string_body> answer;
+  boost::beast::http::read(s, buffer, answer);
+  EXPECT_EQ(answer.result_int(), 200u);
+  EXPECT_EQ(answer.body(), "done");
+}
+
+TEST(HttpServer, AClientThatNeverReadsItsAnswerIsLetGoAfterTheWriteTimeout) {
+  ServerConfig config;
+  config.write_timeout = 300ms;
+  // More than the loopback's socket buffers hold, so the write waits on the client.
+  RunningServer server(config, [](Request&, std::size_t, const asio::ip::address&) -> asio::awaitable<Reply> {
+    co_return make_response(Status::ok, std::string(64 * 1024 * 1024, 'x'), "text/plain");
+  });
+  asio::io_context io;
+  auto s = connect_to(io, server.port());
+  asio::write(s, asio::buffer(std::string_view("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));  // and never a byte read
+  const auto started = std::chrono::steady_clock::now();
+  while (server.accepted_connections() == 0 && std::chrono::steady_clock::now() - started < 10s) std::this_thread::sleep_for(10ms);
+  while (server.open_connections() > 0 && std::chrono::steady_clock::now() - started < 10s) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server.open_connections(), 0u) << "the server still waits on a client that does not read";
+}
+
+}  // namespace
+}  // namespace rgw::http
