@@ -82,7 +82,7 @@ std::optional<std::string> Registry::unavailable(const std::vector<Route>& route
 
 std::string Registry::availability_key() const {
   std::string key;
-  for (const auto& p : providers_) key += p->name() + '=' + p->availability_key() + ';';
+  for (const auto& p : providers_) key.append(p->name()).append(1, '=').append(p->availability_key()).append(1, ';');
   return key;
 }
 

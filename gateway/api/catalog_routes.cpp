@@ -69,9 +69,14 @@ boost::asio::awaitable<http::Reply> list_catalog(Call& call) {
   const auto& rates = *fresh;
   // The listing depends on exactly these, and on the snapshot it is kept in.
   const auto& set = rates->set();
-  const std::string key = view.locale + '|' + std::string(view.display.code()) + '|' + view.country.value_or("") + '|' + set.source + '|' +
-                          std::to_string(set.as_of.time_since_epoch().count()) + '|' +
-                          std::to_string(reinterpret_cast<std::uintptr_t>(rates.get())) + '|' + call.services.providers->current()->availability_key();
+  // Appended into one string, not concatenated: a temporary per `+` was a tenth of a cached listing's time.
+  std::string key;
+  key.reserve(128);
+  const std::string_view parts[] = {view.locale, view.display.code(), view.country ? std::string_view(*view.country) : "", set.source};
+  for (const auto part : parts) key.append(part).push_back('|');
+  key.append(std::to_string(set.as_of.time_since_epoch().count())).push_back('|');
+  key.append(std::to_string(reinterpret_cast<std::uintptr_t>(rates.get()))).push_back('|');
+  key.append(call.services.providers->current()->availability_key());
   if (auto cached = snapshot->listing(key)) co_return listing_response(call.request, *cached);
 
   nlohmann::json items = nlohmann::json::array();
