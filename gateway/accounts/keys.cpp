@@ -71,8 +71,7 @@ KeyStore::Admission KeyStore::admit(const std::string& hash, const boost::asio::
     auto it = cache->find(hash);
     if (it == cache->end()) continue;
     auto& e = it->second;
-    // Fresh, or a re-check is under way (for less than a ttl, in case its coroutine never ended): the last answer.
-    if (now - e.checked < ttl_ || (e.recheck_since && now - *e.recheck_since < ttl_)) {
+    if (answerable(e, now)) {
       a.answer = Identified{e.principal, {}};
     } else {
       e.recheck_since = now;
@@ -95,9 +94,27 @@ KeyStore::Admission KeyStore::admit(const std::string& hash, const boost::asio::
   return a;
 }
 
+bool KeyStore::answerable(const Entry& e, std::chrono::steady_clock::time_point now) const {
+  return now - e.checked < ttl_ || (e.recheck_since && now - *e.recheck_since < ttl_);
+}
+
+namespace {
+bool presentable(std::string_view secret) { return !secret.empty() && secret.size() <= 200; }
+}  // namespace
+
+std::optional<Identified> KeyStore::remembered(std::string_view secret) {
+  if (!presentable(secret)) return Identified{};
+  const std::string hash = crypto::sha256_hex(secret);
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  for (auto* cache : {&known_, &unknown_})
+    if (auto it = cache->find(hash); it != cache->end() && answerable(it->second, now)) return Identified{it->second.principal, {}};
+  return std::nullopt;
+}
+
 boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::string_view secret, const boost::asio::ip::address& source) {
   Identified out;
-  if (secret.empty() || secret.size() > 200) co_return out;
+  if (!presentable(secret)) co_return out;
   const std::string hash = crypto::sha256_hex(secret);
   // Hashes are compared, never secrets: a timing difference tells nothing about a key.
   if (!bootstrap_hash_.empty() && crypto::equal_constant_time(hash, bootstrap_hash_)) {

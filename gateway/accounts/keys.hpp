@@ -62,6 +62,9 @@ class KeyStore {
   // only due for its re-check, get the cached answer at once. Unknown keys are remembered for the ttl too.
   // Throws pg::Error when the database is needed and unreachable.
   boost::asio::awaitable<Identified> authenticate(pg::Pool& db, std::string_view secret, const boost::asio::ip::address& source);
+  // The cache's answer for `secret` when it may be given as it is, without a coroutine (most requests); nullopt:
+  // call authenticate (a look-up, a re-check due, the bootstrap key).
+  std::optional<Identified> remembered(std::string_view secret);
   // The member of a verified token, while the cabinet key that minted it is live (the key is cached and revoked
   // like any key, so a token costs no database round trip either).
   boost::asio::awaitable<Identified> authenticate_member(pg::Pool& db, const MemberClaims& claims, const boost::asio::ip::address& source);
@@ -94,6 +97,9 @@ class KeyStore {
   };
   // A key by its cache entry: its hash, or "id:<key id>" for the key that minted a member token.
   boost::asio::awaitable<Identified> identify(pg::Pool& db, const std::string& hash, const boost::asio::ip::address& source);
+  // A cached answer is given while fresh, or while its re-check runs (for less than a ttl, in case its coroutine
+  // never ended).
+  bool answerable(const Entry& e, std::chrono::steady_clock::time_point now) const;
   Admission admit(const std::string& hash, const boost::asio::ip::address& source, std::chrono::steady_clock::time_point now);
   boost::asio::awaitable<std::optional<Principal>> look_up(pg::Pool& db, const std::string& hash);
 

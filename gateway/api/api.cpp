@@ -176,6 +176,8 @@ boost::asio::awaitable<std::variant<auth::Principal, http::Response>> Api::authe
     if (claims->expires_at <= std::chrono::system_clock::now())
       co_return refusal(errc::unauthorized, "the member token has expired: the cabinet's server mints a new one");
     who = co_await services_.keys->authenticate_member(db, *claims, peer);
+  } else if (auto known = services_.keys->remembered(bearer)) {
+    who = std::move(*known);  // from the cache without the look-up's coroutines: most requests
   } else {
     who = co_await services_.keys->authenticate(db, bearer, peer);
   }

@@ -1,5 +1,6 @@
 #pragma once
 // Maps (method, path) to a route; "{name}" segments capture one path segment each, in order.
+#include <algorithm>
 #include <boost/beast/http/verb.hpp>
 #include <string>
 #include <string_view>
@@ -56,6 +57,7 @@ class Router {
   // Views into the path, which outlives the match: no copy of each segment per request.
   static std::vector<std::string_view> split(std::string_view path) {
     std::vector<std::string_view> out;
+    out.reserve(static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')));  // one allocation, not one per growth
     std::size_t start = 1;  // paths start with '/'
     while (start <= path.size()) {
       const auto end = path.find('/', start);

@@ -12,6 +12,12 @@
 namespace rgw {
 
 std::string rfc3339(timestamp t) {
+  std::string out;
+  append_rfc3339(out, t);
+  return out;
+}
+
+void append_rfc3339(std::string& out, timestamp t) {
   using namespace std::chrono;
   // Digits written by hand: date::format builds a stream and a locale per call, and every log line has a time.
   const auto day = date::floor<date::days>(t);
@@ -20,7 +26,10 @@ std::string rfc3339(timestamp t) {
   const auto in_day = t - day;
   const auto seconds_of_day = duration_cast<seconds>(in_day).count();
   const auto micros = (in_day % seconds(1)).count();
-  if (year < 0 || year > 9999) return micros == 0 ? date::format("%FT%TZ", date::floor<seconds>(t)) : date::format("%FT%TZ", t);
+  if (year < 0 || year > 9999) {
+    out += micros == 0 ? date::format("%FT%TZ", date::floor<seconds>(t)) : date::format("%FT%TZ", t);
+    return;
+  }
   char text[32];
   auto put = [&text](int at, long value, int width) {
     for (int i = width - 1; i >= 0; --i, value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
@@ -43,7 +52,7 @@ std::string rfc3339(timestamp t) {
     length = 26;
   }
   text[length++] = 'Z';
-  return std::string(text, static_cast<std::size_t>(length));
+  out.append(text, static_cast<std::size_t>(length));
 }
 
 std::optional<timestamp> parse_rfc3339(std::string_view s) {

@@ -40,11 +40,14 @@ void ProgramCatalog::keep_listing(const std::string& key, std::shared_ptr<const 
   listings_[key] = std::move(listing);
 }
 
+std::shared_ptr<const ProgramCatalog> CatalogCache::cached(const std::string& program_id) {
+  std::lock_guard lock(mutex_);
+  const auto it = programs_.find(program_id);
+  return it == programs_.end() ? nullptr : it->second;
+}
+
 boost::asio::awaitable<std::shared_ptr<const ProgramCatalog>> CatalogCache::get(pg::Pool& db, const std::string& program_id) {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = programs_.find(program_id); it != programs_.end()) co_return it->second;
-  }
+  if (auto snapshot = cached(program_id)) co_return snapshot;
   const auto generation = generation_.load();
   auto program = co_await programs::find(db, program_id);
   auto rows = co_await db.exec(pg::statement(select_products, program_id));

@@ -46,6 +46,8 @@ class CatalogCache {
  public:
   CatalogCache();
   boost::asio::awaitable<std::shared_ptr<const ProgramCatalog>> get(pg::Pool& db, const std::string& program_id);
+  // The snapshot if it is in memory, without a coroutine: a hot route tries this before get().
+  std::shared_ptr<const ProgramCatalog> cached(const std::string& program_id);
   void forget(const std::string& program_id);
   void forget_all();
   // A NOTIFY rgw_catalog payload: forgets that program unless the change came from this process (which forgot

@@ -49,6 +49,7 @@ TEST(Log, ALineIsOneJsonObjectWhateverItsFieldsHold) {
       .field("status", std::int64_t{202})
       .flag("complete", false)
       .milliseconds("ms", 1.23456)
+      .milliseconds("fast", 0.0425)
       .write();
   write(level::warn, "plain", {{"detail", "x"}});
   const auto lines = captured.lines();
@@ -60,6 +61,7 @@ TEST(Log, ALineIsOneJsonObjectWhateverItsFieldsHold) {
   EXPECT_EQ(lines[0]["status"], 202);
   EXPECT_EQ(lines[0]["complete"], false);
   EXPECT_DOUBLE_EQ(lines[0]["ms"].get<double>(), 1.235);
+  EXPECT_DOUBLE_EQ(lines[0]["fast"].get<double>(), 0.043) << "the fraction's leading zero kept";
   EXPECT_TRUE(lines[0]["ts"].is_string());
   EXPECT_EQ(lines[1]["level"], "warn");
   EXPECT_EQ(lines[1]["detail"], "x");
