@@ -22,11 +22,12 @@ const pg::Query demo_member{
     " WHERE ($1::text IS NULL OR a.id = $1) ORDER BY a.created_at DESC LIMIT 1"};
 
 boost::asio::awaitable<http::Reply> redeem_widget(Call& call) {
-  static const std::string etag = etag_of(web::redeem_widget());
-  auto response = conditional(call.request, web::redeem_widget(), etag, "text/javascript; charset=utf-8");
-  response.set(field::cache_control, "public, max-age=300");  // a new release reaches browsers within minutes
-  response.set("X-Content-Type-Options", "nosniff");
-  co_return response;
+  static const auto script = std::make_shared<const std::string>(web::redeem_widget());
+  static const std::string etag = etag_of(*script);
+  auto reply = conditional(call.request, script, etag, "text/javascript; charset=utf-8");
+  reply.response.set(field::cache_control, "public, max-age=300");  // a new release reaches browsers within minutes
+  reply.response.set("X-Content-Type-Options", "nosniff");
+  co_return reply;
 }
 
 std::string html_escaped(std::string_view text) {

@@ -41,11 +41,13 @@ boost::asio::awaitable<void> audit_personal_read(const Call& call, std::string t
 
 std::string etag_of(std::string_view body) { return "\"" + crypto::sha256_hex(body).substr(0, 32) + "\""; }
 
-http::Response conditional(const http::Request& request, std::string_view body, const std::string& etag, std::string_view content_type) {
+http::Reply conditional(const http::Request& request, std::shared_ptr<const std::string> body, const std::string& etag, std::string_view content_type) {
   const bool unchanged = request[http::beast::http::field::if_none_match] == etag;
-  auto response = unchanged ? http::Response{http::Status::not_modified, 11} : http::make_response(http::Status::ok, std::string(body), content_type);
-  response.set(http::beast::http::field::etag, etag);
-  return response;
+  http::Response head{unchanged ? http::Status::not_modified : http::Status::ok, 11};
+  head.set(http::beast::http::field::etag, etag);
+  if (unchanged) return head;
+  head.set(http::beast::http::field::content_type, content_type);
+  return {std::move(head), std::move(body)};
 }
 
 http::Response json_response(http::Status status, const nlohmann::json& body) {

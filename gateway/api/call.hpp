@@ -3,6 +3,7 @@
 // accept batcher, and the process's services (api/services.hpp, included by the routes that use them).
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,8 +70,9 @@ boost::asio::awaitable<void> audit_personal_read(const Call& call, std::string t
 http::Response json_response(http::Status status, const nlohmann::json& body);
 // A strong ETag for a body: the first 128 bits of its SHA-256, quoted.
 std::string etag_of(std::string_view body);
-// `body` with its ETag, or 304 (ETag only) when the client's If-None-Match names this version.
-http::Response conditional(const http::Request& request, std::string_view body, const std::string& etag, std::string_view content_type);
+// `body` with its ETag (sent from where it is kept, not copied), or 304 (ETag only) when the client's If-None-Match
+// names this version.
+http::Reply conditional(const http::Request& request, std::shared_ptr<const std::string> body, const std::string& etag, std::string_view content_type);
 
 // 422 product_unavailable when no route of product `sku` would take an order of `face` now (Call::unavailable);
 // nullopt when one would, or there is no such product (the pricing answers that).

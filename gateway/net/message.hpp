@@ -5,6 +5,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <functional>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -23,12 +24,19 @@ struct BodySink {
 // Produces a streamed body. It runs after the header is sent, on the request's thread, and must own what it uses.
 using BodyWriter = std::function<boost::asio::awaitable<void>(BodySink& sink)>;
 
-// What a handler answers: a whole response, or a header whose body `stream` writes (chunked transfer coding).
+// What a handler answers: a whole response, or a header whose body `stream` writes (chunked transfer coding), or
+// a header whose body is kept elsewhere and sent as it is (a cached catalog listing: not copied per request).
 struct Reply {
   Reply(Response whole) : response(std::move(whole)) {}  // implicit: most handlers answer whole responses
   Reply(Response head, BodyWriter body) : response(std::move(head)), stream(std::move(body)) {}
+  Reply(Response head, std::shared_ptr<const std::string> body) : response(std::move(head)), shared_body(std::move(body)) {
+    response.content_length(shared_body->size());
+  }
+  // The bytes of a whole answer.
+  std::string_view body() const { return shared_body ? std::string_view(*shared_body) : std::string_view(response.body()); }
   Response response;
   BodyWriter stream;
+  std::shared_ptr<const std::string> shared_body;  // set: sent instead of response.body()
 };
 
 // RFC 9457 problem details; `code` is the stable machine-readable name of docs/openapi.yaml.

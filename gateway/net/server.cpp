@@ -303,7 +303,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, connection_control& c
       written = co_await write_streamed(stream, control, reply, !http_1_0);
     } else {
       const auto head = wire_head(reply.response);
-      const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(reply.response.body())};
+      const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(reply.body())};
       control.allow(config.write_timeout);
       auto [write_ec, n] = co_await asio::async_write(stream, message, use_nothrow);
       control.no_deadline();

@@ -1,4 +1,5 @@
-// The HTTP server's deadlines: each read and write has its own, and none runs while a handler works.
+// The HTTP server: each read and write has its own deadline and none runs while a handler works; answers kept
+// elsewhere are sent as they are.
 #include "gateway/net/server.hpp"
 
 #include <gtest/gtest.h>
@@ -85,6 +86,34 @@ TEST(HttpServer, AClientThatNeverReadsItsAnswerIsLetGoAfterTheWriteTimeout) {
   while (server.accepted_connections() == 0 && std::chrono::steady_clock::now() - started < 10s) std::this_thread::sleep_for(10ms);
   while (server.open_connections() > 0 && std::chrono::steady_clock::now() - started < 10s) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(server.open_connections(), 0u) << "the server still waits on a client that does not read";
+}
+
+// A body shared with a cache is sent whole, with its own length, and stays the cache's: two answers on one
+// kept-alive connection, each with the shared bytes, and the handler's copy untouched.
+TEST(HttpServer, ASharedBodyIsSentAsItIsWithItsLength) {
+  const auto kept = std::make_shared<const std::string>(std::string(100'000, 'a') + "end");
+  RunningServer server({}, [kept](Request&, std::size_t, const asio::ip::address&) -> asio::awaitable<Reply> {
+    Response head{Status::ok, 11};
+    head.set(boost::beast::http::field::content_type, "application/json");
+    co_return Reply(std::move(head), kept);
+  });
+  asio::io_context io;
+  auto s = connect_to(io, server.port());
+  boost::beast::flat_buffer buffer;
+  for (int i = 0; i < 2; ++i) {
+    asio::write(s, asio::buffer(std::string_view("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+    // Read with a deadline: a body shorter than its length would leave a plain read waiting for ever.
+    boost::beast::http::response<boost::beast::http::string_body> answer;
+    bool read = false;
+    boost::beast::http::async_read(s, buffer, answer, [&](boost::system::error_code ec, std::size_t) { read = !ec; });
+    io.restart();
+    io.run_for(10s);
+    ASSERT_TRUE(read) << "answer " << i << " not read whole";
+    EXPECT_EQ(answer.result_int(), 200u);
+    EXPECT_EQ(answer[boost::beast::http::field::content_length], std::to_string(kept->size()));
+    EXPECT_EQ(answer.body(), *kept);
+  }
+  EXPECT_EQ(kept->size(), 100'003u);
 }
 
 }  // namespace
