@@ -17,9 +17,10 @@ constexpr char base64url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 std::string hex(const unsigned char* bytes, unsigned int length) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out(std::size_t{length} * 2, '\0');  // sized once: every authenticated request hexes a key's hash
+  char* to = out.data();  // not out[i]: a char store may alias the string itself, so it would be reloaded per byte
   for (unsigned int i = 0; i < length; ++i) {
-    out[2 * i] = digits[bytes[i] >> 4];
-    out[2 * i + 1] = digits[bytes[i] & 15];
+    *to++ = digits[bytes[i] >> 4];
+    *to++ = digits[bytes[i] & 15];
   }
   return out;
 }

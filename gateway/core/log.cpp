@@ -138,13 +138,15 @@ bool plain(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](unsigned char c) { return plain_byte[c]; });
 }
 
-// Pieces appended with one size check and one copy each: a request's line is a few dozen of them, and a
-// character at a time (std::string::push_back, not inlined) was a tenth of the line's cost.
+// Pieces appended with one size change and a plain copy each: a request's line is a few dozen of them, and
+// std::string's own appends (a length check and a call each, push_back for a quote) were most of the line's cost.
 void append(std::string& out, std::initializer_list<std::string_view> pieces) {
-  std::size_t size = out.size();
+  std::size_t size = 0;
   for (const auto piece : pieces) size += piece.size();
-  if (size > out.capacity()) out.reserve(std::max(size, 2 * out.capacity()));
-  for (const auto piece : pieces) out.append(piece.data(), piece.size());
+  const auto at = out.size();
+  out.resize(at + size);
+  char* to = out.data() + at;
+  for (const auto piece : pieces) to = std::copy(piece.begin(), piece.end(), to);
 }
 
 void append_string(std::string& out, std::string_view text) {
@@ -197,6 +199,10 @@ void Line::name(std::string_view name) {
 }
 
 Line& Line::field(std::string_view name, std::string_view value) {
+  if (plain(name) && plain(value)) {  // nearly always: name and value in one append
+    append(text_, {",\"", name, "\":\"", value, "\""});
+    return *this;
+  }
   this->name(name);
   append_string(text_, value);
   return *this;
