@@ -147,7 +147,7 @@ result<std::vector<RateSet>> parse_ecb(std::string_view xml_text, sys_seconds fe
     if (day.name != "Cube" || !time) return errc::malformed_feed;
     auto date = parse_date(*time, false);
     if (!date) return date.error();
-    RateSet set{currency("EUR"), "ecb", sys_seconds{*date + 14h}, fetched_at, {}, true};
+    RateSet set{currency("EUR"), "ecb", sys_seconds{*date + ecb_published_after}, fetched_at, {}, true};
     for (const auto& quote : day.children) {
       const auto *code = quote.attribute("currency"), *rate = quote.attribute("rate");
       if (quote.name != "Cube" || !code || !rate) return errc::malformed_feed;

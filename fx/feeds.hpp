@@ -4,6 +4,7 @@
 // or the number's own error, so the last good set stays in force. A rate outside 1e-9..1e9 is
 // errc::implausible_rates. Currencies outside the ISO 4217 table with
 // minor units (e.g. the SDR, XDR) are skipped.
+#include <chrono>
 #include <string_view>
 #include <vector>
 
@@ -11,8 +12,11 @@
 
 namespace rgw::fx {
 
+// When an ECB reference date's rates are out, after its midnight UTC: their as_of (rates are set at 14:10 CET and
+// published by 16:00 CET).
+inline constexpr std::chrono::hours ecb_published_after{14};
 // ECB reference rates, daily or historical (EUR base). One set per day, newest first. as_of is the reference
-// date at 14:00 UTC, when the ECB has published (rates are set at 14:10 CET and published by 16:00 CET).
+// date at 14:00 UTC (ecb_published_after).
 result<std::vector<RateSet>> parse_ecb(std::string_view xml, sys_seconds fetched_at);
 // Bank of Russia daily rates (RUB base, windows-1251, comma decimals): each quote kept as published, Nominal
 // units for Value roubles. as_of is the Date at 00:00 Moscow time.

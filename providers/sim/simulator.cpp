@@ -42,6 +42,8 @@ enum class fx_mode { ok, down, malformed };
 
 }  // namespace
 
+std::string ecb_reference_day(sys_seconds now) { return date::format("%F", floor<days>(now - fx::ecb_published_after)); }
+
 struct Simulator::impl {
   explicit impl(SimulatorConfig c) : config(std::move(c)) {
     ecb_history = read_file(find_sample(config.data_dir, "ecb-eurofxref-hist"));
@@ -62,8 +64,6 @@ struct Simulator::impl {
     io.stop();
     thread.join();
   }
-
-  std::string today() const { return date::format("%F", floor<days>(system_clock::now())); }
 
   // Not a coroutine lambda: a member, so nothing it uses dies before it finishes.
   boost::asio::awaitable<http::Reply> handle(http::Request& request) {
@@ -96,7 +96,7 @@ struct Simulator::impl {
     if (target == "/fx/ecb/hist.xml") {
       body = ecb_history;
     } else if (target == "/fx/ecb/daily.xml") {
-      body = ecb_daily(newest_ecb, config.redate_today ? today() : date::format("%F", newest_ecb.as_of));
+      body = ecb_daily(newest_ecb, config.redate_today ? ecb_reference_day(floor<seconds>(system_clock::now())) : date::format("%F", newest_ecb.as_of));
     } else if (target == "/fx/cbr/daily.xml") {
       body = cbr_daily;
       if (config.redate_today) {

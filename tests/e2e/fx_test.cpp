@@ -2,6 +2,7 @@
 // database; a feed that goes away, comes back, or sends garbage; two processes sharing one fetch.
 #include <gtest/gtest.h>
 
+#include <date/date.h>
 #include <filesystem>
 #include <fstream>
 
@@ -61,6 +62,16 @@ TEST_F(Fx, RatesAndConversionFromTheLiveFeed) {
   }
   EXPECT_EQ(client.request("GET", "/v1/fx/rates").status, 401u);
   EXPECT_EQ(client.request("GET", "/readyz").json()["checks"]["fx"], "ok");
+}
+
+// The simulator re-dates its ECB day as the ECB publishes: in the morning (UTC) the newest rates are yesterday's,
+// so their as_of (14:00 UTC of the day) is never in the future.
+TEST(SimulatedEcbFeed, IsReDatedToTheNewestPublishedDay) {
+  using namespace std::chrono;
+  const sys_days day{date::sys_days(date::year{2026} / 12 / 3).time_since_epoch()};
+  EXPECT_EQ(sim::ecb_reference_day(day + 13h + 59min), "2026-12-02");
+  EXPECT_EQ(sim::ecb_reference_day(day + 14h), "2026-12-03");
+  EXPECT_EQ(sim::ecb_reference_day(day + 23h + 59min), "2026-12-03");
 }
 
 // The Bank of Russia quotes Value roubles for Nominal units: kept as published, shown as published, and read back
