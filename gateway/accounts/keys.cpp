@@ -102,14 +102,34 @@ namespace {
 bool presentable(std::string_view secret) { return !secret.empty() && secret.size() <= 200; }
 }  // namespace
 
-std::optional<Identified> KeyStore::remembered(std::string_view secret) {
-  if (!presentable(secret)) return Identified{};
-  const std::string hash = crypto::sha256_hex(secret);
+std::optional<Identified> KeyStore::cached(const std::string& entry) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   for (auto* cache : {&known_, &unknown_})
-    if (auto it = cache->find(hash); it != cache->end() && answerable(it->second, now)) return Identified{it->second.principal, {}};
+    if (auto it = cache->find(entry); it != cache->end() && answerable(it->second, now)) return Identified{it->second.principal, {}};
   return std::nullopt;
+}
+
+std::optional<Identified> KeyStore::remembered(std::string_view secret) {
+  if (!presentable(secret)) return Identified{};
+  return cached(crypto::sha256_hex(secret));
+}
+
+namespace {
+// The member a token names, if the key that minted it (`minter`) is a live cabinet key of the token's program.
+Identified member_of(Identified minter, const MemberClaims& claims) {
+  const bool live = minter.principal && minter.principal->role == Role::cabinet && minter.principal->program_id == claims.program_id;
+  if (!live) return Identified{std::nullopt, minter.throttled};
+  minter.principal->role = Role::member;
+  minter.principal->account_id = claims.account_id;
+  return minter;
+}
+}  // namespace
+
+std::optional<Identified> KeyStore::remembered_member(const MemberClaims& claims) {
+  auto minter = cached(std::string(by_id) + claims.key_id);
+  if (!minter) return std::nullopt;
+  return member_of(std::move(*minter), claims);
 }
 
 boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::string_view secret, const boost::asio::ip::address& source) {
@@ -125,12 +145,9 @@ boost::asio::awaitable<Identified> KeyStore::authenticate(pg::Pool& db, std::str
 }
 
 boost::asio::awaitable<Identified> KeyStore::authenticate_member(pg::Pool& db, const MemberClaims& claims, const boost::asio::ip::address& source) {
-  auto minter = co_await identify(db, std::string(by_id) + claims.key_id, source);
-  const bool live = minter.principal && minter.principal->role == Role::cabinet && minter.principal->program_id == claims.program_id;
-  if (!live) co_return Identified{std::nullopt, minter.throttled};
-  minter.principal->role = Role::member;
-  minter.principal->account_id = claims.account_id;
-  co_return minter;
+  const std::string entry = std::string(by_id) + claims.key_id;  // named: GCC 12 mishandles temporaries across co_await
+  auto minter = co_await identify(db, entry, source);
+  co_return member_of(std::move(minter), claims);
 }
 
 boost::asio::awaitable<Identified> KeyStore::identify(pg::Pool& db, const std::string& hash, const boost::asio::ip::address& source) {

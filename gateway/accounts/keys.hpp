@@ -68,6 +68,9 @@ class KeyStore {
   // The member of a verified token, while the cabinet key that minted it is live (the key is cached and revoked
   // like any key, so a token costs no database round trip either).
   boost::asio::awaitable<Identified> authenticate_member(pg::Pool& db, const MemberClaims& claims, const boost::asio::ip::address& source);
+  // The same from the cache when its answer for the minting key may be given as it is; nullopt: call
+  // authenticate_member.
+  std::optional<Identified> remembered_member(const MemberClaims& claims);
   // `audit` (its target set to the new key's id) is written in the same transaction.
   boost::asio::awaitable<CreatedKey> create(pg::Pool& db, const std::string& program_id, Role role, audit::Entry audit);
   // Revokes key `id` if it belongs to `program_id` (any program when nullopt); false when there is no such key.
@@ -100,6 +103,8 @@ class KeyStore {
   // A cached answer is given while fresh, or while its re-check runs (for less than a ttl, in case its coroutine
   // never ended).
   bool answerable(const Entry& e, std::chrono::steady_clock::time_point now) const;
+  // The cache's answer for an entry (a hash, or by_id + a key id) when answerable; nullopt: ask identify.
+  std::optional<Identified> cached(const std::string& entry);
   Admission admit(const std::string& hash, const boost::asio::ip::address& source, std::chrono::steady_clock::time_point now);
   boost::asio::awaitable<std::optional<Principal>> look_up(pg::Pool& db, const std::string& hash);
 

@@ -175,7 +175,8 @@ boost::asio::awaitable<std::variant<auth::Principal, http::Response>> Api::authe
     if (!claims) co_return refusal(errc::unauthorized, "the member token is not valid");
     if (claims->expires_at <= std::chrono::system_clock::now())
       co_return refusal(errc::unauthorized, "the member token has expired: the cabinet's server mints a new one");
-    who = co_await services_.keys->authenticate_member(db, *claims, peer);
+    if (auto known = services_.keys->remembered_member(*claims)) who = std::move(*known);  // most requests, as below
+    else who = co_await services_.keys->authenticate_member(db, *claims, peer);
   } else if (auto known = services_.keys->remembered(bearer)) {
     who = std::move(*known);  // from the cache without the look-up's coroutines: most requests
   } else {
