@@ -276,6 +276,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, connection_control& c
     Reply reply = Response{};
     bool keep_alive = false;
     bool http_1_0 = false;  // such a client cannot take a chunked body
+    bool head_only = false;  // RFC 9110 9.3.2: an answer to HEAD has no body, whatever its Content-Length says
     bool refused = ec.failed();
     if (ec) {
       if (is_disconnect(ec)) co_return;
@@ -288,6 +289,7 @@ asio::awaitable<void> Server::state::serve(Stream& stream, connection_control& c
       Request request = parser.release();
       keep_alive = request.keep_alive();
       http_1_0 = request.version() < 11;
+      head_only = request.method() == bhttp::verb::head;
       try {
         reply = co_await handler(request, shard, peer);
       } catch (const std::exception& e) {
@@ -299,11 +301,11 @@ asio::awaitable<void> Server::state::serve(Stream& stream, connection_control& c
     reply.response.keep_alive(keep_alive && !stopping);
     if (tls) reply.response.set(bhttp::field::strict_transport_security, "max-age=31536000");  // browsers: never plain HTTP here
     bool written = false;
-    if (reply.stream) {
+    if (reply.stream && !head_only) {
       written = co_await write_streamed(stream, control, reply, !http_1_0);
     } else {
       const auto head = wire_head(reply.response);
-      const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(reply.body())};
+      const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(head_only ? std::string_view() : reply.body())};
       control.allow(config.write_timeout);
       auto [write_ec, n] = co_await asio::async_write(stream, message, use_nothrow);
       control.no_deadline();

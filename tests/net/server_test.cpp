@@ -116,5 +116,25 @@ TEST(HttpServer, ASharedBodyIsSentAsItIsWithItsLength) {
   EXPECT_EQ(kept->size(), 100'003u);
 }
 
+// An answer to HEAD carries no body (RFC 9110 9.3.2), so the next answer on the connection is read from its own
+// first byte: a HEAD, then a GET, on one kept-alive connection.
+TEST(HttpServer, AnAnswerToHeadHasNoBodyAndTheNextAnswerIsReadWhole) {
+  RunningServer server({}, [](Request&, std::size_t, const asio::ip::address&) -> asio::awaitable<Reply> {
+    co_return make_response(Status::method_not_allowed, "a body that HEAD must not get", "text/plain");
+  });
+  asio::io_context io;
+  auto s = connect_to(io, server.port());
+  asio::write(s, asio::buffer(std::string_view("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response_parser<boost::beast::http::string_body> head_answer;
+  head_answer.skip(true);  // the client's side of HEAD: no body expected
+  boost::beast::http::read(s, buffer, head_answer);
+  EXPECT_EQ(head_answer.get().result_int(), 405u);
+  boost::beast::http::response<boost::beast::http::string_body> get_answer;
+  boost::beast::http::read(s, buffer, get_answer);  // throws if the HEAD's body came first
+  EXPECT_EQ(get_answer.result_int(), 405u);
+  EXPECT_EQ(get_answer.body(), "a body that HEAD must not get");
+}
+
 }  // namespace
 }  // namespace rgw::http
