@@ -48,9 +48,11 @@ class RunningServer {
   std::thread thread_;
 };
 
-tcp::socket connect_to(asio::io_context& io, unsigned short port) {
+// A connection to the server, which has been sent `requests` (raw HTTP/1.1).
+tcp::socket connect_to(asio::io_context& io, unsigned short port, std::string_view requests = {}) {
   tcp::socket s(io);
   s.connect({asio::ip::make_address("127.0.0.1"), port});
+  if (!requests.empty()) asio::write(s, asio::buffer(requests));
   return s;
 }
 
@@ -63,8 +65,7 @@ TEST(HttpServer, AHandlerSlowerThanTheIdleTimeoutStillGetsItsAnswerOut) {
     co_return make_response(Status::ok, "done", "text/plain");
   });
   asio::io_context io;
-  auto s = connect_to(io, server.port());
-  asio::write(s, asio::buffer(std::string_view("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  auto s = connect_to(io, server.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   boost::beast::flat_buffer buffer;
   boost::beast::http::response<boost::beast::http::string_body> answer;
   boost::beast::http::read(s, buffer, answer);
@@ -80,8 +81,7 @@ TEST(HttpServer, AClientThatNeverReadsItsAnswerIsLetGoAfterTheWriteTimeout) {
     co_return make_response(Status::ok, std::string(64 * 1024 * 1024, 'x'), "text/plain");
   });
   asio::io_context io;
-  auto s = connect_to(io, server.port());
-  asio::write(s, asio::buffer(std::string_view("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));  // and never a byte read
+  auto s = connect_to(io, server.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");  // and never a byte read
   const auto started = std::chrono::steady_clock::now();
   while (server.accepted_connections() == 0 && std::chrono::steady_clock::now() - started < 10s) std::this_thread::sleep_for(10ms);
   while (server.open_connections() > 0 && std::chrono::steady_clock::now() - started < 10s) std::this_thread::sleep_for(10ms);
@@ -123,8 +123,7 @@ TEST(HttpServer, AnAnswerToHeadHasNoBodyAndTheNextAnswerIsReadWhole) {
     co_return make_response(Status::method_not_allowed, "a body that HEAD must not get", "text/plain");
   });
   asio::io_context io;
-  auto s = connect_to(io, server.port());
-  asio::write(s, asio::buffer(std::string_view("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  auto s = connect_to(io, server.port(), "HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
   boost::beast::flat_buffer buffer;
   boost::beast::http::response_parser<boost::beast::http::string_body> head_answer;
   head_answer.skip(true);  // the client's side of HEAD: no body expected
