@@ -23,6 +23,17 @@ const pg::Query revoke_key{
 constexpr std::size_t max_cached_keys = 100'000;  // a bound, so the cache is no memory lever for an attacker
 constexpr std::string_view by_id = "id:";  // cache entries of keys looked up by id (hashes are hex: no colon)
 
+bool presentable(std::string_view secret) { return !secret.empty() && secret.size() <= 200; }
+
+// The member a token names, if the key that minted it (`minter`) is a live cabinet key of the token's program.
+Identified member_of(Identified minter, const MemberClaims& claims) {
+  const bool live = minter.principal && minter.principal->role == Role::cabinet && minter.principal->program_id == claims.program_id;
+  if (!live) return Identified{std::nullopt, minter.throttled};
+  minter.principal->role = Role::member;
+  minter.principal->account_id = claims.account_id;
+  return minter;
+}
+
 }  // namespace
 
 std::optional<Role> parse_role(std::string_view name) {
@@ -98,10 +109,6 @@ bool KeyStore::answerable(const Entry& e, std::chrono::steady_clock::time_point 
   return now - e.checked < ttl_ || (e.recheck_since && now - *e.recheck_since < ttl_);
 }
 
-namespace {
-bool presentable(std::string_view secret) { return !secret.empty() && secret.size() <= 200; }
-}  // namespace
-
 std::optional<Identified> KeyStore::cached(const std::string& entry) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
@@ -114,17 +121,6 @@ std::optional<Identified> KeyStore::remembered(std::string_view secret) {
   if (!presentable(secret)) return Identified{};
   return cached(crypto::sha256_hex(secret));
 }
-
-namespace {
-// The member a token names, if the key that minted it (`minter`) is a live cabinet key of the token's program.
-Identified member_of(Identified minter, const MemberClaims& claims) {
-  const bool live = minter.principal && minter.principal->role == Role::cabinet && minter.principal->program_id == claims.program_id;
-  if (!live) return Identified{std::nullopt, minter.throttled};
-  minter.principal->role = Role::member;
-  minter.principal->account_id = claims.account_id;
-  return minter;
-}
-}  // namespace
 
 std::optional<Identified> KeyStore::remembered_member(const MemberClaims& claims) {
   auto minter = cached(std::string(by_id) + claims.key_id);
