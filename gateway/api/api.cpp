@@ -16,7 +16,7 @@ namespace {
 
 // A client's X-Request-Id is kept (and echoed) only if it is short printable ASCII: it ends up in our logs. It
 // is the client's, not unique: our own id is what logs and audit rows are keyed by.
-std::optional<std::string> client_request_id(const http::Request& request) {
+std::optional<std::string> client_request_id_of(const http::Request& request) {
   const auto given = request["X-Request-Id"];
   const bool usable = !given.empty() && given.size() <= 128 && fx::visible_ascii(given);
   return usable ? std::optional<std::string>(given) : std::nullopt;
@@ -29,6 +29,16 @@ std::string_view bearer_token(const http::Request& request) {
   for (std::size_t i = 0; i < scheme.size(); ++i)
     if (std::tolower(static_cast<unsigned char>(header[i])) != std::tolower(static_cast<unsigned char>(scheme[i]))) return {};
   return header.substr(scheme.size());
+}
+
+// A principal's rate limit bucket: its key's, a member's its account's (built in member_bucket). A key's id is
+// used as it is, not copied per request.
+const std::string& rate_bucket(const auth::Principal& principal, std::string& member_bucket) {
+  static const std::string bootstrap = "bootstrap";
+  if (principal.bootstrap) return bootstrap;
+  if (!principal.account_id) return principal.key_id;
+  member_bucket = "member " + *principal.account_id;
+  return member_bucket;
 }
 
 // What the access log and the HTTP metrics record of a request, kept until its body is written.
@@ -124,67 +134,107 @@ RequestMetrics::Series RequestMetrics::series(std::string_view route, http::beas
   return found;
 }
 
-boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer,
-                                                     auth::Principal& principal, const std::string& request_id,
-                                                     const std::optional<std::string>& client_request_id, std::string_view& route) {
+// What a request is known by from its arrival to its log line; dispatch fills in who called and on which route.
+struct Api::Exchange {
+  explicit Exchange(const http::Request& request) : client_request_id(client_request_id_of(request)) {}
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string request_id = new_id("req");
+  std::optional<std::string> client_request_id;
+  auth::Principal principal;
+  std::string_view route = "unmatched";  // a pattern, not the path: bounded label values
+  std::string error;
+  std::optional<std::string> readable_by;  // a browser page's origin that may read this answer
+};
+
+boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer, Exchange& exchange) {
   const auto target = request.target();
   const auto path = target.substr(0, target.find('?'));
   pg::Pool& db = *services_.pools[shard];
-  const std::string origin = request[http::beast::http::field::origin];
   if (is_preflight(request)) {
-    route = "preflight";
+    exchange.route = "preflight";
     if (!routes_.match(request.method(), path).path_known) co_return refusal(errc::not_found, "no such endpoint");
+    const std::string origin = request[http::beast::http::field::origin];
     const bool listed = co_await cors_[shard].listed(db, origin);
     co_return preflight_answer(origin, listed);
   }
   auto match = routes_.match(request.method(), path);
-  route = match.route ? match.pattern : "unmatched";
+  exchange.route = match.route ? match.pattern : "unmatched";
   if (!match.route)
     co_return match.path_known ? refusal(errc::method_not_allowed, "method not allowed on this path") : refusal(errc::not_found, "no such endpoint");
   // Ids, SKUs and codes are printable ASCII: a segment that is not names nothing here.
   for (const auto& param : match.params)
     if (!fx::visible_ascii(param)) co_return refusal(errc::not_found, "no such resource");
   if (!match.route->access.open) {
-    auto who = co_await authenticate(db, bearer_token(request), peer);
+    auto who = co_await authorize(db, request, peer, *match.route, match.params);
     if (auto* refused = std::get_if<http::Response>(&who)) co_return std::move(*refused);
-    principal = std::move(std::get<auth::Principal>(who));
-    if (!origin.empty()) {
-      if (principal.role != auth::Role::member) co_return refusal(errc::browser_key_refused);
-      const auto catalog = co_await services_.catalog->get(db, principal.program_id);
-      const auto& listed = catalog->program().cors_origins;
-      if (std::find(listed.begin(), listed.end(), origin) == listed.end()) co_return refusal(errc::origin_not_allowed);
-    }
-    if (!match.route->access.allows(principal)) co_return refusal(errc::forbidden, "this key's role may not do this");
-    if (match.route->access.account_in_path && principal.account_id && *principal.account_id != match.params.front())
-      co_return refusal(errc::not_found, "no such account");
-    // The bucket is the key's (a member's: its account's); a key's id is passed as it is, not copied per request.
-    static const std::string bootstrap_bucket = "bootstrap";
-    const std::string member_bucket = principal.account_id ? "member " + *principal.account_id : std::string();
-    const std::string& bucket = principal.bootstrap ? bootstrap_bucket : principal.account_id ? member_bucket : principal.key_id;
-    if (auto wait = limiter_.admit(bucket))
-      co_return refusal_to_retry(errc::rate_limited, "too many requests for this API key", *wait);
+    exchange.principal = std::move(std::get<auth::Principal>(who));
   }
-  Call call{request, request_id, client_request_id, std::move(match.params), principal, db, *accepts_[shard], services_, settings_};
+  Call call{request, exchange.request_id, exchange.client_request_id, std::move(match.params), exchange.principal, db, *accepts_[shard], services_, settings_};
   co_return co_await match.route->handler(call);
 }
 
-boost::asio::awaitable<std::variant<auth::Principal, http::Response>> Api::authenticate(pg::Pool& db, std::string_view bearer, const boost::asio::ip::address& peer) {
+boost::asio::awaitable<Api::Caller> Api::authorize(pg::Pool& db, const http::Request& request, const boost::asio::ip::address& peer, const Route& route,
+                                                   const std::vector<std::string>& params) {
+  const auto bearer = bearer_token(request);
+  auto who = known_caller(bearer);
+  if (!who) who = co_await look_up_caller(db, bearer, peer);
+  const auto* principal = std::get_if<auth::Principal>(&*who);
+  if (!principal) co_return std::move(*who);
+  if (const auto origin = request[http::beast::http::field::origin]; !origin.empty()) {
+    if (principal->role != auth::Role::member) co_return refusal(errc::browser_key_refused);
+    const auto catalog = co_await services_.catalog->get(db, principal->program_id);
+    const auto& listed = catalog->program().cors_origins;
+    if (std::find(listed.begin(), listed.end(), origin) == listed.end()) co_return refusal(errc::origin_not_allowed);
+  }
+  if (!route.access.allows(*principal)) co_return refusal(errc::forbidden, "this key's role may not do this");
+  if (route.access.account_in_path && principal->account_id && *principal->account_id != params.front()) co_return refusal(errc::not_found, "no such account");
+  std::string member_bucket;
+  if (auto wait = limiter_.admit(rate_bucket(*principal, member_bucket))) co_return refusal_to_retry(errc::rate_limited, "too many requests for this API key", *wait);
+  co_return std::move(*who);
+}
+
+namespace {
+
+// A member token's claims, or the refusal of one that is not valid or has expired.
+std::variant<auth::MemberClaims, http::Response> claims_of(const auth::MemberTokens& tokens, std::string_view token) {
+  auto claims = tokens.verify(token);
+  if (!claims) return refusal(errc::unauthorized, "the member token is not valid");
+  if (claims->expires_at <= std::chrono::system_clock::now())
+    return refusal(errc::unauthorized, "the member token has expired: the cabinet's server mints a new one");
+  return std::move(*claims);
+}
+
+std::variant<auth::Principal, http::Response> caller_of(auth::Identified who) {
+  if (who.throttled) return refusal_to_retry(errc::rate_limited, "too many unknown API keys from this address", *who.throttled);
+  if (!who.principal) return refusal(errc::unauthorized, "a valid API key or member token is required: Authorization: Bearer <key>");
+  return std::move(*who.principal);
+}
+
+}  // namespace
+
+std::optional<Api::Caller> Api::known_caller(std::string_view bearer) const {
+  std::optional<auth::Identified> known;
+  if (auth::is_member_token(bearer)) {
+    auto claims = claims_of(*services_.tokens, bearer);
+    if (auto* refused = std::get_if<http::Response>(&claims)) return std::move(*refused);
+    known = services_.keys->remembered_member(std::get<auth::MemberClaims>(claims));
+  } else {
+    known = services_.keys->remembered(bearer);
+  }
+  if (!known) return std::nullopt;
+  return caller_of(std::move(*known));
+}
+
+boost::asio::awaitable<Api::Caller> Api::look_up_caller(pg::Pool& db, std::string_view bearer, const boost::asio::ip::address& peer) {
   auth::Identified who;
   if (auth::is_member_token(bearer)) {
-    const auto claims = services_.tokens->verify(bearer);
-    if (!claims) co_return refusal(errc::unauthorized, "the member token is not valid");
-    if (claims->expires_at <= std::chrono::system_clock::now())
-      co_return refusal(errc::unauthorized, "the member token has expired: the cabinet's server mints a new one");
-    if (auto known = services_.keys->remembered_member(*claims)) who = std::move(*known);  // most requests, as below
-    else who = co_await services_.keys->authenticate_member(db, *claims, peer);
-  } else if (auto known = services_.keys->remembered(bearer)) {
-    who = std::move(*known);  // from the cache without the look-up's coroutines: most requests
+    auto claims = claims_of(*services_.tokens, bearer);  // verified again: a miss is a key's first use or re-check
+    if (auto* refused = std::get_if<http::Response>(&claims)) co_return std::move(*refused);
+    who = co_await services_.keys->authenticate_member(db, std::get<auth::MemberClaims>(claims), peer);
   } else {
     who = co_await services_.keys->authenticate(db, bearer, peer);
   }
-  if (who.throttled) co_return refusal_to_retry(errc::rate_limited, "too many unknown API keys from this address", *who.throttled);
-  if (!who.principal) co_return refusal(errc::unauthorized, "a valid API key or member token is required: Authorization: Bearer <key>");
-  co_return std::move(*who.principal);
+  co_return caller_of(std::move(who));
 }
 
 void Api::stop() {
@@ -192,54 +242,53 @@ void Api::stop() {
 }
 
 boost::asio::awaitable<http::Reply> Api::handle(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer) {
-  const auto started = std::chrono::steady_clock::now();
-  std::string id = new_id("req");
-  const auto client_id = client_request_id(request);
-  auth::Principal principal;
-  std::string_view route = "unmatched";  // a pattern, not the path: bounded label values
+  Exchange exchange(request);
   http::Reply reply = http::Response{};
-  auto& response = reply.response;
-  std::string error;
-  std::optional<std::string> readable_by;  // a browser page's origin that may read this answer
   try {
     if (const std::string origin = request[http::beast::http::field::origin]; !origin.empty() && !is_preflight(request)) {
       const bool listed = co_await cors_[shard].listed(*services_.pools[shard], origin);
-      if (listed) readable_by = origin;
+      if (listed) exchange.readable_by = origin;
     }
-    reply = co_await dispatch(request, shard, peer, principal, id, client_id, route);
+    reply = co_await dispatch(request, shard, peer, exchange);
   } catch (const pg::Error& e) {
     // Unreachable or timed-out database: the transaction, if any, did not commit.
     const bool unavailable = e.unavailable() || e.code() == pg::sqlstate::query_canceled;
-    error = e.what();
-    response = unavailable ? http::problem_response(to_problem(errc::unavailable, "the database is unavailable; nothing was changed"))
-                           : http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
+    exchange.error = e.what();
+    reply.response = unavailable ? http::problem_response(to_problem(errc::unavailable, "the database is unavailable; nothing was changed"))
+                                 : http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
   } catch (const std::exception& e) {
-    error = e.what();
-    response = http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
+    exchange.error = e.what();
+    reply.response = http::problem_response({http::Status::internal_server_error, "internal", "internal error"});
   }
-  response.set("X-Request-Id", client_id.value_or(id));
-  if (readable_by) allow_origin(response, *readable_by);
+  finish(reply, request, shard, exchange);
+  co_return reply;
+}
 
-  Served served;  // assigned member by member: aggregate initialisation in coroutines trips GCC 12
+void Api::finish(http::Reply& reply, const http::Request& request, std::size_t shard, Exchange& exchange) {
+  auto& response = reply.response;
+  response.set("X-Request-Id", exchange.client_request_id.value_or(exchange.request_id));
+  if (exchange.readable_by) allow_origin(response, *exchange.readable_by);
+
+  Served served;
   served.status = response.result_int();
-  served.series = request_metrics_[shard].series(route, request.method(), served.status);
-  // Moved, not copied: the id and the principal are not used after this.
-  served.request_id = std::move(id);
+  served.series = request_metrics_[shard].series(exchange.route, request.method(), served.status);
+  // Moved, not copied: the exchange ends here.
+  auto& principal = exchange.principal;
+  served.request_id = std::move(exchange.request_id);
   served.method = request.method_string();
   served.path = request.target().substr(0, request.target().find('?'));
-  served.client_request_id = client_id;
+  served.client_request_id = std::move(exchange.client_request_id);
   if (!principal.key_id.empty()) served.key_id = std::move(principal.key_id), served.program_id = std::move(principal.program_id);
   served.member_account_id = std::move(principal.account_id);
   if (principal.bootstrap) served.key_id = "bootstrap";
-  if (!error.empty()) served.error = error;
+  if (!exchange.error.empty()) served.error = std::move(exchange.error);
   if (reply.stream) {
-    reply.stream = [body = std::move(reply.stream), served = std::move(served), started](http::BodySink& sink) {
+    reply.stream = [body = std::move(reply.stream), served = std::move(served), started = exchange.started](http::BodySink& sink) {
       return stream_then_record(body, served, started, sink);
     };
   } else {
-    record(served, started);
+    record(served, exchange.started);
   }
-  co_return reply;
 }
 
 }  // namespace rgw::api

@@ -43,12 +43,20 @@ class Api {
   void stop();
 
  private:
-  boost::asio::awaitable<http::Reply> dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer,
-                                                 auth::Principal& principal, const std::string& request_id,
-                                                 const std::optional<std::string>& client_request_id, std::string_view& route);
-  // The caller of a bearer credential (an API key or a member token), or the refusal to answer.
-  boost::asio::awaitable<std::variant<auth::Principal, http::Response>> authenticate(pg::Pool& db, std::string_view bearer,
-                                                                                     const boost::asio::ip::address& peer);
+  struct Exchange;  // a request's bookkeeping from its arrival to its log line (api.cpp)
+  using Caller = std::variant<auth::Principal, http::Response>;  // who calls, or the refusal to answer
+
+  boost::asio::awaitable<http::Reply> dispatch(http::Request& request, std::size_t shard, const boost::asio::ip::address& peer, Exchange& exchange);
+  // The answer stamped with the request's ids and CORS grant, counted and logged (a streamed one once written).
+  void finish(http::Reply& reply, const http::Request& request, std::size_t shard, Exchange& exchange);
+  // The caller of a bearer credential (an API key or a member token) from the key caches, or the refusal to
+  // answer, without waiting: most requests. nullopt: not cached, look it up (look_up_caller).
+  std::optional<Caller> known_caller(std::string_view bearer) const;
+  boost::asio::awaitable<Caller> look_up_caller(pg::Pool& db, std::string_view bearer, const boost::asio::ip::address& peer);
+  // The caller of a route that needs one, or the refusal to answer: authenticated; from a browser page only as a
+  // member of a program that lists the page's origin; allowed the route by its role and account; within its rate.
+  boost::asio::awaitable<Caller> authorize(pg::Pool& db, const http::Request& request, const boost::asio::ip::address& peer, const Route& route,
+                                           const std::vector<std::string>& params);
 
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools
   std::vector<CorsOrigins> cors_;  // one per shard
