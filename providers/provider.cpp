@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gateway/core/masks.hpp"
+#include "gateway/net/deadline.hpp"
 
 namespace rgw::providers {
 
@@ -78,7 +79,7 @@ asio::awaitable<Result> classified(asio::awaitable<Result> call) {
 asio::awaitable<Result> Provider::guarded(asio::awaitable<Result> call) {
   const auto started = steady::now();
   asio::steady_timer deadline(co_await asio::this_coro::executor, limits_.timeout);
-  auto first = co_await (classified(std::move(call)) || deadline.async_wait(asio::use_awaitable));
+  auto first = co_await (classified(std::move(call)) || net::deadline_passed(deadline));
   Result result = first.index() == 0 ? std::move(std::get<0>(first))
                                      : Result::answer(Outcome::unknown, "no answer within " + std::to_string(limits_.timeout.count()) + " ms");
   // A provider's error text may echo the recipient ("invalid email x@y"); it is stored, logged and shown to ops.
@@ -117,7 +118,7 @@ asio::awaitable<std::optional<fx::Money>> Provider::balance() {
     balance_asked_ = steady::now();  // one caller asks; the others use the last answer meanwhile
   }
   asio::steady_timer deadline(co_await asio::this_coro::executor, limits_.timeout);
-  auto first = co_await (balance_at_provider() || deadline.async_wait(asio::use_awaitable));
+  auto first = co_await (balance_at_provider() || net::deadline_passed(deadline));
   std::optional<fx::Money> answer;
   if (first.index() == 0) answer = std::get<0>(first);
   std::lock_guard lock(mutex_);

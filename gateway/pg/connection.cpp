@@ -12,6 +12,8 @@
 #include <optional>
 #include <variant>
 
+#include "gateway/net/deadline.hpp"
+
 namespace rgw::pg {
 
 using namespace boost::asio::experimental::awaitable_operators;
@@ -136,11 +138,11 @@ asio::awaitable<std::unique_ptr<Connection>> Connection::connect(std::string con
   PostgresPollingStatusType status = PGRES_POLLING_WRITING;
   while (status != PGRES_POLLING_OK) {
     self->attach_socket();
-    std::variant<std::monostate, std::monostate> which;
+    std::variant<std::monostate, std::tuple<boost::system::error_code>> which;
     if (status == PGRES_POLLING_READING)
-      which = co_await (self->wait_readable() || deadline.async_wait(use_awaitable));
+      which = co_await (self->wait_readable() || net::deadline_passed(deadline));
     else
-      which = co_await (self->wait_writable() || deadline.async_wait(use_awaitable));
+      which = co_await (self->wait_writable() || net::deadline_passed(deadline));
     if (which.index() == 1) self->fail("timed out connecting to the database");
     status = PQconnectPoll(self->conn_.get());
     if (status == PGRES_POLLING_FAILED) self->fail("cannot connect to the database");
@@ -232,7 +234,7 @@ asio::awaitable<captured<std::monostate>> capture(asio::awaitable<void> op) {
 template <class T>
 asio::awaitable<T> Connection::within(asio::awaitable<T> op, duration timeout) {
   asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
-  auto outcome = co_await (capture(std::move(op)) || deadline.async_wait(use_awaitable));
+  auto outcome = co_await (capture(std::move(op)) || net::deadline_passed(deadline));
   if (outcome.index() == 1) {
     cancel_running_query();
     throw Error(sqlstate::query_canceled, "database query timed out");
