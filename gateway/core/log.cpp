@@ -2,10 +2,7 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <array>
 #include <atomic>
-#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <chrono>
@@ -15,6 +12,7 @@
 #include <thread>
 
 #include "gateway/core/format.hpp"
+#include "gateway/core/json_text.hpp"
 
 namespace rgw::log {
 namespace {
@@ -127,41 +125,6 @@ Writer& writer() {
 
 timestamp now() { return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now()); }
 
-// Text that needs no escaping in JSON: printable ASCII but the quote and the backslash. A table, not four
-// comparisons per byte: every request's log line goes through here.
-bool plain(std::string_view text) {
-  static constexpr auto plain_byte = [] {
-    std::array<bool, 256> table{};
-    for (int c = 0x20; c <= 0x7e; ++c) table[c] = c != '"' && c != '\\';
-    return table;
-  }();
-  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return plain_byte[c]; });
-}
-
-// Pieces appended with one size change and a plain copy each: a request's line is a few dozen of them, and
-// std::string's own appends (a length check and a call each, push_back for a quote) were most of the line's cost.
-void append(std::string& out, std::initializer_list<std::string_view> pieces) {
-  std::size_t size = 0;
-  for (const auto piece : pieces) size += piece.size();
-  const auto at = out.size();
-  out.resize(at + size);
-  char* to = out.data() + at;
-  for (const auto piece : pieces) to = std::copy(piece.begin(), piece.end(), to);
-}
-
-void append_string(std::string& out, std::string_view text) {
-  if (plain(text)) return append(out, {"\"", text, "\""});
-  // Replace, not throw, on invalid UTF-8 from a client: a log line must never take a request down.
-  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// An integer's digits, without a std::string of their own.
-void append_integer(std::string& out, std::int64_t value) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out.append(digits, static_cast<std::size_t>(end - digits));
-}
-
 // A written line's buffer, kept by its thread for the next line: no allocation per request once it has grown.
 std::string& spare_buffer() {
   thread_local std::string spare;
@@ -187,43 +150,31 @@ Line::Line(level severity, std::string_view message) : text_(std::move(spare_buf
   text_.reserve(256);
   text_ += "{\"ts\":\"";
   append_rfc3339(text_, now());
-  append(text_, {"\",\"level\":\"", name_of(severity), "\",\"msg\":"});
-  append_string(text_, message);
-}
-
-void Line::name(std::string_view name) {
-  if (plain(name)) return append(text_, {",\"", name, "\":"});
-  text_ += ',';
-  append_string(text_, name);
-  text_ += ':';
+  json_text::append(text_, {"\",\"level\":\"", name_of(severity), "\",\"msg\":"});
+  json_text::append_string(text_, message);
 }
 
 Line& Line::field(std::string_view name, std::string_view value) {
-  if (plain(name) && plain(value)) {  // nearly always: name and value in one append
-    append(text_, {",\"", name, "\":\"", value, "\""});
-    return *this;
-  }
-  this->name(name);
-  append_string(text_, value);
+  json_text::append_member(text_, name, value);
   return *this;
 }
 
 Line& Line::field(std::string_view name, std::int64_t value) {
-  this->name(name);
-  append_integer(text_, value);
+  json_text::append_name(text_, name);
+  json_text::append_integer(text_, value);
   return *this;
 }
 
 Line& Line::flag(std::string_view name, bool value) {
-  this->name(name);
+  json_text::append_name(text_, name);
   text_ += value ? "true" : "false";
   return *this;
 }
 
 Line& Line::milliseconds(std::string_view name, double value) {
-  this->name(name);
+  json_text::append_name(text_, name);
   const auto micros = std::llround(value * 1000);  // integers, not printf: this is on every request
-  append_integer(text_, micros / 1000);
+  json_text::append_integer(text_, micros / 1000);
   const char fraction[] = {'.', static_cast<char>('0' + micros / 100 % 10), static_cast<char>('0' + micros / 10 % 10), static_cast<char>('0' + micros % 10)};
   text_.append(fraction, sizeof fraction);
   return *this;

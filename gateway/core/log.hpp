@@ -27,7 +27,6 @@ class Line {
   void write();  // once
 
  private:
-  void name(std::string_view name);
   std::string text_;
 };
 

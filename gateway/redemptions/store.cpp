@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <nlohmann/json.hpp>
 
 #include "gateway/accounts/ledger.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/json_text.hpp"
 #include "gateway/idempotency/idempotency.hpp"
 
 namespace rgw::redemptions {
@@ -136,30 +136,38 @@ namespace {
 
 std::string marker_of(const AcceptWork& w) { return "pending:" + w.ids.id.str(); }
 
-nlohmann::json order_of(const AcceptWork& w, std::size_t i) {
+// An order as accept_orders reads it, appended to the batch's JSON array as text: an nlohmann::json object per
+// order, built and dumped, was a quarter of a redemption's instructions in the gateway.
+void append_order(std::string& out, const AcceptWork& w, std::size_t i) {
+  using namespace json_text;
   const auto& t = w.order.terms;
-  return {{"i", i},
-          {"idem_key", w.idempotency_key},
-          {"marker", marker_of(w)},
-          {"id", w.ids.id.str()},
-          {"provider_key", w.ids.provider_key.str()},
-          {"program_id", w.program_id},
-          {"account_id", t.account_id},
-          {"sku", t.sku},
-          {"face_amount", t.face.amount_string()},
-          {"face_currency", t.face.currency().code()},
-          {"points", t.price.points},
-          {"base_amount", t.price.base_value.amount_string()},
-          {"base_currency", t.price.base_value.currency().code()},
-          {"mid_rate", t.price.mid_rate.to_string()},
-          {"applied_rate", t.price.applied_rate.to_string()},
-          {"markup_bps", t.price.markup_bps},
-          {"tier_discount_bps", t.tier_discount_bps},
-          {"rates_source", t.rates_source},
-          {"rates_as_of", t.rates_as_of},
-          {"quote_id", w.order.quote_id ? nlohmann::json(*w.order.quote_id) : nlohmann::json(nullptr)},
-          {"recipient_sealed", w.order.recipient_sealed ? nlohmann::json(*w.order.recipient_sealed) : nlohmann::json(nullptr)},
-          {"created_at", w.created_at}};
+  out += out.size() > 1 ? ",{\"i\":" : "{\"i\":";
+  append_integer(out, static_cast<std::int64_t>(i));
+  append_member(out, "idem_key", w.idempotency_key);
+  append_member(out, "marker", marker_of(w));
+  append_member(out, "id", w.ids.id.str());
+  append_member(out, "provider_key", w.ids.provider_key.str());
+  append_member(out, "program_id", w.program_id);
+  append_member(out, "account_id", t.account_id);
+  append_member(out, "sku", t.sku);
+  append_member(out, "face_amount", t.face.amount_string());
+  append_member(out, "face_currency", t.face.currency().code());
+  append_name(out, "points");
+  append_integer(out, t.price.points);
+  append_member(out, "base_amount", t.price.base_value.amount_string());
+  append_member(out, "base_currency", t.price.base_value.currency().code());
+  append_member(out, "mid_rate", t.price.mid_rate.to_string());
+  append_member(out, "applied_rate", t.price.applied_rate.to_string());
+  append_name(out, "markup_bps");
+  append_integer(out, t.price.markup_bps);
+  append_name(out, "tier_discount_bps");
+  append_integer(out, t.tier_discount_bps);
+  append_member(out, "rates_source", t.rates_source);
+  append_member(out, "rates_as_of", t.rates_as_of);
+  append_member_or_null(out, "quote_id", w.order.quote_id);
+  append_member_or_null(out, "recipient_sealed", w.order.recipient_sealed);
+  append_member(out, "created_at", w.created_at);
+  out += '}';
 }
 
 // The requests in rounds: a request runs in the round after every earlier request of the batch on its account or
@@ -221,13 +229,13 @@ std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*
   std::vector<pg::Statement> out;
   for (const auto& round : rounds_of(batch)) {
     std::vector<idempotency::ClaimRequest> claims;
-    auto orders = nlohmann::json::array();
+    std::string orders = "[";
     std::vector<RedemptionId> ids;
     std::vector<std::string> programs, keys, markers, order_ids, bodies;
     for (const auto i : round) {
       const auto& w = *batch[i];
       claims.push_back({w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker_of(w)});
-      orders.push_back(order_of(w, i));
+      append_order(orders, w, i);
       ids.push_back(w.ids.id);
       programs.push_back(w.program_id);
       keys.push_back(w.idempotency_key);
@@ -236,7 +244,8 @@ std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*
       bodies.push_back(w.response_body);
     }
     out.push_back(idempotency::claim_statement(claims));
-    out.push_back(pg::statement(accept_orders, orders.dump()));
+    orders += ']';
+    out.push_back(pg::statement(accept_orders, orders));
     out.push_back(ledger::debit_statement(ids));
     out.push_back(pg::statement(settle_claims, programs, keys, markers, order_ids, bodies));
   }

@@ -125,6 +125,19 @@ TEST_F(Redemptions, IdempotentReplaysAndConcurrentDuplicatesMakeOneOrder) {
   EXPECT_EQ(t.int64("balance"), 8'000);
 }
 
+// A key is any printable ASCII: its quote and backslash travel escaped in the batch's JSON of orders.
+TEST_F(Redemptions, AKeyWithQuotesAndBackslashesIsAcceptedAndReplayed) {
+  credit(10'000);
+  const std::string key = "say \"hi\" \\ to C:\\orders\\" + unique_suffix();
+  const auto first = redeem(key);
+  ASSERT_EQ(first.status, 202u) << first.body;
+  const auto again = redeem(key);
+  EXPECT_EQ(again.status, 202u);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(totals().int64("orders"), 1);
+}
+
 TEST_F(Redemptions, PointsComeFromTheSoonestExpiringLotsFirst) {
   credit(1'000);
   credit(700, "2029-01-01T00:00:00Z");
