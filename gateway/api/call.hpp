@@ -39,7 +39,7 @@ struct Call {
   const std::string& request_id;  // ours, unique: logged and audited
   const std::optional<std::string>& client_request_id;  // the client's X-Request-Id (echoed back), when usable
   std::vector<std::string> params;  // "{name}" path segments, in order
-  auth::Principal principal;
+  const auth::Principal& principal;  // the request's, kept by Api::handle until the answer is sent
   pg::Pool& db;
   redemptions::AcceptBatcher& accepts;  // this shard's group commit for redemptions
   const Services& services;
