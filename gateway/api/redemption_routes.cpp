@@ -90,9 +90,10 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
                                    {"face_value", money_json(terms.face)},
                                    {"fx", fx_json(terms)},
                                    {"created_at", rfc3339(std::chrono::floor<std::chrono::seconds>(now))}};
-  work.response_body = http::to_text(response);
+  std::string response_body = http::to_text(response);
+  work.response_body = response_body;
   const auto points = terms.price.points;
-  auto result = co_await call.accepts.submit(work);
+  auto result = co_await call.accepts.submit(std::move(work));
   if (result.shed) {
     co_return refusal_to_retry(errc::overloaded, "the gateway is behind with redemptions; nothing was written: retry with the same Idempotency-Key", std::chrono::seconds(1));
   }
@@ -102,7 +103,7 @@ boost::asio::awaitable<http::Reply> create_redemption(Call& call) {
   if (result.account_erased) co_return refusal(errc::account_erased, "the account was erased: it may not redeem");
   if (!result.accepted) co_return refusal(errc::insufficient_points, "the account's spendable points are fewer than " + std::to_string(points));
   call.services.metrics->counter(metrics::redemptions, {{"status", "accepted"}}).add();
-  co_return http::make_response(http::Status::accepted, work.response_body, "application/json");
+  co_return http::make_response(http::Status::accepted, std::move(response_body), "application/json");
 }
 
 // What a provider charged is the program's business: a member (the cabinet) is shown null.

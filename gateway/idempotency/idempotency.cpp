@@ -41,6 +41,8 @@ std::string fingerprint(std::string_view method, std::string_view path, std::str
 pg::Statement claim_statement(std::span<const ClaimRequest> requests) {
   std::vector<std::string> programs, keys, fingerprints, hours;
   std::vector<pg::Param> markers;
+  for (auto* column : {&programs, &keys, &fingerprints, &hours}) column->reserve(requests.size());
+  markers.reserve(requests.size());
   for (const auto& r : requests) {
     programs.push_back(r.program_id);
     keys.push_back(r.key);

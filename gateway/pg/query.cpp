@@ -12,13 +12,14 @@ void append_element(std::string& out, const std::string* item) {
     return;
   }
   out += '"';
-  std::string_view rest = *item;
-  for (auto at = rest.find_first_of("\"\\"); at != std::string_view::npos; at = rest.find_first_of("\"\\")) {
-    out.append(rest.substr(0, at)).push_back('\\');
-    out += rest[at];
-    rest.remove_prefix(at + 1);
+  const char* run = item->data();  // the next byte not yet appended
+  const char* const end = run + item->size();
+  for (const char* p = run; p != end; ++p) {
+    if (*p != '"' && *p != '\\') continue;
+    out.append(run, p).push_back('\\');
+    run = p;  // the quote or backslash itself starts the next run
   }
-  out.append(rest);
+  out.append(run, end);
   out += '"';
 }
 

@@ -174,12 +174,13 @@ void append_order(std::string& out, const AcceptWork& w, std::size_t i) {
 // with its key, so within a round accounts and keys are distinct, and a later round sees what the earlier ones
 // did, as if the requests had run one after another. Most batches are one round.
 std::vector<std::vector<std::size_t>> rounds_of(const std::vector<const AcceptWork*>& batch) {
-  std::map<std::string, std::size_t> next_for_account, next_for_key;  // the first round free for each
+  using Name = std::pair<std::string_view, std::string_view>;  // (program, account or key): views, not a string per order
+  std::map<Name, std::size_t> next_for_account, next_for_key;  // the first round free for each
   std::vector<std::vector<std::size_t>> rounds;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& w = *batch[i];
-    auto& account = next_for_account[w.program_id + '\x1f' + w.order.terms.account_id];
-    auto& key = next_for_key[w.program_id + '\x1f' + w.idempotency_key];
+    auto& account = next_for_account[Name(w.program_id, w.order.terms.account_id)];
+    auto& key = next_for_key[Name(w.program_id, w.idempotency_key)];
     const auto round = std::max(account, key);
     account = key = round + 1;
     if (rounds.size() <= round) rounds.resize(round + 1);
@@ -232,6 +233,9 @@ std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*
     std::string orders = "[";
     std::vector<RedemptionId> ids;
     std::vector<std::string> programs, keys, markers, order_ids, bodies;
+    for (auto* column : {&programs, &keys, &markers, &order_ids, &bodies}) column->reserve(round.size());
+    claims.reserve(round.size());
+    ids.reserve(round.size());
     for (const auto i : round) {
       const auto& w = *batch[i];
       claims.push_back({w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker_of(w)});
