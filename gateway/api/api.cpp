@@ -41,6 +41,13 @@ const std::string& rate_bucket(const auth::Principal& principal, std::string& me
   return member_bucket;
 }
 
+// A 405 names the methods the path is served with (RFC 9110 15.5.6).
+http::Response method_not_allowed(const std::string& allowed) {
+  auto answer = refusal(errc::method_not_allowed, "method not allowed on this path");
+  answer.set(http::beast::http::field::allow, allowed);
+  return answer;
+}
+
 // What the access log and the HTTP metrics record of a request, kept until its body is written.
 struct Served {
   RequestMetrics::Series series;
@@ -159,8 +166,7 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
   }
   auto match = routes_.match(request.method(), path);
   exchange.route = match.route ? match.pattern : "unmatched";
-  if (!match.route)
-    co_return match.path_known ? refusal(errc::method_not_allowed, "method not allowed on this path") : refusal(errc::not_found, "no such endpoint");
+  if (!match.route) co_return match.path_known ? method_not_allowed(routes_.allowed(path)) : refusal(errc::not_found, "no such endpoint");
   // Ids, SKUs and codes are printable ASCII: a segment that is not names nothing here.
   for (const auto& param : match.params)
     if (!fx::visible_ascii(param)) co_return refusal(errc::not_found, "no such resource");

@@ -23,6 +23,24 @@ class Router {
     std::vector<std::string> params;  // captured "{name}" segments, in order
   };
 
+  // The methods a path is served with, for a 405's Allow (RFC 9110 15.5.6): "GET, HEAD, POST"; HEAD with GET.
+  std::string allowed(std::string_view path) const {
+    using boost::beast::http::verb;
+    const auto segments = split(path);
+    std::vector<std::string_view> names;
+    for (const auto& e : entries_) {
+      std::vector<std::string> params;
+      if (!matches(e.pattern, segments, params)) continue;
+      names.push_back(boost::beast::http::to_string(e.method));
+      if (e.method == verb::get) names.push_back("HEAD");
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::string out;
+    for (const auto name : names) out.append(out.empty() ? "" : ", ").append(name);
+    return out;
+  }
+
   // Every (method, pattern), in the order added.
   std::vector<std::pair<boost::beast::http::verb, std::string>> list() const {
     std::vector<std::pair<boost::beast::http::verb, std::string>> out;
@@ -30,14 +48,16 @@ class Router {
     return out;
   }
 
+  // HEAD is answered by the path's GET route (RFC 9110 9.3.2: the same answer; the server sends it without body).
   Match match(boost::beast::http::verb method, std::string_view path) const {
+    using boost::beast::http::verb;
     Match m;
     const auto segments = split(path);
     for (const auto& e : entries_) {
       std::vector<std::string> params;
       if (!matches(e.pattern, segments, params)) continue;
       m.path_known = true;
-      if (e.method != method) continue;
+      if (e.method != method && !(method == verb::head && e.method == verb::get)) continue;
       m.route = &e.route;
       m.pattern = e.text;
       m.params = std::move(params);

@@ -239,6 +239,23 @@ TEST_F(Api, BadInputIsRefusedNeverA500) {
   EXPECT_EQ(balance(), 0);
 }
 
+// RFC 9110: a resource that answers GET answers HEAD with the same head and no body; a 405 says what is allowed.
+TEST_F(Api, HeadIsAnsweredAsGetWithoutItsBodyAndA405NamesTheAllowedMethods) {
+  const auto account = "/v1/accounts/" + tenant.account_id;
+  const auto got = client.request("GET", account, std::nullopt, bearer(tenant.admin));
+  ASSERT_EQ(got.status, 200u);
+  const auto head = client.request("HEAD", account, std::nullopt, bearer(tenant.admin));
+  EXPECT_EQ(head.status, 200u);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(head.header("content-length"), std::to_string(got.body.size()));
+  EXPECT_EQ(head.header("content-type"), got.header("content-type"));
+  EXPECT_EQ(client.request("HEAD", account, std::nullopt, bearer(tenant.cabinet + "x")).status, 401u) << "HEAD is authenticated as GET";
+  const auto refused = client.request("DELETE", account, std::nullopt, bearer(tenant.admin));
+  EXPECT_EQ(refused.status, 405u);
+  EXPECT_EQ(refused.header("allow"), "GET, HEAD, PATCH");
+  EXPECT_EQ(client.request("PUT", "/v1/redemptions", "{}", bearer(tenant.admin)).header("allow"), "GET, HEAD, POST");
+}
+
 TEST_F(Api, DuplicateExternalRefConflicts) {
   const nlohmann::json body = {{"external_ref", "dup-" + unique_suffix()}, {"name", "A"}};
   EXPECT_EQ(client.request("POST", "/v1/accounts", body.dump(), bearer(tenant.admin)).status, 201u);
