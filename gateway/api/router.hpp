@@ -25,15 +25,12 @@ class Router {
 
   // The methods a path is served with, for a 405's Allow (RFC 9110 15.5.6): "GET, HEAD, POST"; HEAD with GET.
   std::string allowed(std::string_view path) const {
-    using boost::beast::http::verb;
-    const auto segments = split(path);
     std::vector<std::string_view> names;
-    for (const auto& e : entries_) {
-      std::vector<std::string> params;
-      if (!matches(e.pattern, segments, params)) continue;
+    on_path(path, [&](const Entry& e, std::vector<std::string>&) {
       names.push_back(boost::beast::http::to_string(e.method));
-      if (e.method == verb::get) names.push_back("HEAD");
-    }
+      if (e.method == boost::beast::http::verb::get) names.push_back("HEAD");
+      return false;
+    });
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     std::string out;
@@ -52,17 +49,14 @@ class Router {
   Match match(boost::beast::http::verb method, std::string_view path) const {
     using boost::beast::http::verb;
     Match m;
-    const auto segments = split(path);
-    for (const auto& e : entries_) {
-      std::vector<std::string> params;
-      if (!matches(e.pattern, segments, params)) continue;
+    on_path(path, [&](const Entry& e, std::vector<std::string>& params) {
       m.path_known = true;
-      if (e.method != method && !(method == verb::head && e.method == verb::get)) continue;
+      if (e.method != method && !(method == verb::head && e.method == verb::get)) return false;
       m.route = &e.route;
       m.pattern = e.text;
       m.params = std::move(params);
-      return m;
-    }
+      return true;
+    });
     return m;
   }
 
@@ -73,6 +67,18 @@ class Router {
     std::string text;
     Route route;
   };
+
+  // Calls found(entry, its captured segments) for each entry whose pattern matches `path`, in the order added,
+  // until it returns true.
+  template <class Found>
+  void on_path(std::string_view path, Found found) const {
+    const auto segments = split(path);
+    for (const auto& e : entries_) {
+      if (e.pattern.size() != segments.size()) continue;  // most entries, rejected without a call
+      std::vector<std::string> params;
+      if (matches(e.pattern, segments, params) && found(e, params)) return;
+    }
+  }
 
   // Views into the path, which outlives the match: no copy of each segment per request.
   static std::vector<std::string_view> split(std::string_view path) {
@@ -88,9 +94,9 @@ class Router {
     return out;
   }
 
+  // `pattern` and `segments` are of one length (on_path).
   static bool matches(const std::vector<std::string>& pattern, const std::vector<std::string_view>& segments,
                       std::vector<std::string>& params) {
-    if (pattern.size() != segments.size()) return false;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
       if (pattern[i].starts_with('{')) {
         if (segments[i].empty()) return false;
