@@ -41,6 +41,22 @@ const std::string& rate_bucket(const auth::Principal& principal, std::string& me
   return member_bucket;
 }
 
+// A member token's claims, or the refusal of one that is not valid or has expired.
+std::variant<auth::MemberClaims, http::Response> claims_of(const auth::MemberTokens& tokens, std::string_view token) {
+  auto claims = tokens.verify(token);
+  if (!claims) return refusal(errc::unauthorized, "the member token is not valid");
+  if (claims->expires_at <= std::chrono::system_clock::now())
+    return refusal(errc::unauthorized, "the member token has expired: the cabinet's server mints a new one");
+  return std::move(*claims);
+}
+
+// What an identification answers: its principal, or the refusal (throttled, or no such live key).
+std::variant<auth::Principal, http::Response> caller_of(auth::Identified who) {
+  if (who.throttled) return refusal_to_retry(errc::rate_limited, "too many unknown API keys from this address", *who.throttled);
+  if (!who.principal) return refusal(errc::unauthorized, "a valid API key or member token is required: Authorization: Bearer <key>");
+  return std::move(*who.principal);
+}
+
 // A 405 names the methods the path is served with (RFC 9110 15.5.6).
 http::Response method_not_allowed(const std::string& allowed) {
   auto answer = refusal(errc::method_not_allowed, "method not allowed on this path");
@@ -198,25 +214,6 @@ boost::asio::awaitable<Api::Caller> Api::authorize(pg::Pool& db, const http::Req
   if (auto wait = limiter_.admit(rate_bucket(*principal, member_bucket))) co_return refusal_to_retry(errc::rate_limited, "too many requests for this API key", *wait);
   co_return std::move(*who);
 }
-
-namespace {
-
-// A member token's claims, or the refusal of one that is not valid or has expired.
-std::variant<auth::MemberClaims, http::Response> claims_of(const auth::MemberTokens& tokens, std::string_view token) {
-  auto claims = tokens.verify(token);
-  if (!claims) return refusal(errc::unauthorized, "the member token is not valid");
-  if (claims->expires_at <= std::chrono::system_clock::now())
-    return refusal(errc::unauthorized, "the member token has expired: the cabinet's server mints a new one");
-  return std::move(*claims);
-}
-
-std::variant<auth::Principal, http::Response> caller_of(auth::Identified who) {
-  if (who.throttled) return refusal_to_retry(errc::rate_limited, "too many unknown API keys from this address", *who.throttled);
-  if (!who.principal) return refusal(errc::unauthorized, "a valid API key or member token is required: Authorization: Bearer <key>");
-  return std::move(*who.principal);
-}
-
-}  // namespace
 
 std::optional<Api::Caller> Api::known_caller(std::string_view bearer) const {
   std::optional<auth::Identified> known;

@@ -138,13 +138,13 @@ std::string marker_of(const AcceptWork& w) { return "pending:" + w.ids.id.str();
 
 // An order as accept_orders reads it, appended to the batch's JSON array as text: an nlohmann::json object per
 // order, built and dumped, was a quarter of a redemption's instructions in the gateway.
-void append_order(std::string& out, const AcceptWork& w, std::size_t i) {
+void append_order(std::string& out, const AcceptWork& w, std::size_t i, std::string_view marker) {
   using namespace json_text;
   const auto& t = w.order.terms;
   out += out.size() > 1 ? ",{\"i\":" : "{\"i\":";
   append_integer(out, static_cast<std::int64_t>(i));
   append_member(out, "idem_key", w.idempotency_key);
-  append_member(out, "marker", marker_of(w));
+  append_member(out, "marker", marker);
   append_member(out, "id", w.ids.id.str());
   append_member(out, "provider_key", w.ids.provider_key.str());
   append_member(out, "program_id", w.program_id);
@@ -238,12 +238,13 @@ std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*
     ids.reserve(round.size());
     for (const auto i : round) {
       const auto& w = *batch[i];
-      claims.push_back({w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker_of(w)});
-      append_order(orders, w, i);
+      auto marker = marker_of(w);
+      claims.push_back({w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker});
+      append_order(orders, w, i, marker);
       ids.push_back(w.ids.id);
       programs.push_back(w.program_id);
       keys.push_back(w.idempotency_key);
-      markers.push_back(marker_of(w));
+      markers.push_back(std::move(marker));
       order_ids.push_back(w.ids.id.str());
       bodies.push_back(w.response_body);
     }
