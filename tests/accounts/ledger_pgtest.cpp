@@ -9,6 +9,10 @@ namespace {
 
 using test::run;
 
+const pg::Query entry_in_program{"t_ledger_entry_in_program",
+                                 "INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, reason)"
+                                 " VALUES ($1, $2, $3, 'credit', 100, 100, 'test')"};
+
 class Ledger : public test::SchemaTest {
  protected:
   void credit(std::int64_t points, std::optional<std::string> expires_at = std::nullopt) {
@@ -78,6 +82,20 @@ TEST_F(Ledger, ACreditToAnotherProgramsAccountWritesNothing) {
   auto rows = exec(credit_statement(ProgramId("prg_other"), account_id, Credit{100, "test", std::nullopt}));
   EXPECT_EQ(rows.size(), 0);
   expect_books(0);
+}
+
+// Each program's books are its own: an order or an entry naming another program's account is refused, though
+// both the account and the program exist (two separate foreign keys let it in).
+TEST_F(Ledger, TheDatabaseRefusesAnOrderOrAnEntryOnAnotherProgramsAccount) {
+  const auto other = add_program();
+  EXPECT_EQ(refusal_of({pg::statement(entry_in_program, new_id("led"), other, account_id)}), pg::sqlstate::foreign_key_violation);
+  try {
+    insert_order(100, "", other);
+    ADD_FAILURE() << "an order of one program on another program's account was written";
+  } catch (const pg::Error& e) {
+    EXPECT_EQ(e.code(), pg::sqlstate::foreign_key_violation);
+  }
+  EXPECT_FALSE(refusal_of({pg::statement(entry_in_program, new_id("led"), program_id, account_id)})) << "its own program's entry";
 }
 
 }  // namespace
