@@ -56,10 +56,13 @@ const pg::Query settle_claims{
 // picks a scan of the table, which every debit's dead row version makes slower until vacuum — 27 ms per statement
 // for 1,000 accounts a few seconds into a load (auto_explain), and the plan stays; and without scans it read the
 // whole accounts index into a hash to join a batch's orders to their accounts (0.5-0.8 ms of each batch at 1,000
-// accounts). Every join of a batch statement is from a handful of rows to a key.
+// accounts). Every join of a batch statement is from a handful of rows to a key. And never compiled (JIT): with
+// scans off, a plan that still needs one is costed at 10^10, far over jit_above_cost, and would be compiled at
+// every execution — a tenth of a second each (seen in psql).
 const pg::Query batch_plans{"redemptions_batch_plans",
                             "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true),"
-                            "       set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"};
+                            "       set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),"
+                            "       set_config('jit', 'off', true)"};
 
 const pg::Query notify_dispatch{"redemptions_notify", "SELECT pg_notify('rgw_dispatch', '')"};
 
