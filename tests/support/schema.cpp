@@ -55,9 +55,13 @@ boost::system::error_code SchemaTest::refusal_of(std::vector<pg::Statement> stat
   }
 }
 
-RedemptionId SchemaTest::insert_order(std::int64_t points, const std::string& provider_key, const std::optional<ProgramId>& program) {
+pg::Statement SchemaTest::order_statement(const RedemptionId& id, const ProgramId& program, std::int64_t points, const std::string& provider_key) {
+  return pg::statement(insert_redemption, id, program, account_id, points, provider_key.empty() ? new_id("rgw") : provider_key);
+}
+
+RedemptionId SchemaTest::insert_order(std::int64_t points, const std::string& provider_key) {
   const RedemptionId id(new_id("red"));
-  exec(pg::statement(insert_redemption, id, program.value_or(program_id), account_id, points, provider_key.empty() ? new_id("rgw") : provider_key));
+  exec(order_statement(id, program_id, points, provider_key));
   return id;
 }
 

@@ -30,9 +30,10 @@ class SchemaTest : public ::testing::Test {
 
   // Another program (EUR, 0.01 per point); SetUp makes the first.
   ProgramId add_program();
-  // A redemption row for `points` of this program's account, as accepting one writes it (status accepted); under
-  // another program if `program` says so.
-  RedemptionId insert_order(std::int64_t points, const std::string& provider_key = "", const std::optional<ProgramId>& program = std::nullopt);
+  // A redemption row for `points` of this program's account, as accepting one writes it (status accepted).
+  RedemptionId insert_order(std::int64_t points, const std::string& provider_key = "");
+  // The statement insert_order runs, as order `id` of `program`: for a test that expects it refused.
+  pg::Statement order_statement(const RedemptionId& id, const ProgramId& program, std::int64_t points, const std::string& provider_key = "");
   std::int64_t balance();
   std::int64_t ledger_sum();       // of the account's entries: equals the balance at every commit
   std::int64_t lots_remaining();   // unspent points in the account's lots: equals the balance while none expired
