@@ -6,6 +6,7 @@
 #include "gateway/api/route.hpp"
 #include "gateway/api/services.hpp"
 #include "gateway/core/families.hpp"
+#include "gateway/core/heap.hpp"
 #include "gateway/core/log.hpp"
 
 namespace rgw::api {
@@ -46,6 +47,11 @@ boost::asio::awaitable<http::Reply> metrics_text(Call& call) {
   out += metrics::render_gauge("rewardgw_event_streams", "Order event streams open in this process.", {{{}, static_cast<double>(call.services.feed->followers())}});
   out += metrics::render_counter("rewardgw_log_lines_dropped_total", "Log lines dropped because writing them to stderr fell 16 MiB behind.", log::dropped());
   out += metrics::render_counter("rewardgw_api_key_lookups_throttled_total", "Requests refused (429) because their address looked up too many uncached keys.", call.services.keys->lookups_throttled());
+
+  const auto heap = heap::figures();
+  out += metrics::render_gauge("process_resident_memory_bytes", "Resident memory size in bytes.", {{{}, static_cast<double>(heap.resident)}});
+  out += metrics::render_gauge("rewardgw_heap_in_use_bytes", "Heap bytes allocated and in use.", {{{}, static_cast<double>(heap.in_use)}});
+  out += metrics::render_gauge("rewardgw_heap_free_bytes", "Heap bytes the allocator holds free for reuse, resident or given back.", {{{}, static_cast<double>(heap.free)}});
 
   std::vector<std::pair<Labels, double>> breaker, paused, in_flight, balance;
   const auto providers = s.providers->current();

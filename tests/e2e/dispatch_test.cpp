@@ -463,6 +463,13 @@ TEST_F(Breaker, AFailingProviderOpensItsBreakerAndNewOrdersTakeTheNextRoute) {
   EXPECT_NE(text.find("rewardgw_fx_rates_age_seconds "), std::string::npos);
   EXPECT_NE(text.find("rewardgw_db_pool_connections{shard=\"0\",state=\"idle\"}"), std::string::npos);
   EXPECT_NE(text.find("rewardgw_dispatch_queue{status=\"retrying\",provider=\"sandbox\"}"), std::string::npos);
+  const auto gauge = [&text](const std::string& name) {
+    const auto at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(gauge("process_resident_memory_bytes"), gauge("rewardgw_heap_in_use_bytes"));
+  EXPECT_GT(gauge("rewardgw_heap_in_use_bytes"), 1e6);
+  EXPECT_GE(gauge("rewardgw_heap_free_bytes"), 0.0);
   EXPECT_EQ(promtool_check(text), "") << "promtool check metrics";
 }
 

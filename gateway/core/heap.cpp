@@ -1,0 +1,31 @@
+#include "gateway/core/heap.hpp"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace rgw::heap {
+
+Figures figures() {
+  Figures f;
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0;
+  statm >> pages >> pages;  // the second field: resident pages
+  f.resident = pages * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const auto info = mallinfo2();
+  f.in_use = info.uordblks + info.hblkhd;  // chunks handed out, from the arenas and mapped alone
+  f.free = info.fordblks;
+  return f;
+}
+
+std::optional<Returned> return_idle_pages(std::size_t keep) {
+  const auto before = figures();
+  if (before.resident <= before.in_use + keep) return std::nullopt;
+  const auto start = std::chrono::steady_clock::now();
+  malloc_trim(0);  // every arena, not only the top of the main one: the free chunks' whole pages are released
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  return Returned{before, figures().resident, took};
+}
+
+}  // namespace rgw::heap
