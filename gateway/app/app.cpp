@@ -55,14 +55,15 @@ asio::awaitable<void> housekeeping(std::shared_ptr<pg::Pool> db) {
 }
 
 // After a burst the allocator keeps the freed pages resident; beyond 32 MiB of them they go back to the system
-// (checked every 10 s; a trim takes a few milliseconds of this thread).
+// (checked every 10 s; a return takes a few milliseconds of this thread).
 asio::awaitable<void> return_idle_memory() {
   constexpr std::size_t mib = 1024 * 1024;
+  heap::IdlePages idle(32 * mib);
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     timer.expires_after(10s);
     co_await timer.async_wait(asio::use_awaitable);
-    if (const auto returned = heap::return_idle_pages(32 * mib))
+    if (const auto returned = idle.return_if_over())
       log::write(log::level::info, "idle memory returned to the system",
                  {{"resident_mb_before", returned->before.resident / mib}, {"resident_mb_after", returned->resident_after / mib},
                   {"in_use_mb", returned->before.in_use / mib}, {"ms", returned->took.count() / 1000.0}});

@@ -19,13 +19,14 @@ Figures figures() {
   return f;
 }
 
-std::optional<Returned> return_idle_pages(std::size_t keep) {
+std::optional<Returned> IdlePages::return_if_over() {
   const auto before = figures();
-  if (before.resident <= before.in_use + keep) return std::nullopt;
+  if (before.resident <= before.in_use + keep_ || before.resident <= left_ + keep_) return std::nullopt;
   const auto start = std::chrono::steady_clock::now();
   malloc_trim(0);  // every arena, not only the top of the main one: the free chunks' whole pages are released
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-  return Returned{before, figures().resident, took};
+  left_ = figures().resident;
+  return Returned{before, left_, took};
 }
 
 }  // namespace rgw::heap

@@ -20,9 +20,18 @@ struct Returned {
 };
 
 // glibc keeps what is freed in its arenas, resident, for reuse: after a burst (thousands of requests' coroutine
-// frames at once) that is tens of megabytes held for nothing until the next burst. When more than `keep` bytes
-// are resident beyond what is in use (code and stacks count too), the free pages go back to the system
-// (malloc_trim); else nothing is done and nothing is returned.
-std::optional<Returned> return_idle_pages(std::size_t keep);
+// frames at once) that is tens of megabytes held for nothing until the next burst. return_if_over() gives the
+// free pages back to the system (malloc_trim) when more than `keep` bytes are resident beyond what is in use and
+// beyond what the last return left: pages no return can take (code, a block in use on each page) do not set off
+// a return every time.
+class IdlePages {
+ public:
+  explicit IdlePages(std::size_t keep) : keep_(keep) {}
+  std::optional<Returned> return_if_over();
+
+ private:
+  std::size_t keep_;
+  std::size_t left_ = 0;  // the resident size the last return left
+};
 
 }  // namespace rgw::heap
