@@ -144,6 +144,10 @@ struct Server::state : std::enable_shared_from_this<Server::state> {
   asio::awaitable<void> sweep(std::size_t shard);
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, connection_control& control, std::size_t shard);
+  // Reads one request, answers it; true when the connection stays open for the next one.
+  template <class Stream>
+  asio::awaitable<bool> serve_one(Stream& stream, beast::flat_buffer& buffer, connection_control& control, std::size_t shard,
+                                  const asio::ip::address& peer);
   template <class Stream>
   asio::awaitable<void> drain(Stream& stream, connection_control& control);
   template <class Stream>
@@ -250,71 +254,85 @@ asio::awaitable<void> Server::state::sweep(std::size_t shard) {
 
 template <class Stream>
 asio::awaitable<void> Server::state::serve(Stream& stream, connection_control& control, std::size_t shard) {
-  auto& lowest = beast::get_lowest_layer(stream);
   boost::system::error_code no_peer;
-  const auto peer = lowest.remote_endpoint(no_peer).address();
+  const auto peer = beast::get_lowest_layer(stream).remote_endpoint(no_peer).address();
   beast::flat_buffer buffer;
   while (!stopping) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-    parser.body_limit(largest_body_limit());  // Beast checks Content-Length with the header; the target picks the limit after
     // One absolute deadline for waiting and the whole header: a client trickling bytes cannot hold on.
     control.allow(config.idle_timeout);
-    auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
-    control.no_deadline();
-    control.busy = true;
-    if (!ec) {
-      const auto limit = body_limit_for(parser.get().target());
-      if (parser.content_length() && *parser.content_length() > limit) ec = bhttp::error::body_limit;
-      parser.body_limit(limit);
-    }
-    if (!ec && !parser.is_done()) {
-      control.allow(config.read_timeout);
-      std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
-      control.no_deadline();
-    }
-    Reply reply = Response{};
-    bool keep_alive = false;
-    bool http_1_0 = false;  // such a client cannot take a chunked body
-    bool head_only = false;  // RFC 9110 9.3.2: an answer to HEAD has no body, whatever its Content-Length says
-    bool refused = ec.failed();
-    if (ec) {
-      if (is_disconnect(ec)) co_return;
-      reply = problem_response(transport_problem(ec));
-    } else if (const auto hosts = parser.get().count(bhttp::field::host); hosts > 1 || (hosts == 0 && parser.get().version() >= 11)) {
-      // RFC 9112 section 3.2: HTTP/1.1 needs exactly one Host; two could be read differently by a proxy and by us.
-      reply = problem_response({Status::bad_request, "invalid_request", "send exactly one Host header"});
-      refused = true;
-    } else {
-      Request request = parser.release();
-      keep_alive = request.keep_alive();
-      http_1_0 = request.version() < 11;
-      head_only = request.method() == bhttp::verb::head;
-      try {
-        reply = co_await handler(request, shard, peer);
-      } catch (const std::exception& e) {
-        // Handlers answer their own failures; this is the last line, so the client still gets an answer.
-        log::write(log::level::error, "handler failed", {{"detail", e.what()}});
-        reply = problem_response({Status::internal_server_error, "internal", "internal error"});
+    // Waiting between requests, a plain connection holds only this frame: no read buffer, no parser, no request's
+    // frame. A TLS stream may hold a request decrypted already: it reads at once.
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      if (buffer.size() == 0) {
+        buffer.shrink_to_fit();
+        auto [ec] = co_await stream.async_wait(tcp::socket::wait_read, use_nothrow);
+        if (ec) co_return;  // closed: by the sweep at the deadline, or at stop
       }
     }
-    reply.response.keep_alive(keep_alive && !stopping);
-    if (tls) reply.response.set(bhttp::field::strict_transport_security, "max-age=31536000");  // browsers: never plain HTTP here
-    bool written = false;
-    if (reply.stream && !head_only) {
-      written = co_await write_streamed(stream, control, reply, !http_1_0);
-    } else {
-      const auto head = wire_head(reply.response);
-      const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(head_only ? std::string_view() : reply.body())};
-      control.allow(config.write_timeout);
-      auto [write_ec, n] = co_await asio::async_write(stream, message, use_nothrow);
-      control.no_deadline();
-      written = !write_ec;
-    }
-    control.busy = false;
-    if (refused && written) co_await drain(stream, control);
-    if (!written || !reply.response.keep_alive()) co_return;
+    if (!co_await serve_one(stream, buffer, control, shard, peer)) co_return;
   }
+}
+
+template <class Stream>
+asio::awaitable<bool> Server::state::serve_one(Stream& stream, beast::flat_buffer& buffer, connection_control& control, std::size_t shard,
+                                               const asio::ip::address& peer) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+  parser.body_limit(largest_body_limit());  // Beast checks Content-Length with the header; the target picks the limit after
+  auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
+  control.no_deadline();
+  control.busy = true;
+  if (!ec) {
+    const auto limit = body_limit_for(parser.get().target());
+    if (parser.content_length() && *parser.content_length() > limit) ec = bhttp::error::body_limit;
+    parser.body_limit(limit);
+  }
+  if (!ec && !parser.is_done()) {
+    control.allow(config.read_timeout);
+    std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
+    control.no_deadline();
+  }
+  Reply reply = Response{};
+  bool keep_alive = false;
+  bool http_1_0 = false;  // such a client cannot take a chunked body
+  bool head_only = false;  // RFC 9110 9.3.2: an answer to HEAD has no body, whatever its Content-Length says
+  bool refused = ec.failed();
+  if (ec) {
+    if (is_disconnect(ec)) co_return false;
+    reply = problem_response(transport_problem(ec));
+  } else if (const auto hosts = parser.get().count(bhttp::field::host); hosts > 1 || (hosts == 0 && parser.get().version() >= 11)) {
+    // RFC 9112 section 3.2: HTTP/1.1 needs exactly one Host; two could be read differently by a proxy and by us.
+    reply = problem_response({Status::bad_request, "invalid_request", "send exactly one Host header"});
+    refused = true;
+  } else {
+    Request request = parser.release();
+    keep_alive = request.keep_alive();
+    http_1_0 = request.version() < 11;
+    head_only = request.method() == bhttp::verb::head;
+    try {
+      reply = co_await handler(request, shard, peer);
+    } catch (const std::exception& e) {
+      // Handlers answer their own failures; this is the last line, so the client still gets an answer.
+      log::write(log::level::error, "handler failed", {{"detail", e.what()}});
+      reply = problem_response({Status::internal_server_error, "internal", "internal error"});
+    }
+  }
+  reply.response.keep_alive(keep_alive && !stopping);
+  if (tls) reply.response.set(bhttp::field::strict_transport_security, "max-age=31536000");  // browsers: never plain HTTP here
+  bool written = false;
+  if (reply.stream && !head_only) {
+    written = co_await write_streamed(stream, control, reply, !http_1_0);
+  } else {
+    const auto head = wire_head(reply.response);
+    const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(head_only ? std::string_view() : reply.body())};
+    control.allow(config.write_timeout);
+    auto [write_ec, n] = co_await asio::async_write(stream, message, use_nothrow);
+    control.no_deadline();
+    written = !write_ec;
+  }
+  control.busy = false;
+  if (refused && written) co_await drain(stream, control);
+  co_return written && reply.response.keep_alive();
 }
 
 template <class Stream>

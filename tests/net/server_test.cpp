@@ -14,6 +14,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace rgw::http {
@@ -35,6 +36,7 @@ class RunningServer {
     thread_.join();
   }
   unsigned short port() const { return server_.port(); }
+  void stop() { server_.stop(); }
   std::size_t open_connections() const { return server_.open_connections(); }
   std::uint64_t accepted_connections() const { return server_.accepted_connections(); }
 
@@ -133,6 +135,36 @@ TEST(HttpServer, AnAnswerToHeadHasNoBodyAndTheNextAnswerIsReadWhole) {
   boost::beast::http::read(s, buffer, get_answer);  // throws if the HEAD's body came first
   EXPECT_EQ(get_answer.result_int(), 405u);
   EXPECT_EQ(get_answer.body(), "a body that HEAD must not get");
+}
+
+// A kept-alive connection waiting for its next request is closed when its idle time is up, and at stop: the
+// wait between requests (no buffer, no parser) obeys both like a read does.
+TEST(HttpServer, AConnectionIdleBetweenRequestsIsClosedAtTheIdleTimeoutAndAtStop) {
+  auto answer_then_closed = [](RunningServer& server, std::function<void()> meanwhile) {
+    asio::io_context io;
+    auto s = connect_to(io, server.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    boost::beast::flat_buffer buffer;
+    boost::beast::http::response<boost::beast::http::string_body> answer;
+    boost::beast::http::read(s, buffer, answer);
+    EXPECT_TRUE(answer.keep_alive());
+    meanwhile();
+    boost::system::error_code closed;
+    boost::beast::http::response<boost::beast::http::string_body> next;
+    boost::beast::http::async_read(s, buffer, next, [&](boost::system::error_code ec, std::size_t) { closed = ec; });
+    io.run_for(10s);
+    return closed;
+  };
+  auto ok = [](Request&, std::size_t, const asio::ip::address&) -> asio::awaitable<Reply> { co_return make_response(Status::ok, "ok", "text/plain"); };
+
+  ServerConfig short_idle;
+  short_idle.idle_timeout = 300ms;
+  RunningServer timing_out(short_idle, ok);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(answer_then_closed(timing_out, [] {}), boost::beast::http::error::end_of_stream);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 250ms);
+
+  RunningServer stopping({}, ok);  // an idle time of a minute: only the stop can close it within the 10 s
+  EXPECT_EQ(answer_then_closed(stopping, [&] { stopping.stop(); }), boost::beast::http::error::end_of_stream);
 }
 
 }  // namespace
