@@ -21,12 +21,13 @@ Figures figures() {
 
 std::optional<Returned> IdlePages::return_if_over() {
   const auto before = figures();
-  if (before.resident <= before.in_use + keep_ || before.resident <= left_ + keep_) return std::nullopt;
+  if (before.resident <= before.in_use + untakable_ + keep_) return std::nullopt;
   const auto start = std::chrono::steady_clock::now();
   malloc_trim(0);  // every arena, not only the top of the main one: the free chunks' whole pages are released
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-  left_ = figures().resident;
-  return Returned{before, left_, took};
+  const auto after = figures();
+  untakable_ = after.resident > after.in_use ? after.resident - after.in_use : 0;
+  return Returned{before, after.resident, took};
 }
 
 }  // namespace rgw::heap

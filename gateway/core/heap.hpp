@@ -22,8 +22,8 @@ struct Returned {
 // glibc keeps what is freed in its arenas, resident, for reuse: after a burst (thousands of requests' coroutine
 // frames at once) that is tens of megabytes held for nothing until the next burst. return_if_over() gives the
 // free pages back to the system (malloc_trim) when more than `keep` bytes are resident beyond what is in use and
-// beyond what the last return left: pages no return can take (code, a block in use on each page) do not set off
-// a return every time.
+// beyond what the last return could not take: pages no return can take (code, a block in use on each page) do
+// not set off a return every time.
 class IdlePages {
  public:
   explicit IdlePages(std::size_t keep) : keep_(keep) {}
@@ -31,7 +31,7 @@ class IdlePages {
 
  private:
   std::size_t keep_;
-  std::size_t left_ = 0;  // the resident size the last return left
+  std::size_t untakable_ = 0;  // resident beyond what was in use, just after the last return
 };
 
 }  // namespace rgw::heap

@@ -54,5 +54,22 @@ TEST(Heap, PagesNoReturnCanTakeDoNotSetOffAReturnEveryTime) {
   EXPECT_TRUE(idle.return_if_over()) << "grown by more than is kept: a return again";
 }
 
+// A return made while much was in use does not hold back the next one once that use is over: what counts is
+// what the last return could not take, not how large the process was then.
+TEST(Heap, AReturnUnderLoadDoesNotHoldBackTheNextOne) {
+  heap::IdlePages idle(16 * mib);
+  auto in_use = burst(64 * mib, 4096, 1);  // all kept: in use
+  const auto freed_meanwhile = burst(64 * mib, 4096, 16);
+  ASSERT_TRUE(idle.return_if_over()) << "the burst's free pages";
+  const auto after_return = heap::figures();
+  in_use.clear();  // the load is over (its blocks are under the kept ones of the burst: nothing at the top)
+  const auto now = heap::figures();
+  ASSERT_GT(now.resident, now.in_use + 48 * mib);
+  ASSERT_LE(now.resident, after_return.resident + 16 * mib) << "no larger than the last return left it";
+  const auto returned = idle.return_if_over();
+  ASSERT_TRUE(returned) << "the load's pages are idle now";
+  EXPECT_LT(returned->resident_after + 40 * mib, returned->before.resident);
+}
+
 }  // namespace
 }  // namespace rgw
