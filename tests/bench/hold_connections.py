@@ -2,8 +2,10 @@
 """Opens COUNT kept-alive HTTP/1.1 connections to HOST:PORT, sends one GET on each and reads its answer (the
 whole body, or for a text/event-stream the first event), then holds them all open until stdin closes. Prints
 "held N" once they are all answered. For scripts/bench's memory step.
-  hold_connections.py HOST PORT COUNT PATH [HEADER]...   PATH may hold {i}, the connection's number (0-based)."""
+  hold_connections.py [--tls] HOST PORT COUNT PATH [HEADER]...   PATH may hold {i}, the connection's number (0-based);
+  --tls: over TLS, the server's certificate not checked (a bench's own, on loopback)."""
 import socket
+import ssl
 import sys
 
 
@@ -21,11 +23,20 @@ def answered(data: bytes) -> bool:
 
 
 def main() -> None:
-    host, port, count, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    headers = "".join(h + "\r\n" for h in sys.argv[5:])
+    args = sys.argv[1:]
+    tls = None
+    if args[0] == "--tls":
+        args = args[1:]
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
+    host, port, count, path = args[0], int(args[1]), int(args[2]), args[3]
+    headers = "".join(h + "\r\n" for h in args[4:])
     held = []
     for i in range(count):
         s = socket.create_connection((host, port))
+        if tls:
+            s = tls.wrap_socket(s, server_hostname=host)
         s.sendall(f"GET {path.format(i=i)} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n".encode())
         held.append(s)
     for s in held:
