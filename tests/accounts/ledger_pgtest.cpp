@@ -9,6 +9,8 @@ namespace {
 
 using test::run;
 
+const pg::Query take_settings{"t_take_settings", "SELECT array_to_string(proconfig, ' ') AS settings FROM pg_proc WHERE proname = 'rgw_take_points_each'"};
+
 const pg::Query entry_in_program{"t_ledger_entry_in_program",
                                  "INSERT INTO ledger_entries (id, program_id, account_id, kind, points, balance_after, reason)"
                                  " VALUES ($1, $2, $3, 'credit', 100, 100, 'test')"};
@@ -91,6 +93,17 @@ TEST_F(Ledger, TheDatabaseRefusesAnOrderOrAnEntryOnAnotherProgramsAccount) {
   EXPECT_EQ(refusal_of({pg::statement(entry_in_program, new_id("led"), other, account_id)}), pg::sqlstate::foreign_key_violation);
   EXPECT_EQ(refusal_of({order_statement(RedemptionId(new_id("red")), other, 100)}), pg::sqlstate::foreign_key_violation);
   EXPECT_FALSE(refusal_of({pg::statement(entry_in_program, new_id("led"), program_id, account_id)})) << "its own program's entry";
+}
+
+// A take of points plans as a batch does, whoever calls it (a negative adjustment too): by index, one plan kept,
+// and never compiled — with table scans off, a plan that needed one would be costed over jit_above_cost and
+// compiled at every call, a tenth of a second each.
+TEST_F(Ledger, ATakeOfPointsPlansAsABatchAndIsNeverCompiled) {
+  const auto rows = exec(pg::statement(take_settings));
+  ASSERT_EQ(rows.size(), 1);
+  const std::string settings(rows.front().text("settings"));
+  for (const auto* setting : {"plan_cache_mode=force_generic_plan", "enable_seqscan=off", "enable_hashjoin=off", "enable_mergejoin=off", "jit=off"})
+    EXPECT_NE(settings.find(setting), std::string::npos) << setting << " not in " << settings;
 }
 
 }  // namespace
