@@ -41,10 +41,6 @@ const pg::Query store_account_key{
     "ledger_store_account_key",
     "UPDATE accounts SET data_key = $3 WHERE id = $1 AND program_id = $2 AND data_key IS NULL AND status <> 'erased'"};
 
-const pg::Query select_pricing_account{
-    "ledger_select_pricing_account",
-    "SELECT coalesce(tier_override, tier_by_rule) AS tier, balance - rgw_lapsed_points(id) AS spendable FROM accounts WHERE id = $1 AND program_id = $2"};
-
 // In the order of their ids, whoever locks several: two transactions locking overlapping sets cannot deadlock.
 #define RGW_LOCK_ACCOUNTS \
   "SELECT a.id, a.status FROM accounts a JOIN unnest($1::text[], $2::text[]) AS x(id, program_id) ON a.id = x.id AND a.program_id = x.program_id" \
@@ -245,11 +241,6 @@ boost::asio::awaitable<result<personal::AccountKey>> lock_account_key(pg::Transa
   co_return co_await key_of(tx, lock_account_key_row, program_id, account_id, master);
 }
 
-boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program_id, const AccountId& account_id) {
-  auto rows = co_await db.exec(pg::statement(select_pricing_account, account_id, program_id));
-  if (rows.empty()) co_return std::nullopt;
-  co_return PricingAccount{rows.front().optional_string("tier"), rows.front().int64("spendable")};
-}
 
 boost::asio::awaitable<std::optional<Changed>> update_account(pg::Transaction& tx, const crypto::Sealer& master, const ProgramId& program_id,
                                                              const AccountId& account_id, const AccountChange& change) {

@@ -118,13 +118,6 @@ pg::Statement reversal_statement(const RedemptionId& redemption, const std::stri
 // The name is sealed under a new key of the account's own (core/personal.hpp), wrapped by `master`.
 boost::asio::awaitable<std::optional<Account>> create_account(pg::Pool& db, const ProgramId& program, const NewAccount& account,
                                                               const crypto::Sealer& master);
-// What pricing needs of an account, in one indexed read; nullopt when the program has no such account.
-struct PricingAccount {
-  std::optional<std::string> tier;  // in force: the override, else the rule's
-  std::int64_t spendable = 0;
-};
-boost::asio::awaitable<std::optional<PricingAccount>> find_pricing_account(pg::Pool& db, const ProgramId& program, const AccountId& account);
-
 // nullopt when there is no such account in this program.
 boost::asio::awaitable<std::optional<Account>> find_account(pg::Pool& db, const ProgramId& program, const AccountId& account,
                                                             const crypto::Sealer& master);

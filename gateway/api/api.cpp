@@ -9,6 +9,7 @@
 #include "gateway/core/log.hpp"
 #include "gateway/core/families.hpp"
 #include "gateway/api/cors.hpp"
+#include "gateway/accounts/pricing_reads.hpp"
 #include "gateway/redemptions/accept_batcher.hpp"
 
 namespace rgw::api {
@@ -142,7 +143,11 @@ Api::Api(Services services, Settings settings)
       routes_(all_routes()) {
   const redemptions::AcceptCounters counters{services_.metrics->counter(metrics::accepts_passed_over), services_.metrics->counter(metrics::accepts_shed)};
   const redemptions::AcceptLimits limits{64, settings_.accept_writers, settings_.accept_max_wait};
-  for (const auto& pool : services_.pools) accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool, counters, limits));
+  auto& pricing_read_statements = services_.metrics->counter(metrics::pricing_read_statements);
+  for (const auto& pool : services_.pools) {
+    accepts_.push_back(std::make_shared<redemptions::AcceptBatcher>(pool, counters, limits));
+    pricing_reads_.push_back(std::make_shared<ledger::PricingReads>(pool, pricing_read_statements));
+  }
   cors_.resize(services_.pools.size());
   request_metrics_.assign(services_.pools.size(), RequestMetrics(services_.metrics));
 }
@@ -191,7 +196,7 @@ boost::asio::awaitable<http::Reply> Api::dispatch(http::Request& request, std::s
     if (auto* refused = std::get_if<http::Response>(&who)) co_return std::move(*refused);
     exchange.principal = std::move(std::get<auth::Principal>(who));
   }
-  Call call{request, exchange.request_id, exchange.client_request_id, std::move(match.params), exchange.principal, db, *accepts_[shard], services_, settings_};
+  Call call{request, exchange.request_id, exchange.client_request_id, std::move(match.params), exchange.principal, db, *accepts_[shard], *pricing_reads_[shard], services_, settings_};
   co_return co_await match.route->handler(call);
 }
 

@@ -59,6 +59,7 @@ class Api {
                                            const std::vector<std::string>& params);
 
   std::vector<std::shared_ptr<redemptions::AcceptBatcher>> accepts_;  // one per shard, like the pools
+  std::vector<std::shared_ptr<ledger::PricingReads>> pricing_reads_;   // one per shard
   std::vector<CorsOrigins> cors_;  // one per shard
   std::vector<RequestMetrics> request_metrics_;  // one per shard
   Services services_;

@@ -7,7 +7,7 @@
 
 namespace rgw::api {
 
-pricing::Sources Call::pricing() const { return {db, *services.catalog, *services.rates}; }
+pricing::Sources Call::pricing() const { return {db, *services.catalog, pricing_reads, *services.rates}; }
 
 std::optional<std::string> Call::unavailable(const catalog::Product& product, const fx::Money& face) const {
   std::vector<providers::Registry::Route> routes;

@@ -1,6 +1,6 @@
 #pragma once
-// What a route handler gets: the request, its path parameters, the caller, this shard's database pool and
-// accept batcher, and the process's services (api/services.hpp, included by the routes that use them).
+// What a route handler gets: the request, its path parameters, the caller, this shard's database pool, accept
+// batcher and pricing reads, and the process's services (api/services.hpp, included by the routes that use them).
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 #include <memory>
@@ -28,6 +28,9 @@ struct Product;
 namespace rgw::redemptions {
 class AcceptBatcher;
 }
+namespace rgw::ledger {
+class PricingReads;
+}
 
 namespace rgw::api {
 
@@ -42,6 +45,7 @@ struct Call {
   const auth::Principal& principal;  // the request's, kept by Api::handle until the answer is sent
   pg::Pool& db;
   redemptions::AcceptBatcher& accepts;  // this shard's group commit for redemptions
+  ledger::PricingReads& pricing_reads;   // this shard's reads of accounts for pricing, many per statement
   const Services& services;
   const Settings& settings;
 

@@ -14,6 +14,7 @@ std::shared_ptr<Registry> gateway_registry() {
   r->describe_counter(reconciliation_findings, "Findings of provider statement reconciliations, by provider and kind (missing_here, missing_there, mismatched, bad_rows).");
   r->describe_counter(points_expired_lots, "Point lots written down as expired by this process's expiry job.");
   r->describe_counter(accepts_shed, "Redemption requests answered 503 overloaded: they waited for an accept batch longer than REWARDGW_ACCEPT_MAX_WAIT_MS; nothing was written.");
+  r->describe_counter(pricing_read_statements, "Statements that read accounts' tiers and spendable points for quotes and redemptions; each carries every read asked while the one before it ran.");
   r->describe_counter(accepts_passed_over, "Redemption requests an accept batch passed over because another transaction held their account (another process's or thread's batch, a points job); each waits for it in a later batch.");
   r->describe_counter(connections_refused, "Connections closed at accept because REWARDGW_MAX_CONNECTIONS were open.");
   return r;

@@ -15,6 +15,7 @@ inline const std::string reconciliation_pulls = "rewardgw_reconciliation_pulls_t
 inline const std::string points_expired_lots = "rewardgw_points_expired_lots_total";          // (none)
 inline const std::string accepts_passed_over = "rewardgw_accepts_passed_over_total";      // (none)
 inline const std::string accepts_shed = "rewardgw_accepts_shed_total";                    // (none)
+inline const std::string pricing_read_statements = "rewardgw_pricing_read_statements_total";  // (none)
 inline const std::string connections_refused = "rewardgw_http_connections_refused_total";    // (none)
 
 std::shared_ptr<Registry> gateway_registry();

@@ -1,7 +1,7 @@
 #include "gateway/pricing/offer.hpp"
 
 #include "fx/errc.hpp"
-#include "gateway/accounts/ledger.hpp"
+#include "gateway/accounts/pricing_reads.hpp"
 #include "gateway/core/format.hpp"
 
 namespace rgw::pricing {
@@ -56,7 +56,7 @@ boost::asio::awaitable<result<std::shared_ptr<const ProgramCatalog>>> checked_pr
 
 boost::asio::awaitable<result<Offer>> price_offer(Sources sources, const ProgramId& program_id, const AccountId& account_id,
                                                   const std::string& sku, const fx::Money& face) {
-  auto account = co_await ledger::find_pricing_account(sources.db, program_id, account_id);
+  auto account = co_await sources.accounts.find(program_id, account_id);
   if (!account) co_return errc::no_such_account;
   auto snapshot = co_await checked_product(sources, program_id, sku, face);
   if (!snapshot) co_return snapshot.error();

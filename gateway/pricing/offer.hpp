@@ -17,12 +17,17 @@
 #include "gateway/pricing/quotes.hpp"
 #include "gateway/pricing/rate_store.hpp"
 
+namespace rgw::ledger {
+class PricingReads;
+}
+
 namespace rgw::pricing {
 
-// Where prices come from: the program's catalog and accounts (database, cached) and the rates in force.
+// Where prices come from: the program's catalog (database, cached), its accounts and the rates in force.
 struct Sources {
   pg::Pool& db;
   CatalogCache& catalog;
+  ledger::PricingReads& accounts;
   const RateStore& rates;
 };
 
