@@ -17,13 +17,14 @@ namespace {
 // `marker` as the key's response body; "the claim is mine" is that marker still being there.
 //
 // The orders and their jobs, for each request whose claim is mine, whose account is active and whose spendable
-// points cover it. Runs after ledger::lock_statement locked the accounts, so its snapshot sees every earlier
-// change to their lots and balances, and the debit that follows (ledger::debit_statement) cannot find them short.
-// Each order travels as a JSON object whose member names are the columns, with its request's `i`, `idem_key` and
-// `marker`; the accounts are distinct.
+// points cover it; and the claims' end: an accepted request's key keeps its 202, a refused one's (short of
+// points, blocked or erased) is let go, as if the request had never come. Runs after ledger::lock_statement locked
+// the accounts, so its snapshot sees every earlier change to their lots and balances, and the debit that follows
+// (ledger::debit_statement) cannot find them short. Each order travels as a JSON object whose member names are the
+// columns, with its request's `i`, `idem_key`, `marker` and 202 `body`; the accounts are distinct.
 const pg::Query accept_orders{
     "redemptions_accept",
-    "WITH o AS (SELECT (x->>'i')::int AS i, x->>'idem_key' AS idem_key, x->>'marker' AS marker, r.*"
+    "WITH o AS (SELECT (x->>'i')::int AS i, x->>'idem_key' AS idem_key, x->>'marker' AS marker, x->>'body' AS body, r.*"
     "           FROM jsonb_array_elements($1::jsonb) x, jsonb_populate_record(NULL::redemptions, x) r),"
     " funded AS (SELECT o.* FROM o JOIN accounts a ON a.id = o.account_id AND a.program_id = o.program_id"
     "            WHERE a.status = 'active' AND a.balance - rgw_lapsed_points(a.id) >= o.points"
@@ -35,19 +36,13 @@ const pg::Query accept_orders{
     "          SELECT id, program_id, account_id, sku, 'accepted', face_amount, face_currency, points, base_amount, base_currency, mid_rate,"
     "                 applied_rate, markup_bps, tier_discount_bps, rates_source, rates_as_of, quote_id, provider_key, recipient_sealed, created_at, created_at"
     "          FROM funded RETURNING id),"
-    " jobs AS (INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made)"
+    " jobs AS (INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made),"
+    " kept AS (UPDATE idempotency_keys k SET response_status = 202, response_body = o.body FROM o JOIN made ON made.id = o.id"
+    "          WHERE k.program_id = o.program_id AND k.idem_key = o.idem_key),"
+    " let_go AS (DELETE FROM idempotency_keys k USING o"
+    "            WHERE o.id NOT IN (SELECT id FROM made) AND k.program_id = o.program_id AND k.idem_key = o.idem_key"
+    "              AND k.response_status IS NULL AND k.response_body = o.marker)"
     " SELECT o.i FROM o JOIN made ON made.id = o.id"};
-
-// The claims' end: an accepted request's key keeps its 202; a refused one's (short of points, blocked or erased)
-// is let go, as if the request had never come.
-const pg::Query settle_claims{
-    "redemptions_settle_claims",
-    "WITH x AS (SELECT x.*, EXISTS (SELECT 1 FROM redemptions WHERE id = x.redemption_id) AS accepted"
-    "           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(program_id, idem_key, marker, redemption_id, body)),"
-    " kept AS (UPDATE idempotency_keys k SET response_status = 202, response_body = x.body FROM x"
-    "          WHERE x.accepted AND k.program_id = x.program_id AND k.idem_key = x.idem_key AND k.response_body = x.marker)"
-    " DELETE FROM idempotency_keys k USING x"
-    " WHERE NOT x.accepted AND k.program_id = x.program_id AND k.idem_key = x.idem_key AND k.response_status IS NULL AND k.response_body = x.marker"};
 
 // A batch's statements are planned once per connection, not for each batch: with arrays for parameters the
 // planner judges a plan for the values at hand cheaper than a generic one and would plan every execution anew,
@@ -148,6 +143,7 @@ void append_order(std::string& out, const AcceptWork& w, std::size_t i, std::str
   append_integer(out, static_cast<std::int64_t>(i));
   append_member(out, "idem_key", w.idempotency_key);
   append_member(out, "marker", marker);
+  append_member(out, "body", w.response_body);
   append_member(out, "id", w.ids.id.str());
   append_member(out, "provider_key", w.ids.provider_key.str());
   append_member(out, "program_id", w.program_id);
@@ -192,7 +188,7 @@ std::vector<std::vector<std::size_t>> rounds_of(const std::vector<const AcceptWo
   return rounds;
 }
 
-constexpr std::size_t statements_per_round = 4;  // claim, orders, debit, settle
+constexpr std::size_t statements_per_round = 3;  // claim, orders (with the claims' end), debit
 
 }  // namespace
 
@@ -235,27 +231,19 @@ std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*
     std::vector<idempotency::ClaimRequest> claims;
     std::string orders = "[";
     std::vector<RedemptionId> ids;
-    std::vector<std::string> programs, keys, markers, order_ids, bodies;
-    for (auto* column : {&programs, &keys, &markers, &order_ids, &bodies}) column->reserve(round.size());
     claims.reserve(round.size());
     ids.reserve(round.size());
     for (const auto i : round) {
       const auto& w = *batch[i];
       auto marker = marker_of(w);
-      claims.push_back({w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, marker});
       append_order(orders, w, i, marker);
+      claims.push_back({w.program_id, w.idempotency_key, w.fingerprint, w.keep_for, std::move(marker)});
       ids.push_back(w.ids.id);
-      programs.push_back(w.program_id);
-      keys.push_back(w.idempotency_key);
-      markers.push_back(std::move(marker));
-      order_ids.push_back(w.ids.id.str());
-      bodies.push_back(w.response_body);
     }
     out.push_back(idempotency::claim_statement(claims));
     orders += ']';
     out.push_back(pg::statement(accept_orders, orders));
     out.push_back(ledger::debit_statement(ids));
-    out.push_back(pg::statement(settle_claims, programs, keys, markers, order_ids, bodies));
   }
   return out;
 }

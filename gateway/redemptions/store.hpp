@@ -60,7 +60,7 @@ struct Locks {
 Locks locks_from(std::span<const pg::Result> results, const std::vector<const AcceptWork*>& batch, const std::vector<bool>& waits);
 
 // The rest of the accept for the requests that went ahead, set-based: per round the claims, the orders with their
-// jobs, the debits and the claims kept or let go — each one statement for all the round's requests, and each
+// jobs and the claims kept or let go, the debits — each one statement for all the round's requests, and each
 // acting for a request only if the step before it succeeded for that request, so every request stays all or
 // nothing. Requests on one account or with one key run in successive rounds, as if one after another.
 std::vector<pg::Statement> accept_statements(const std::vector<const AcceptWork*>& batch);
