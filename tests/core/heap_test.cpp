@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "../support/allocator.hpp"  // tests/support: unit tests see only the modules' headers
+
 namespace rgw {
 namespace {
 
@@ -20,6 +22,7 @@ std::vector<std::unique_ptr<char[]>> burst(std::size_t total, std::size_t block,
 }
 
 TEST(Heap, IdlePagesGoBackToTheSystemOnlyOverWhatIsKept) {
+  RGW_REQUIRE_GLIBC_ALLOCATOR();
   // 4 KiB blocks, far under the mmap threshold: from the arena, as requests' frames are; one in 16 kept.
   const auto kept = burst(64 * mib, 4096, 16);
   const auto before = heap::figures();
@@ -40,6 +43,7 @@ TEST(Heap, IdlePagesGoBackToTheSystemOnlyOverWhatIsKept) {
 // Free memory with a block in use on every page cannot go back: after one return that could take nothing, the
 // next is tried only when the resident size has grown again.
 TEST(Heap, PagesNoReturnCanTakeDoNotSetOffAReturnEveryTime) {
+  RGW_REQUIRE_GLIBC_ALLOCATOR();
   const auto kept = burst(64 * mib, 2048, 2);  // every other 2 KiB block: a hole on each page, no page free
   const auto before = heap::figures();
   ASSERT_GT(before.resident, before.in_use + 24 * mib);
@@ -57,6 +61,7 @@ TEST(Heap, PagesNoReturnCanTakeDoNotSetOffAReturnEveryTime) {
 // A return made while much was in use does not hold back the next one once that use is over: what counts is
 // what the last return could not take, not how large the process was then.
 TEST(Heap, AReturnUnderLoadDoesNotHoldBackTheNextOne) {
+  RGW_REQUIRE_GLIBC_ALLOCATOR();
   heap::IdlePages idle(16 * mib);
   auto in_use = burst(64 * mib, 4096, 1);  // all kept: in use
   const auto freed_meanwhile = burst(64 * mib, 4096, 16);
