@@ -469,7 +469,9 @@ TEST_F(Breaker, AFailingProviderOpensItsBreakerAndNewOrdersTakeTheNextRoute) {
     return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size() + 2));
   };
   EXPECT_GT(gauge("process_resident_memory_bytes"), gauge("rewardgw_heap_in_use_bytes"));
-  if (glibc_allocates()) EXPECT_GT(gauge("rewardgw_heap_in_use_bytes"), 1e6);  // a sanitizer's allocator is not counted
+  if (glibc_allocates()) {  // a sanitizer's allocator is not counted
+    EXPECT_GT(gauge("rewardgw_heap_in_use_bytes"), 1e6);
+  }
   EXPECT_GE(gauge("rewardgw_heap_free_bytes"), 0.0);
   EXPECT_EQ(promtool_check(text), "") << "promtool check metrics";
 }
