@@ -38,7 +38,7 @@ const pg::Query accept_orders{
     "          FROM funded RETURNING id),"
     " jobs AS (INSERT INTO dispatch_jobs (redemption_id) SELECT id FROM made),"
     " kept AS (UPDATE idempotency_keys k SET response_status = 202, response_body = o.body FROM o JOIN made ON made.id = o.id"
-    "          WHERE k.program_id = o.program_id AND k.idem_key = o.idem_key),"
+    "          WHERE k.program_id = o.program_id AND k.idem_key = o.idem_key AND k.response_body = o.marker),"
     " let_go AS (DELETE FROM idempotency_keys k USING o"
     "            WHERE o.id NOT IN (SELECT id FROM made) AND k.program_id = o.program_id AND k.idem_key = o.idem_key"
     "              AND k.response_status IS NULL AND k.response_body = o.marker)"
